@@ -1,0 +1,30 @@
+#include "trafnet/algorithms/csr_graph.h"
+
+namespace trafnet::algorithms {
+
+CsrGraph CsrGraph::FromEdges(Vertex num_vertices, std::span<const Edge> edges, bool directed,
+                             bool weighted) {
+  CsrGraph graph;
+  graph.directed_ = directed;
+  graph.offsets_.assign(static_cast<size_t>(num_vertices) + 1, 0);
+  for (const Edge& e : edges) {
+    ++graph.offsets_[e.from + 1];
+    if (!directed) ++graph.offsets_[e.to + 1];
+  }
+  for (size_t v = 0; v < num_vertices; ++v) graph.offsets_[v + 1] += graph.offsets_[v];
+  graph.targets_.resize(graph.offsets_.back());
+  if (weighted) graph.weights_.resize(graph.offsets_.back());
+  std::vector<uint64_t> cursor(graph.offsets_.begin(), graph.offsets_.end() - 1);
+  auto place = [&](Vertex from, Vertex to, float weight) {
+    uint64_t slot = cursor[from]++;
+    graph.targets_[slot] = to;
+    if (weighted) graph.weights_[slot] = weight;
+  };
+  for (const Edge& e : edges) {
+    place(e.from, e.to, e.weight);
+    if (!directed) place(e.to, e.from, e.weight);
+  }
+  return graph;
+}
+
+}  // namespace trafnet::algorithms

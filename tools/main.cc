@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("trafnet: under construction"); return 0; }
