@@ -1,2 +1,42 @@
+// trafnet: find human-trafficking recruitment networks in what police hold.
 #include <cstdio>
-int main() { std::puts("trafnet: under construction"); return 0; }
+#include <map>
+
+#include "commands.h"
+
+namespace trafnet::tools {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "trafnet: %s\n", message.c_str());
+  return kExitError;
+}
+
+}  // namespace trafnet::tools
+
+int main(int argc, char** argv) {
+  using namespace trafnet::tools;  // NOLINT: main only wires the subcommands
+  CLI::App app{"trafnet — graph analytics for finding human-trafficking recruitment networks"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("trafnet 0.1.0"));
+  std::map<CLI::App*, Action> actions;
+  auto add = [&](Action (*adder)(CLI::App&)) {
+    size_t before = app.get_subcommands({}).size();
+    Action action = adder(app);
+    actions[app.get_subcommands({})[before]] = std::move(action);
+  };
+  add(AddIngestCommand);
+  add(AddStatsCommand);
+  add(AddVerifyCommand);
+  add(AddExportCommand);
+  add(AddGenerateCommand);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  for (auto& [command, action] : actions) {
+    if (command->parsed()) return action();
+  }
+  return kExitUsage;
+}

@@ -41,7 +41,9 @@ class PhoneNormalizer {
 
   // Returns InvalidArgument with a reason when `raw` is not a phone number at all (empty, no
   // digits, letters, too long). A number that parses but is not valid is returned with
-  // quality kInvalid, not as an error.
+  // quality kInvalid, not as an error. Only digits (of any script), white space, dashes and
+  // + ( ) [ ] . / are accepted, after an optional "tel:": libphonenumber would otherwise read
+  // "064 ABC 4567" as keypad digits and "064 123 4567, 065 ..." as the first number alone.
   StatusOr<NormalizedPhone> Normalize(std::string_view raw) const;
 
   const std::string& default_region() const { return default_region_; }
@@ -66,8 +68,16 @@ class NameKeyer {
   NameKeyer& operator=(const NameKeyer&) = delete;
 
   // Lower-case ASCII words separated by single spaces: "djordje jovanovic". Empty when the
-  // name has no letters or digits.
+  // name has no letters or digits. Ill-formed UTF-8 separates words like punctuation does.
   std::string Key(std::string_view name);
+
+  // The same key computed by running the whole ICU transliterator, without the per-code-point
+  // table Key uses for Latin and Cyrillic text. Slow; tests and fuzzers check Key against it.
+  std::string ReferenceKey(std::string_view name);
+
+  // OK unless ICU could not build the transliterator (its data is missing). Keys then fold
+  // ASCII only and treat every other character as a word separator.
+  const Status& status() const;
 
  private:
   struct Impl;
@@ -85,6 +95,9 @@ class AddressKeyer {
   AddressKeyer& operator=(const AddressKeyer&) = delete;
 
   std::string Key(std::string_view text);
+
+  // See NameKeyer::status().
+  const Status& status() const { return folder_.status(); }
 
  private:
   NameKeyer folder_;

@@ -1,0 +1,46 @@
+// Progress lines for long work on a terminal: "ingest links.csv  43%  1.2M rows  512k rows/s  ETA 0:12".
+//
+// Drawn on stderr, redrawn at most ten times a second, and only when stderr is a terminal and
+// the caller did not ask for quiet, so logs and pipes stay clean.
+#ifndef TRAFNET_ENGINE_PROGRESS_H_
+#define TRAFNET_ENGINE_PROGRESS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace trafnet::engine {
+
+class Progress {
+ public:
+  // `total` is the amount of work in the caller's unit (bytes, rows); 0 when unknown.
+  Progress(std::string label, uint64_t total, bool quiet);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  // `done` in the unit of `total`; `items` what to show as a rate (rows).
+  void Update(uint64_t done, uint64_t items);
+  // Clears the line.
+  void Finish();
+
+  // True when progress would be drawn for a caller that is not quiet.
+  static bool StderrIsTerminal();
+
+ private:
+  void Draw(uint64_t done, uint64_t items);
+
+  std::string label_;
+  uint64_t total_;
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_;
+};
+
+// "1.2M", "512k", "37".
+std::string HumanCount(double value);
+
+}  // namespace trafnet::engine
+
+#endif  // TRAFNET_ENGINE_PROGRESS_H_

@@ -1,0 +1,73 @@
+// GenerateWorld: validates the options, then runs the phases over one World, streaming rows to
+// the five files as it goes. Memory is a few dozen bytes per person plus fixed-size buffers.
+#include "trafnet/engine/generate.h"
+
+#include <string>
+
+#include "generate_world.h"
+
+namespace trafnet::engine {
+namespace {
+
+// Person indexes are 32-bit; stay well clear of the limit (planted members come on top).
+constexpr uint64_t kMaxPersons = 1'000'000'000;
+constexpr uint32_t kMaxNetworks = 100'000;
+
+}  // namespace
+
+StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
+                                        const GenerateProgress& progress) {
+  if (options.out_dir.empty()) {
+    return InvalidArgumentError(
+        "GenerateOptions.out_dir is empty: name the directory to write the CSV files into");
+  }
+  if (options.persons == 0) {
+    return InvalidArgumentError("GenerateOptions.persons is 0: ask for at least one person");
+  }
+  if (options.persons > kMaxPersons) {
+    return InvalidArgumentError("GenerateOptions.persons is " + std::to_string(options.persons) +
+                                ": at most " + std::to_string(kMaxPersons) + " are supported");
+  }
+  if (options.networks > kMaxNetworks) {
+    return InvalidArgumentError("GenerateOptions.networks is " + std::to_string(options.networks) +
+                                ": at most " + std::to_string(kMaxNetworks) + " are supported");
+  }
+
+  gen::World world(options, progress);
+  TRAFNET_RETURN_IF_ERROR(world.Open());
+  world.Progress(0.0);
+  world.ordinary = options.persons;
+  world.people.resize(options.persons);
+
+  gen::WritePlaces(world);
+  gen::PlanNetworks(world);
+  gen::GeneratePopulation(world);
+  Status status = world.status();
+  if (status.ok()) {
+    gen::GroupByTown(world);
+    world.StartDeferringLinks();
+    gen::GenerateNetworks(world);
+    gen::Rng rng(options.seed, gen::Stream::kDuplicates);
+    // Ordinary social life writes about five links per person; planted links land among them.
+    world.ScheduleDeferredLinks(options.persons * 5, rng);
+    gen::GenerateSocialLife(world);
+    gen::GenerateLookAlikes(world);
+    world.ReleaseDeferredLinks();
+    world.FlushDuplicatesDue(rng, true);
+    status = world.status();
+  }
+  Status closed = world.Close();
+  if (!status.ok()) return status;
+  if (!closed.ok()) return closed;
+
+  GenerateSummary summary;
+  summary.persons = world.persons_csv.rows();
+  summary.addresses = world.addresses_csv.rows();
+  summary.phones = world.phones_csv.rows();
+  summary.links = world.links_csv.rows();
+  summary.planted_members = world.truth_csv.rows();
+  world.Progress(1.0);
+  return summary;
+}
+
+}  // namespace trafnet::engine

@@ -1,0 +1,508 @@
+#include "trafnet/engine/ingest.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <boost/crc.hpp>
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <unordered_map>
+
+#include "ingest_inputs.h"
+#include "row_rules.h"
+#include "trafnet/engine/export.h"
+#include "trafnet/engine/progress.h"
+#include "trafnet/storage/normalize.h"
+
+namespace trafnet::engine {
+
+namespace {
+
+using storage::Fields;
+using storage::MergePolicy;
+using storage::NodeChange;
+using storage::NodeId;
+
+constexpr size_t kRejectsShown = 20;
+constexpr size_t kMaxIdBytes = 256;
+constexpr size_t kPhoneCacheSize = 1'000'000;
+
+// Columns of the contract, per record kind. Anything else is an extra column.
+const std::set<std::string, std::less<>>& KnownColumns(std::string_view kind) {
+  static const std::set<std::string, std::less<>> kPerson = {"id", "name", "birth_date", "gender",
+                                                            "nationality", "status", "source"};
+  static const std::set<std::string, std::less<>> kAddress = {"id", "text", "city", "country",
+                                                             "kind", "address_kind", "source"};
+  static const std::set<std::string, std::less<>> kPhone = {"number", "country", "kind",
+                                                           "phone_kind", "source"};
+  static const std::set<std::string, std::less<>> kLink = {"from", "to", "type", "start",
+                                                          "end", "count", "source"};
+  static const std::set<std::string, std::less<>> kGeneric = {"id", "source"};
+  if (kind == "person") return kPerson;
+  if (kind == "address") return kAddress;
+  if (kind == "phone") return kPhone;
+  if (kind == "link") return kLink;
+  return kGeneric;
+}
+
+// A rejected row's field and reason.
+struct RowProblem {
+  std::string field;
+  std::string reason;
+};
+
+std::string CsvCell(std::string_view value) {
+  bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) return std::string(value);
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+StatusOr<std::pair<uint64_t, uint32_t>> SizeAndCrc(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot read " + path.string());
+  boost::crc_32_type crc;
+  std::vector<char> buffer(1 << 20);
+  uint64_t size = 0;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    auto n = static_cast<size_t>(in.gcount());
+    crc.process_bytes(buffer.data(), n);
+    size += n;
+  }
+  if (in.bad()) return IoError("error reading " + path.string());
+  return std::make_pair(size, static_cast<uint32_t>(crc.checksum()));
+}
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(now));
+}
+
+class Ingester {
+ public:
+  Ingester(storage::Store& store, const IngestOptions& options, bool dry_run)
+      : store_(store), options_(options), dry_run_(dry_run), phones_(options.region) {}
+
+  Status Run(const InputPlan& plan, IngestSummary& summary, std::ofstream* rejects) {
+    summary_ = &summary;
+    rejects_ = rejects;
+    change_set_ = store_.NewChangeSet();
+    for (const auto& file : plan.files) TRAFNET_RETURN_IF_ERROR(IngestFile(file));
+    if (!dry_run_) TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+    change_set_.reset();
+    return Status::Ok();
+  }
+
+ private:
+  Status IngestFile(const InputFile& file) {
+    FileSummary& fs = summary_->files.emplace_back();
+    fs.path = file.path.string();
+    fs.kind = file.kind;
+    TRAFNET_ASSIGN_OR_RETURN(auto size_crc, SizeAndCrc(file.path));
+    fs.bytes = size_crc.first;
+    fs.crc32 = size_crc.second;
+
+    auto opened = file.jsonl ? OpenJsonl(file.path, options_.limits) : OpenCsv(file.path, options_.limits);
+    if (!opened.ok()) {
+      // An empty or headless file is a rejected input, not a reason to stop the others.
+      if (opened.status().code() == StatusCode::kInvalidArgument) {
+        AddReject(fs, 0, "", opened.status().message());
+        return Status::Ok();
+      }
+      return opened.status();
+    }
+    std::unique_ptr<RecordReader> reader = std::move(opened).value();
+    std::set<std::string> unknown;
+    if (!file.jsonl) {
+      const auto& known = KnownColumns(file.kind);
+      for (const auto& column : reader->header()) {
+        if (!known.contains(column)) unknown.insert(column);
+      }
+    }
+
+    Progress progress((dry_run_ ? "check " : "ingest ") + file.path.filename().string(), fs.bytes,
+                      options_.quiet);
+    Row row;
+    RowError error;
+    while (true) {
+      ReadOutcome outcome = reader->Next(row, error);
+      if (outcome == ReadOutcome::kEnd) break;
+      ++fs.rows_read;
+      ++summary_->rows_read;
+      if (outcome == ReadOutcome::kError) {
+        AddReject(fs, error.line, error.field, error.reason);
+      } else {
+        if (!file.jsonl) {
+          for (auto& value : row.values) value = UnguardFormula(value);
+        }
+        std::string_view kind = file.kind;
+        if (file.jsonl && kind == "mixed") kind = Trim(row.Get("kind"));
+        if (file.jsonl) {
+          const auto& known = KnownColumns(kind);
+          for (auto name : row.names) {
+            if (name != "kind" && !known.contains(name)) unknown.emplace(name);
+          }
+        }
+        std::optional<RowProblem> problem = HandleRow(row, kind, file.jsonl);
+        TRAFNET_RETURN_IF_ERROR(fatal_);
+        if (problem) AddReject(fs, row.line, problem->field, problem->reason);
+      }
+      if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
+        TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+      }
+      if ((fs.rows_read & 1023) == 0) progress.Update(reader->bytes_read(), fs.rows_read);
+    }
+    progress.Finish();
+    fs.unknown_columns.assign(unknown.begin(), unknown.end());
+    return Status::Ok();
+  }
+
+  void AddReject(FileSummary& fs, uint64_t line, std::string_view field, std::string_view reason) {
+    ++fs.rows_rejected;
+    ++summary_->rows_rejected;
+    if (summary_->rejects_shown.size() < kRejectsShown) {
+      summary_->rejects_shown.push_back(
+          Reject{fs.path, line, std::string(field), std::string(reason)});
+    }
+    if (rejects_ != nullptr) {
+      *rejects_ << CsvCell(fs.path) << ',' << line << ',' << CsvCell(field) << ','
+                << CsvCell(reason) << '\n';
+    }
+  }
+
+  // Validates the row whole, then writes it; a problem means nothing of the row was written.
+  std::optional<RowProblem> HandleRow(const Row& row, std::string_view kind, bool jsonl) {
+    for (size_t i = 0; i < row.values.size(); ++i) {
+      if (!storage::IsValidUtf8(row.values[i])) return RowProblem{std::string(row.names[i]), "invalid UTF-8"};
+    }
+    if (kind == "person") return HandlePerson(row);
+    if (kind == "address") return HandleAddress(row, jsonl);
+    if (kind == "phone") return HandlePhone(row, jsonl);
+    if (kind == "link") return HandleLink(row);
+    if (IsGenericNodeKind(kind)) return HandleGeneric(row, kind);
+    if (kind.empty()) return RowProblem{"kind", "missing kind"};
+    return RowProblem{"kind", "unknown kind '" + std::string(kind) + "'"};
+  }
+
+  std::optional<RowProblem> CheckId(std::string_view id) {
+    if (id.empty()) return RowProblem{"id", "empty id"};
+    if (id.size() > kMaxIdBytes) return RowProblem{"id", fmt::format("id longer than {} bytes", kMaxIdBytes)};
+    if (HasControlCharacters(id)) return RowProblem{"id", "control character in id"};
+    return std::nullopt;
+  }
+
+  // Columns outside the contract, kept as attributes.
+  void AddExtras(const Row& row, std::string_view kind, Fields& fields) {
+    const auto& known = KnownColumns(kind);
+    for (size_t i = 0; i < row.names.size(); ++i) {
+      if (row.names[i] == "kind" || known.contains(row.names[i])) continue;
+      fields.emplace_back(std::string(row.names[i]), std::string(row.values[i]));
+    }
+  }
+
+  std::optional<RowProblem> Upsert(std::string_view kind, std::string_view key, Fields fields,
+                                   Fields derived, std::string_view source, MergePolicy policy,
+                                   std::string_view key_field, NodeId* id = nullptr) {
+    auto result = change_set_->UpsertNode(kind, key, std::move(fields), std::move(derived), source, policy);
+    if (!result.ok()) {
+      if (result.status().code() == StatusCode::kInvalidArgument) {
+        return RowProblem{std::string(key_field), result.status().message()};
+      }
+      fatal_ = result.status();
+      return RowProblem{std::string(key_field), result.status().ToString()};
+    }
+    if (id != nullptr) *id = result->id;
+    switch (result->change) {
+      case NodeChange::kAdded: ++summary_->nodes_added; break;
+      case NodeChange::kMerged: ++summary_->nodes_merged; break;
+      case NodeChange::kUnchanged: ++summary_->nodes_unchanged; break;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<RowProblem> HandlePerson(const Row& row) {
+    std::string_view id = Trim(row.Get("id"));
+    if (auto problem = CheckId(id)) return problem;
+    std::string_view birth_date = Trim(row.Get("birth_date"));
+    if (!birth_date.empty() && !IsIsoDate(birth_date)) {
+      return RowProblem{"birth_date", "'" + std::string(birth_date) + "' is not a date YYYY-MM-DD"};
+    }
+    std::string gender(Trim(row.Get("gender")));
+    for (auto& c : gender) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!gender.empty() && gender != "F" && gender != "M" && gender != "X") {
+      return RowProblem{"gender", "'" + gender + "' is not F, M or X"};
+    }
+    std::string nationality(Trim(row.Get("nationality")));
+    for (auto& c : nationality) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!nationality.empty() && !IsCountryCode(nationality)) {
+      return RowProblem{"nationality", "'" + nationality + "' is not an ISO 3166 alpha-2 code"};
+    }
+    std::string status(Trim(row.Get("status")));
+    for (auto& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!status.empty() && status != "victim" && status != "suspect" && status != "convicted" &&
+        status != "witness") {
+      return RowProblem{"status", "'" + status + "' is not victim, suspect, convicted or witness"};
+    }
+    std::string name = storage::ToNfc(Trim(row.Get("name")));
+    Fields fields = {{"name", name},
+                     {"birth_date", std::string(birth_date)},
+                     {"gender", gender},
+                     {"nationality", nationality},
+                     {"status", status}};
+    AddExtras(row, "person", fields);
+    Fields derived;
+    if (!name.empty()) derived.emplace_back(storage::kNameKeyField, names_.Key(name));
+    return Upsert(storage::kPersonKind, id, std::move(fields), std::move(derived),
+                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "id");
+  }
+
+  std::optional<RowProblem> HandleAddress(const Row& row, bool jsonl) {
+    std::string_view id = Trim(row.Get("id"));
+    if (auto problem = CheckId(id)) return problem;
+    std::string_view country = Trim(row.Get("country"));
+    if (!country.empty() && !IsCountryCode(country)) {
+      return RowProblem{"country", "'" + std::string(country) + "' is not an ISO 3166 alpha-2 code"};
+    }
+    std::string text = storage::ToNfc(Trim(row.Get("text")));
+    std::string city = storage::ToNfc(Trim(row.Get("city")));
+    std::string_view address_kind = Trim(row.Get(jsonl ? "address_kind" : "kind"));
+    Fields fields = {{"text", text}, {"city", city}, {"country", std::string(country)},
+                     {"kind", std::string(address_kind)}};
+    AddExtras(row, "address", fields);
+    Fields derived;
+    std::string key = addresses_.Key(city.empty() ? text : text + " " + city);
+    if (!key.empty()) derived.emplace_back(storage::kAddressKeyField, std::move(key));
+    return Upsert(storage::kAddressKind, id, std::move(fields), std::move(derived),
+                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "id");
+  }
+
+  // The phone's key, from a cache: the same numbers come back in many rows.
+  StatusOr<storage::NormalizedPhone> NormalizePhone(std::string_view raw, std::string_view region) {
+    if (!region.empty() && region != phones_.default_region()) {
+      return storage::PhoneNormalizer(std::string(region)).Normalize(raw);
+    }
+    std::string key(raw);
+    auto it = phone_cache_.find(key);
+    if (it != phone_cache_.end()) return it->second;
+    auto result = phones_.Normalize(raw);
+    if (phone_cache_.size() >= kPhoneCacheSize) phone_cache_.clear();
+    phone_cache_.emplace(std::move(key), result);
+    return result;
+  }
+
+  Fields PhoneDerived(const storage::NormalizedPhone& phone, std::string_view raw) {
+    bool valid = phone.quality == storage::PhoneQuality::kValid;
+    if (!valid) ++summary_->invalid_phones;
+    return {{"quality", valid ? "valid" : "invalid"}, {"region", phone.region}, {"raw", std::string(raw)}};
+  }
+
+  std::optional<RowProblem> HandlePhone(const Row& row, bool jsonl) {
+    std::string_view number = Trim(row.Get("number"));
+    if (number.empty()) return RowProblem{"number", "empty number"};
+    std::string country(Trim(row.Get("country")));
+    for (auto& c : country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!country.empty() && !IsCountryCode(country)) {
+      return RowProblem{"country", "'" + country + "' is not an ISO 3166 alpha-2 code"};
+    }
+    auto phone = NormalizePhone(number, country);
+    if (!phone.ok()) return RowProblem{"number", phone.status().message()};
+    Fields fields = {{"country", country}, {"kind", std::string(Trim(row.Get(jsonl ? "phone_kind" : "kind")))}};
+    AddExtras(row, "phone", fields);
+    return Upsert(storage::kPhoneKind, phone->key, std::move(fields), PhoneDerived(*phone, number),
+                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "number");
+  }
+
+  std::optional<RowProblem> HandleGeneric(const Row& row, std::string_view kind) {
+    std::string_view id = Trim(row.Get("id"));
+    if (auto problem = CheckId(id)) return problem;
+    Fields fields;
+    AddExtras(row, kind, fields);
+    return Upsert(kind, id, std::move(fields), {}, Trim(row.Get("source")),
+                  MergePolicy::kRejectConflicts, "id");
+  }
+
+  // A link end: an existing node, or a phone to create once the whole row is known to be good.
+  struct End {
+    std::string kind;
+    std::optional<NodeId> id;
+    std::optional<storage::NormalizedPhone> phone;
+    std::string raw;
+  };
+
+  std::optional<RowProblem> ResolveEnd(const Row& row, std::string_view field, End& end) {
+    std::string_view text = Trim(row.Get(field));
+    if (text.empty()) return RowProblem{std::string(field), "empty reference"};
+    auto ref = ParseRef(text);
+    if (!ref) {
+      return RowProblem{std::string(field), "'" + std::string(text) + "' is not a reference like person:P1, phone:0641234567 or address:A1"};
+    }
+    end.kind = std::string(ref->kind);
+    end.raw = std::string(Trim(ref->key));
+    if (ref->kind == storage::kPhoneKind) {
+      auto phone = NormalizePhone(end.raw, {});
+      if (!phone.ok()) return RowProblem{std::string(field), phone.status().message()};
+      end.phone = std::move(phone).value();
+      return std::nullopt;
+    }
+    if (ref->kind != storage::kPersonKind && ref->kind != storage::kAddressKind &&
+        !IsGenericNodeKind(ref->kind)) {
+      return RowProblem{std::string(field), "unknown kind '" + std::string(ref->kind) + "' in reference " + std::string(text)};
+    }
+    auto found = change_set_->FindNode(ref->kind, end.raw);
+    if (!found.ok()) {
+      fatal_ = found.status();
+      return RowProblem{std::string(field), found.status().ToString()};
+    }
+    if (!*found) {
+      return RowProblem{std::string(field), "unknown reference " + std::string(text) + ": no such " + std::string(ref->kind)};
+    }
+    end.id = **found;
+    return std::nullopt;
+  }
+
+  std::optional<RowProblem> HandleLink(const Row& row) {
+    End from, to;
+    if (auto problem = ResolveEnd(row, "from", from)) return problem;
+    if (auto problem = ResolveEnd(row, "to", to)) return problem;
+    std::string_view type = Trim(row.Get("type"));
+    if (type.empty()) return RowProblem{"type", "empty link type"};
+    if (!storage::IsValidLinkType(type)) {
+      return RowProblem{"type", "'" + std::string(type) + "' is not an upper-case word like CALLED"};
+    }
+    if (auto wrong = CheckLinkEnds(type, from.kind, to.kind)) return RowProblem{"type", *wrong};
+    storage::Observation obs;
+    obs.start = std::string(Trim(row.Get("start")));
+    obs.end = std::string(Trim(row.Get("end")));
+    if (!obs.start.empty() && !IsIsoDateOrDateTime(obs.start)) {
+      return RowProblem{"start", "'" + obs.start + "' is not an ISO date or datetime"};
+    }
+    if (!obs.end.empty() && !IsIsoDateOrDateTime(obs.end)) {
+      return RowProblem{"end", "'" + obs.end + "' is not an ISO date or datetime"};
+    }
+    if (!obs.start.empty() && !obs.end.empty() && obs.end.substr(0, 10) < obs.start.substr(0, 10)) {
+      return RowProblem{"end", "end " + obs.end + " is before start " + obs.start};
+    }
+    std::string_view count = Trim(row.Get("count"));
+    if (!count.empty()) {
+      auto parsed = ParseCount(count);
+      if (!parsed) return RowProblem{"count", "'" + std::string(count) + "' is not a positive integer"};
+      obs.count = *parsed;
+    }
+    obs.source = std::string(Trim(row.Get("source")));
+    AddExtras(row, "link", obs.extra);
+
+    // The row is good: create phone ends, then the observation.
+    for (End* end : {&from, &to}) {
+      if (!end->phone) continue;
+      if (end->raw != end->phone->key) {
+        obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", end->raw);
+      }
+      NodeId id = 0;
+      if (auto problem = Upsert(storage::kPhoneKind, end->phone->key, {}, PhoneDerived(*end->phone, end->raw),
+                                obs.source, MergePolicy::kKeepExisting, end == &from ? "from" : "to", &id)) {
+        return problem;
+      }
+      end->id = id;
+    }
+    if (dry_run_) return std::nullopt;
+    auto put = change_set_->PutLink(*from.id, type, *to.id, obs);
+    if (!put.ok()) {
+      if (put.status().code() != StatusCode::kInvalidArgument) fatal_ = put.status();
+      return RowProblem{"type", put.status().message()};
+    }
+    if (put->link_added) ++summary_->links_added;
+    switch (put->observation) {
+      case storage::ObservationChange::kAdded: ++summary_->observations_added; break;
+      case storage::ObservationChange::kUpdated: ++summary_->observations_updated; break;
+      case storage::ObservationChange::kUnchanged: ++summary_->observations_unchanged; break;
+    }
+    return std::nullopt;
+  }
+
+ public:
+  Status fatal() const { return fatal_; }
+
+ private:
+  storage::Store& store_;
+  const IngestOptions& options_;
+  bool dry_run_;
+  storage::PhoneNormalizer phones_;
+  storage::NameKeyer names_;
+  storage::AddressKeyer addresses_;
+  std::unique_ptr<storage::ChangeSet> change_set_;
+  std::unordered_map<std::string, StatusOr<storage::NormalizedPhone>> phone_cache_;
+  IngestSummary* summary_ = nullptr;
+  std::ofstream* rejects_ = nullptr;
+  Status fatal_;
+};
+
+}  // namespace
+
+StatusOr<IngestSummary> Ingest(storage::Store& store,
+                               const std::vector<std::filesystem::path>& inputs,
+                               const IngestOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  TRAFNET_ASSIGN_OR_RETURN(InputPlan plan, PlanInputs(inputs));
+  IngestSummary summary;
+  summary.started_at = NowIso();
+  summary.ignored_files = plan.ignored;
+  std::error_code ec;
+  std::filesystem::create_directories(options.report_dir, ec);
+  if (ec) return IoError("cannot create report folder " + options.report_dir.string() + ": " + ec.message());
+
+  if (options.strict) {
+    // Validate everything without writing; any bad row aborts with the store untouched.
+    auto stamp = fmt::format("ingest-aborted-{}", std::chrono::duration_cast<std::chrono::seconds>(
+                                                      std::chrono::system_clock::now().time_since_epoch())
+                                                      .count());
+    auto rejects_path = options.report_dir / (stamp + "-rejects.csv");
+    std::ofstream rejects(rejects_path);
+    if (!rejects) return IoError("cannot write " + rejects_path.string());
+    rejects << "file,line,field,reason\n";
+    IngestSummary check;
+    check.started_at = summary.started_at;
+    check.ignored_files = plan.ignored;
+    Ingester checker(store, options, /*dry_run=*/true);
+    TRAFNET_RETURN_IF_ERROR(checker.Run(plan, check, &rejects));
+    TRAFNET_RETURN_IF_ERROR(checker.fatal());
+    rejects.close();
+    if (check.rows_rejected > 0) {
+      check.aborted = true;
+      check.rejects_path = rejects_path;
+      check.summary_path = options.report_dir / (stamp + "-summary.json");
+      check.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      check.finished_at = NowIso();
+      std::ofstream(check.summary_path) << check.ToJson() << '\n';
+      return check;
+    }
+    std::filesystem::remove(rejects_path, ec);
+  }
+
+  TRAFNET_ASSIGN_OR_RETURN(summary.run, store.BeginIngestRun(fmt::format(
+                                            R"({{"started_at":"{}","status":"running"}})", summary.started_at)));
+  std::string stamp = fmt::format("ingest-{:06}", summary.run);
+  summary.rejects_path = options.report_dir / (stamp + "-rejects.csv");
+  summary.summary_path = options.report_dir / (stamp + "-summary.json");
+  std::ofstream rejects(summary.rejects_path);
+  if (!rejects) return IoError("cannot write " + summary.rejects_path.string());
+  rejects << "file,line,field,reason\n";
+  Ingester ingester(store, options, /*dry_run=*/false);
+  TRAFNET_RETURN_IF_ERROR(ingester.Run(plan, summary, &rejects));
+  TRAFNET_RETURN_IF_ERROR(ingester.fatal());
+  rejects.close();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.finished_at = NowIso();
+  std::string json = summary.ToJson();
+  TRAFNET_RETURN_IF_ERROR(store.FinishIngestRun(summary.run, json));
+  std::ofstream(summary.summary_path) << json << '\n';
+  return summary;
+}
+
+}  // namespace trafnet::engine

@@ -1,0 +1,215 @@
+// The trafnet store: nodes, links and their observations in an embedded RocksDB database.
+//
+// Column families (the key layout is documented in docs/storage.md):
+//   nodes          node id → node record
+//   node_keys      kind \0 natural key → node id        (source ids, E.164 numbers)
+//   name_index     name key \0 node id → ""             (persons by folded name)
+//   address_index  address key \0 node id → ""          (addresses by folded text)
+//   source_index   source \0 node id → ""               (nodes each agency reported)
+//   out / in       node id, link type id, node id → flags (adjacency in either direction)
+//   observations   link key, source \0 start \0 end → count and extra fields
+//   meta           schema version, id counters, link type registry, counts, ingest runs
+//
+// Writes go through a ChangeSet: it resolves natural keys to ids, merges fields, and commits as
+// one RocksDB WriteBatch, so a crash leaves either all of a change set or none of it. Node ids
+// are assigned densely in the order nodes are first seen, so re-running an interrupted ingest
+// from the start reproduces exactly the store an uninterrupted run would have made.
+//
+// Thread safety: a Store may be read from several threads. Only one ChangeSet may be open at a
+// time, and only one process may open a store for writing (RocksDB's LOCK file enforces it).
+#ifndef TRAFNET_STORAGE_STORE_H_
+#define TRAFNET_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trafnet/base/status.h"
+#include "trafnet/storage/records.h"
+
+namespace trafnet::storage {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreOptions {
+  // Create the store when the directory holds none.
+  bool create_if_missing = true;
+  // Open without write access (no LOCK taken: another process may be writing).
+  bool read_only = false;
+  // RocksDB block cache, in bytes.
+  size_t block_cache_bytes = 256 << 20;
+  // Size of one memtable, in bytes; bigger absorbs bulk ingest with fewer flushes.
+  size_t write_buffer_bytes = 128 << 20;
+};
+
+// What is in the store, as maintained by every commit and re-checked by Verify.
+struct StoreCounts {
+  std::map<std::string, uint64_t> nodes_by_kind;
+  std::map<std::string, uint64_t> links_by_type;   // a link counts once, whatever its observations
+  std::map<std::string, uint64_t> nodes_by_source;
+  std::map<std::string, uint64_t> observations_by_source;
+  uint64_t nodes = 0;
+  uint64_t links = 0;
+  uint64_t observations = 0;
+  friend bool operator==(const StoreCounts&, const StoreCounts&) = default;
+};
+
+// One link as seen from one of its ends.
+struct Adjacency {
+  std::string type;
+  NodeId other = 0;
+  bool outgoing = true;    // this node is the link's `from` (always true for symmetric types)
+  bool symmetric = false;
+};
+
+// How a node write combines with what is stored.
+enum class MergePolicy {
+  // Fields that are empty on one side are filled from the other; a field with two different
+  // non-empty values is a conflict and the write is refused. For records read from input files.
+  kRejectConflicts,
+  // Stored values win; only missing fields are added. For nodes implied by a link (a phone
+  // number written in links.csv) whose fields are evidence, not claims.
+  kKeepExisting,
+};
+
+// What a node write did.
+enum class NodeChange { kAdded, kMerged, kUnchanged };
+// What an observation write did.
+enum class ObservationChange { kAdded, kUpdated, kUnchanged };
+
+struct NodeUpsert {
+  NodeId id = 0;
+  NodeChange change = NodeChange::kUnchanged;
+};
+
+struct LinkPut {
+  bool link_added = false;  // the link (ends + type) was new
+  ObservationChange observation = ObservationChange::kUnchanged;
+};
+
+// Names of derived fields the store indexes.
+inline constexpr std::string_view kNameKeyField = "name_key";
+inline constexpr std::string_view kAddressKeyField = "address_key";
+
+class Store;
+
+// A set of changes committed atomically. Reads through it see its own pending writes.
+class ChangeSet {
+ public:
+  ~ChangeSet();
+  ChangeSet(const ChangeSet&) = delete;
+  ChangeSet& operator=(const ChangeSet&) = delete;
+
+  // The id of (kind, key), pending or stored, if there is one.
+  StatusOr<std::optional<NodeId>> FindNode(std::string_view kind, std::string_view key);
+
+  // Adds the node or merges `fields` and `source` into the stored one. A conflict under
+  // kRejectConflicts is InvalidArgument naming the field and both values; nothing changes then.
+  // `derived` are fields computed from the input (name_key, address_key, a phone's raw spelling
+  // and quality): the first value stored wins and they never conflict. name_key and
+  // address_key are indexed.
+  StatusOr<NodeUpsert> UpsertNode(std::string_view kind, std::string_view key, Fields fields,
+                                  Fields derived, std::string_view source, MergePolicy policy);
+
+  // Adds an observation of the link (from, type, to). For a symmetric type the ends are put in
+  // canonical order. Both ends must exist (pending or stored). An observation is identified by
+  // (link, source, start, end); the same one again replaces count and extras.
+  StatusOr<LinkPut> PutLink(NodeId from, std::string_view type, NodeId to,
+                            const Observation& observation);
+
+  // Number of pending row-level writes, to decide when to commit.
+  size_t pending_operations() const;
+
+  // Writes everything as one WriteBatch (with the updated counts), then starts afresh.
+  Status Commit();
+
+ private:
+  friend class Store;
+  struct Impl;
+  explicit ChangeSet(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct VerifyReport {
+  std::vector<std::string> problems;  // empty when the store is consistent
+  uint64_t nodes_checked = 0;
+  uint64_t links_checked = 0;
+  uint64_t index_entries_checked = 0;
+  bool ok() const { return problems.empty(); }
+};
+
+// A record of one ingest run, kept in meta for provenance.
+struct IngestRunRecord {
+  uint64_t run = 0;
+  std::string json;  // started_at, finished_at, files with sizes and checksums, summary
+};
+
+class Store {
+ public:
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens (or creates) the store in `dir`. Opens with paranoid_checks and
+  // track_and_verify_wals_in_manifest. A directory holding a store of another schema version
+  // is FailedPrecondition.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::filesystem::path& dir,
+                                               const StoreOptions& options = {});
+
+  const std::filesystem::path& dir() const;
+
+  // REQUIRES: opened for writing and no other ChangeSet open.
+  std::unique_ptr<ChangeSet> NewChangeSet();
+
+  StatusOr<std::optional<NodeId>> FindNode(std::string_view kind, std::string_view key) const;
+  StatusOr<std::optional<NodeRecord>> GetNode(NodeId id) const;
+  // Nodes whose name key (or address key) equals `key`, in id order.
+  StatusOr<std::vector<NodeId>> FindByNameKey(std::string_view key) const;
+  StatusOr<std::vector<NodeId>> FindByAddressKey(std::string_view key) const;
+
+  // Every link touching `id`, outgoing then incoming, by a prefix scan of out and in.
+  StatusOr<std::vector<Adjacency>> Neighbours(NodeId id) const;
+  // The observations of one link (ends in canonical order for symmetric types).
+  StatusOr<std::optional<LinkRecord>> GetLink(NodeId from, std::string_view type,
+                                              NodeId to) const;
+
+  // Full scans over a consistent snapshot, in id / link-key order. The callback may stop the
+  // scan by returning a non-OK status, which is passed back.
+  Status ForEachNode(const std::function<Status(const NodeRecord&)>& fn) const;
+  Status ForEachLink(const std::function<Status(const LinkRecord&)>& fn) const;
+
+  StoreCounts counts() const;
+  // Bytes on disk (SST and WAL files).
+  uint64_t SizeOnDisk() const;
+
+  // Ingest run provenance.
+  StatusOr<uint64_t> BeginIngestRun(std::string json);
+  Status FinishIngestRun(uint64_t run, std::string json);
+  StatusOr<std::vector<IngestRunRecord>> IngestRuns() const;
+
+  // RocksDB's checksum verification of every file plus the store's own invariants: every link
+  // present in out and in, every adjacency entry has observations and existing ends, every index
+  // entry points at a record that carries that key, the maintained counts match a recount.
+  StatusOr<VerifyReport> Verify() const;
+
+  // Flushes memtables to SST files (used before measuring size, and at the end of an ingest).
+  Status Flush();
+
+  // Opaque; defined in storage/src.
+  struct Impl;
+
+ private:
+  friend class ChangeSet;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace trafnet::storage
+
+#endif  // TRAFNET_STORAGE_STORE_H_

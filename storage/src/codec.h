@@ -1,0 +1,72 @@
+// Key and value encodings of the store (docs/storage.md explains the layout).
+//
+// Integers in keys are big-endian so that byte order is numeric order and prefix scans work;
+// strings in values are varint-length-prefixed. Decoders never trust their input: a short or
+// malformed value is reported as Corruption, not read past its end.
+#ifndef TRAFNET_STORAGE_SRC_CODEC_H_
+#define TRAFNET_STORAGE_SRC_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "trafnet/base/status.h"
+#include "trafnet/storage/records.h"
+
+namespace trafnet::storage::codec {
+
+using LinkTypeId = uint16_t;
+
+inline constexpr size_t kNodeIdBytes = 8;
+inline constexpr size_t kLinkKeyBytes = 8 + 2 + 8;
+
+void PutBigEndian64(std::string& out, uint64_t value);
+void PutBigEndian16(std::string& out, uint16_t value);
+uint64_t GetBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
+uint16_t GetBigEndian16(std::string_view in);  // REQUIRES: in.size() >= 2
+void PutVarint(std::string& out, uint64_t value);
+void PutString(std::string& out, std::string_view value);
+
+// Reads values written by PutVarint/PutString from the front of a buffer.
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool Varint(uint64_t& value);
+  bool String(std::string& value);
+  bool String(std::string_view& value);
+  bool done() const { return data_.empty(); }
+
+ private:
+  std::string_view data_;
+};
+
+std::string NodeIdKey(NodeId id);
+// kind \0 natural key
+std::string NaturalKey(std::string_view kind, std::string_view key);
+// text \0 id — for name_index, address_index and source_index
+std::string IndexKey(std::string_view text, NodeId id);
+// a(8) type(2) b(8): out uses (from, to), in uses (to, from)
+std::string AdjacencyKey(NodeId a, LinkTypeId type, NodeId b);
+struct AdjacencyParts {
+  NodeId a = 0;
+  LinkTypeId type = 0;
+  NodeId b = 0;
+};
+bool ParseAdjacencyKey(std::string_view key, AdjacencyParts& parts);
+
+// link key (from, type, to) then source \0 start \0 end
+std::string ObservationKey(NodeId from, LinkTypeId type, NodeId to, const Observation& obs);
+bool ParseObservationKey(std::string_view key, AdjacencyParts& link, Observation& obs);
+
+// Adjacency values: one flags byte.
+inline constexpr char kFlagSymmetric = 0x1;
+
+std::string EncodeNode(const NodeRecord& node);
+Status DecodeNode(NodeId id, std::string_view value, NodeRecord& node);
+
+std::string EncodeObservationValue(const Observation& obs);
+Status DecodeObservationValue(std::string_view value, Observation& obs);
+
+}  // namespace trafnet::storage::codec
+
+#endif  // TRAFNET_STORAGE_SRC_CODEC_H_

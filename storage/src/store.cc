@@ -1,0 +1,382 @@
+#include "trafnet/storage/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <system_error>
+
+#include "store_impl.h"
+
+namespace trafnet::storage {
+
+Status FromRocks(const rocksdb::Status& status, std::string_view context) {
+  if (status.ok()) return Status::Ok();
+  std::string message = std::string(context) + ": " + status.ToString();
+  if (status.IsCorruption()) return CorruptionError(std::move(message));
+  if (status.IsNotFound()) return NotFoundError(std::move(message));
+  if (status.IsInvalidArgument()) return InvalidArgumentError(std::move(message));
+  return IoError(std::move(message));
+}
+
+Store::Impl::~Impl() {
+  if (!db) return;
+  for (auto* handle : cf) {
+    if (handle != nullptr) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db->Close().PermitUncheckedError();
+}
+
+std::string Store::Impl::TypeName(codec::LinkTypeId id) const {
+  auto it = type_names.find(id);
+  return it == type_names.end() ? "?" + std::to_string(id) : it->second;
+}
+
+StatusOr<std::optional<std::string>> Store::Impl::Get(ColumnFamily family, std::string_view key,
+                                                      const rocksdb::Snapshot* snapshot) const {
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  std::string value;
+  rocksdb::Status status = db->Get(read_options, cf[family], key, &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  TRAFNET_RETURN_IF_ERROR(FromRocks(status, std::string("read ") + kColumnFamilyNames[family]));
+  return std::optional<std::string>(std::move(value));
+}
+
+namespace {
+
+void AddCount(std::map<std::string, uint64_t>& counts, std::string_view name, uint64_t value) {
+  if (value != 0) counts[std::string(name)] += value;
+}
+
+}  // namespace
+
+Status Store::Impl::LoadMeta() {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf[kMetaCf]));
+  counts = StoreCounts();
+  type_ids.clear();
+  type_names.clear();
+  next_node_id = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::string_view value(it->value().data(), it->value().size());
+    auto starts = [&](std::string_view prefix) { return key.substr(0, prefix.size()) == prefix; };
+    auto number = [&]() -> StatusOr<uint64_t> {
+      if (value.size() != 8) return CorruptionError("meta " + std::string(key) + ": bad value");
+      return codec::GetBigEndian64(value);
+    };
+    if (key == kMetaNextNodeId) {
+      TRAFNET_ASSIGN_OR_RETURN(next_node_id, number());
+    } else if (starts(kMetaTypePrefix)) {
+      if (value.size() != 2) return CorruptionError("meta " + std::string(key) + ": bad type id");
+      auto id = codec::GetBigEndian16(value);
+      std::string name(key.substr(kMetaTypePrefix.size()));
+      type_ids[name] = id;
+      type_names[id] = name;
+    } else if (starts(kMetaCountNodeKind)) {
+      TRAFNET_ASSIGN_OR_RETURN(uint64_t n, number());
+      AddCount(counts.nodes_by_kind, key.substr(kMetaCountNodeKind.size()), n);
+      counts.nodes += n;
+    } else if (starts(kMetaCountLinkType)) {
+      TRAFNET_ASSIGN_OR_RETURN(uint64_t n, number());
+      AddCount(counts.links_by_type, key.substr(kMetaCountLinkType.size()), n);
+      counts.links += n;
+    } else if (starts(kMetaCountNodeSource)) {
+      TRAFNET_ASSIGN_OR_RETURN(uint64_t n, number());
+      AddCount(counts.nodes_by_source, key.substr(kMetaCountNodeSource.size()), n);
+    } else if (starts(kMetaCountObsSource)) {
+      TRAFNET_ASSIGN_OR_RETURN(uint64_t n, number());
+      AddCount(counts.observations_by_source, key.substr(kMetaCountObsSource.size()), n);
+      counts.observations += n;
+    }
+  }
+  return FromRocks(it->status(), "read meta");
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::filesystem::path& Store::dir() const { return impl_->dir; }
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
+                                             const StoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->options = options;
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  db_options.paranoid_checks = true;
+  db_options.track_and_verify_wals_in_manifest = true;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 2;
+
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table_options.cache_index_and_filter_blocks = true;
+  table_options.pin_l0_filter_and_index_blocks_in_cache = true;
+
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  cf_options.write_buffer_size = options.write_buffer_bytes;
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
+
+  if (!options.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return IoError("cannot create store directory " + dir.string() + ": " + ec.message());
+  } else if (!std::filesystem::exists(dir / "CURRENT")) {
+    return NotFoundError("no trafnet store in " + dir.string());
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status status =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &handles, &raw_db)
+          : rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw_db);
+  if (!status.ok() && !options.create_if_missing && status.IsInvalidArgument()) {
+    return NotFoundError("no trafnet store in " + dir.string() + " (" + status.ToString() + ")");
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(status, "open store " + dir.string()));
+  impl->db.reset(raw_db);
+  for (size_t i = 0; i < handles.size(); ++i) impl->cf[i] = handles[i];
+
+  TRAFNET_ASSIGN_OR_RETURN(auto version, impl->Get(kMetaCf, kMetaSchemaVersion));
+  if (!version) {
+    if (options.read_only) return FailedPreconditionError(dir.string() + ": store has no schema version");
+    rocksdb::WriteOptions write_options;
+    TRAFNET_RETURN_IF_ERROR(FromRocks(
+        impl->db->Put(write_options, impl->cf[kMetaCf], std::string(kMetaSchemaVersion),
+                      std::to_string(kSchemaVersion)),
+        "write schema version"));
+  } else if (*version != std::to_string(kSchemaVersion)) {
+    return FailedPreconditionError(dir.string() + ": store has schema version " + *version +
+                                   ", this trafnet reads version " +
+                                   std::to_string(kSchemaVersion));
+  }
+  TRAFNET_RETURN_IF_ERROR(impl->LoadMeta());
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+StatusOr<std::optional<NodeId>> Store::FindNode(std::string_view kind,
+                                                std::string_view key) const {
+  TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->Get(kNodeKeysCf, codec::NaturalKey(kind, key)));
+  if (!value) return std::optional<NodeId>();
+  if (value->size() != 8) return CorruptionError("node_keys entry for " + std::string(kind) + ":" + std::string(key));
+  return std::optional<NodeId>(codec::GetBigEndian64(*value));
+}
+
+StatusOr<std::optional<NodeRecord>> Store::GetNode(NodeId id) const {
+  TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->Get(kNodesCf, codec::NodeIdKey(id)));
+  if (!value) return std::optional<NodeRecord>();
+  NodeRecord node;
+  TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, node));
+  return std::optional<NodeRecord>(std::move(node));
+}
+
+namespace {
+
+// Ids of entries "text \0 id" in an index family whose text equals `text`.
+StatusOr<std::vector<NodeId>> ScanIndex(const Store::Impl& impl, ColumnFamily family,
+                                        std::string_view text) {
+  std::string prefix(text);
+  prefix.push_back('\0');
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf[family]));
+  std::vector<NodeId> ids;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) continue;
+    ids.push_back(codec::GetBigEndian64(std::string_view(it->key().data() + prefix.size(), 8)));
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan index"));
+  return ids;
+}
+
+}  // namespace
+
+StatusOr<std::vector<NodeId>> Store::FindByNameKey(std::string_view key) const {
+  return ScanIndex(*impl_, kNameIndexCf, key);
+}
+
+StatusOr<std::vector<NodeId>> Store::FindByAddressKey(std::string_view key) const {
+  return ScanIndex(*impl_, kAddressIndexCf, key);
+}
+
+StatusOr<std::vector<Adjacency>> Store::Neighbours(NodeId id) const {
+  std::string prefix = codec::NodeIdKey(id);
+  std::vector<Adjacency> result;
+  rocksdb::ReadOptions read_options;
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  read_options.snapshot = snapshot;
+  std::lock_guard lock(impl_->mutex);
+  Status status;
+  for (ColumnFamily family : {kOutCf, kInCf}) {
+    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[family]));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      codec::AdjacencyParts parts;
+      if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
+        status = CorruptionError("bad adjacency key for node " + std::to_string(id));
+        break;
+      }
+      bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
+      // A symmetric link is written in out from both ends; its in entries add nothing new.
+      if (symmetric && family == kInCf) continue;
+      result.push_back(Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
+    }
+    if (status.ok()) status = FromRocks(it->status(), "scan adjacency");
+    if (!status.ok()) break;
+  }
+  impl_->db->ReleaseSnapshot(snapshot);
+  TRAFNET_RETURN_IF_ERROR(status);
+  return result;
+}
+
+StatusOr<std::optional<LinkRecord>> Store::GetLink(NodeId from, std::string_view type,
+                                                   NodeId to) const {
+  codec::LinkTypeId type_id = 0;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->type_ids.find(type);
+    if (it == impl_->type_ids.end()) return std::optional<LinkRecord>();
+    type_id = it->second;
+  }
+  if (IsSymmetricLinkType(type) && to < from) std::swap(from, to);
+  std::string prefix = codec::AdjacencyKey(from, type_id, to);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf[kObservationsCf]));
+  LinkRecord link{from, to, std::string(type), {}};
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    codec::AdjacencyParts parts;
+    Observation obs;
+    if (!codec::ParseObservationKey(std::string_view(it->key().data(), it->key().size()), parts,
+                                    obs)) {
+      return CorruptionError("bad observation key");
+    }
+    TRAFNET_RETURN_IF_ERROR(codec::DecodeObservationValue(
+        std::string_view(it->value().data(), it->value().size()), obs));
+    link.observations.push_back(std::move(obs));
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  if (link.observations.empty()) return std::optional<LinkRecord>();
+  return std::optional<LinkRecord>(std::move(link));
+}
+
+Status Store::ForEachNode(const std::function<Status(const NodeRecord&)>& fn) const {
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
+  NodeRecord node;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return CorruptionError("bad node key");
+    NodeId id = codec::GetBigEndian64(std::string_view(it->key().data(), 8));
+    TRAFNET_RETURN_IF_ERROR(
+        codec::DecodeNode(id, std::string_view(it->value().data(), it->value().size()), node));
+    TRAFNET_RETURN_IF_ERROR(fn(node));
+  }
+  return FromRocks(it->status(), "scan nodes");
+}
+
+Status Store::ForEachLink(const std::function<Status(const LinkRecord&)>& fn) const {
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(read_options, impl_->cf[kObservationsCf]));
+  LinkRecord link;
+  std::string current;
+  bool have = false;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    codec::AdjacencyParts parts;
+    Observation obs;
+    std::string_view key(it->key().data(), it->key().size());
+    if (!codec::ParseObservationKey(key, parts, obs)) return CorruptionError("bad observation key");
+    TRAFNET_RETURN_IF_ERROR(codec::DecodeObservationValue(
+        std::string_view(it->value().data(), it->value().size()), obs));
+    std::string_view link_key = key.substr(0, codec::kLinkKeyBytes);
+    if (!have || link_key != current) {
+      if (have) TRAFNET_RETURN_IF_ERROR(fn(link));
+      current.assign(link_key);
+      have = true;
+      link.from = parts.a;
+      link.to = parts.b;
+      {
+        std::lock_guard lock(impl_->mutex);
+        link.type = impl_->TypeName(parts.type);
+      }
+      link.observations.clear();
+    }
+    link.observations.push_back(std::move(obs));
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  if (have) TRAFNET_RETURN_IF_ERROR(fn(link));
+  return Status::Ok();
+}
+
+StoreCounts Store::counts() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->counts;
+}
+
+uint64_t Store::SizeOnDisk() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(impl_->dir, ec)) {
+    auto ext = entry.path().extension();
+    if (entry.is_regular_file(ec) && (ext == ".sst" || ext == ".log" || ext == ".blob")) {
+      total += entry.file_size(ec);
+    }
+  }
+  return total;
+}
+
+Status Store::Flush() {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles(impl_->cf.begin(), impl_->cf.end());
+  return FromRocks(impl_->db->Flush(rocksdb::FlushOptions(), handles), "flush");
+}
+
+StatusOr<uint64_t> Store::BeginIngestRun(std::string json) {
+  std::lock_guard lock(impl_->mutex);
+  TRAFNET_ASSIGN_OR_RETURN(auto next, impl_->Get(kMetaCf, kMetaNextRun));
+  uint64_t run = next && next->size() == 8 ? codec::GetBigEndian64(*next) : 1;
+  rocksdb::WriteBatch batch;
+  std::string next_value;
+  codec::PutBigEndian64(next_value, run + 1);
+  std::string run_key(kMetaRunPrefix);
+  codec::PutBigEndian64(run_key, run);
+  TRAFNET_RETURN_IF_ERROR(FromRocks(batch.Put(impl_->cf[kMetaCf], std::string(kMetaNextRun), next_value), "batch"));
+  TRAFNET_RETURN_IF_ERROR(FromRocks(batch.Put(impl_->cf[kMetaCf], run_key, json), "batch"));
+  TRAFNET_RETURN_IF_ERROR(FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "record ingest run"));
+  return run;
+}
+
+Status Store::FinishIngestRun(uint64_t run, std::string json) {
+  std::string run_key(kMetaRunPrefix);
+  codec::PutBigEndian64(run_key, run);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(impl_->db->Put(write_options, impl_->cf[kMetaCf], run_key, json),
+                   "record ingest run");
+}
+
+StatusOr<std::vector<IngestRunRecord>> Store::IngestRuns() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf[kMetaCf]));
+  std::vector<IngestRunRecord> runs;
+  std::string prefix(kMetaRunPrefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) continue;
+    runs.push_back(IngestRunRecord{
+        codec::GetBigEndian64(std::string_view(it->key().data() + prefix.size(), 8)),
+        it->value().ToString()});
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "read ingest runs"));
+  return runs;
+}
+
+}  // namespace trafnet::storage

@@ -1,0 +1,76 @@
+// Private state of an open store, shared by store.cc, change_set.cc and verify.cc.
+#ifndef TRAFNET_STORAGE_SRC_STORE_IMPL_H_
+#define TRAFNET_STORAGE_SRC_STORE_IMPL_H_
+
+#include <rocksdb/db.h>
+
+#include <array>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "codec.h"
+#include "trafnet/storage/store.h"
+
+namespace trafnet::storage {
+
+enum ColumnFamily : size_t {
+  kDefaultCf = 0,
+  kNodesCf,
+  kNodeKeysCf,
+  kNameIndexCf,
+  kAddressIndexCf,
+  kSourceIndexCf,
+  kOutCf,
+  kInCf,
+  kObservationsCf,
+  kMetaCf,
+  kColumnFamilyCount,
+};
+
+inline constexpr std::array<const char*, kColumnFamilyCount> kColumnFamilyNames = {
+    "default", "nodes", "node_keys", "name_index", "address_index",
+    "source_index", "out", "in", "observations", "meta"};
+
+// Meta keys.
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
+inline constexpr std::string_view kMetaNextNodeId = "next_node_id";
+inline constexpr std::string_view kMetaNextRun = "next_run";
+inline constexpr std::string_view kMetaTypePrefix = "type:";
+inline constexpr std::string_view kMetaRunPrefix = "run:";
+inline constexpr std::string_view kMetaCountNodeKind = "count:node_kind:";
+inline constexpr std::string_view kMetaCountLinkType = "count:link_type:";
+inline constexpr std::string_view kMetaCountNodeSource = "count:node_source:";
+inline constexpr std::string_view kMetaCountObsSource = "count:obs_source:";
+
+Status FromRocks(const rocksdb::Status& status, std::string_view context);
+
+struct Store::Impl {
+  std::filesystem::path dir;
+  StoreOptions options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::array<rocksdb::ColumnFamilyHandle*, kColumnFamilyCount> cf{};
+
+  // Committed state mirrored in memory (meta is the durable copy).
+  mutable std::mutex mutex;
+  StoreCounts counts;
+  NodeId next_node_id = 0;
+  std::map<std::string, codec::LinkTypeId, std::less<>> type_ids;
+  std::map<codec::LinkTypeId, std::string> type_names;
+  bool change_set_open = false;
+
+  ~Impl();
+  rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
+  std::string TypeName(codec::LinkTypeId id) const;
+  Status LoadMeta();
+  StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
+                                           const rocksdb::Snapshot* snapshot = nullptr) const;
+};
+
+}  // namespace trafnet::storage
+
+#endif  // TRAFNET_STORAGE_SRC_STORE_IMPL_H_

@@ -1,0 +1,437 @@
+#include "trafnet/engine/generate.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace trafnet::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+using Table = std::vector<std::vector<std::string>>;
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A strict RFC 4180 reader, enough for the generator's own output: the header row first.
+Table ParseCsv(const std::string& text) {
+  Table rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+    } else {
+      field.push_back(c);
+    }
+  }
+  EXPECT_FALSE(quoted) << "unterminated quoted field";
+  EXPECT_TRUE(row.empty() && field.empty()) << "last row has no line end";
+  return rows;
+}
+
+bool IsCyrillic(const std::string& text) {
+  return text.find('\xD0') != std::string::npos || text.find('\xD1') != std::string::npos;
+}
+
+// Folds a name in any of the generator's spellings to lower-case ASCII Latin, its words sorted
+// ("PETROVIĆ, Marko", "Марко Петровић" and "Marko Petrovic" all become "marko petrovic").
+std::string FoldName(const std::string& name) {
+  static const char* const kCyrillic[] = {
+      "a", "b", "v",  "g", "d", "e", "z", "z", "i", "j",  "k",  "l", "m", "n", "o",  "p",  // а..п
+      "r", "s", "t",  "u", "f", "h", "c", "c", "s", "s",  "",   "y", "",  "e", "ju", "ja",  // р..я
+      "e", "e", "dj", "g", "e", "s", "i", "i", "j", "lj", "nj", "c", "k", "i", "u",  "dz"};  // ѐ..џ
+  std::string folded;
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char lead = static_cast<unsigned char>(name[i]);
+    if (lead < 0x80) {
+      const char c = name[i++];
+      if (c == ',') continue;
+      folded.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      continue;
+    }
+    char32_t cp = ((lead & 0x1F) << 6) | (static_cast<unsigned char>(name[i + 1]) & 0x3F);
+    i += 2;
+    if (cp >= 0x0400 && cp < 0x0410) cp += 0x50;  // Ђ Ј Љ Њ Ћ Џ ...
+    if (cp >= 0x0410 && cp < 0x0430) cp += 0x20;
+    if (cp >= 0x0430 && cp < 0x0460) {
+      folded += kCyrillic[cp - 0x0430];
+    } else if (cp == 0x010C || cp == 0x010D || cp == 0x0106 || cp == 0x0107) {
+      folded += "c";
+    } else if (cp == 0x0160 || cp == 0x0161) {
+      folded += "s";
+    } else if (cp == 0x017D || cp == 0x017E) {
+      folded += "z";
+    } else if (cp == 0x0110 || cp == 0x0111) {
+      folded += "dj";
+    }
+  }
+  std::istringstream words(folded);
+  std::vector<std::string> parts{std::istream_iterator<std::string>(words),
+                                 std::istream_iterator<std::string>()};
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const std::string& part : parts) out += part + " ";
+  return out;
+}
+
+fs::path TempDir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("trafnet_generate_test_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+GenerateOptions SmallWorld(const fs::path& dir, uint64_t seed = 7) {
+  GenerateOptions options;
+  options.out_dir = dir;
+  options.persons = 2000;
+  options.networks = 4;
+  options.seed = seed;
+  return options;
+}
+
+const char* const kFiles[] = {"persons.csv", "addresses.csv", "phones.csv", "links.csv",
+                              "truth.csv"};
+
+class GenerateTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(TempDir("shared"));
+    auto summary = GenerateWorld(SmallWorld(*dir_));
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    summary_ = new GenerateSummary(*summary);
+    tables_ = new std::map<std::string, Table>();
+    for (const char* file : kFiles) (*tables_)[file] = ParseCsv(ReadAll(*dir_ / file));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete summary_;
+    delete tables_;
+  }
+
+  static const Table& Rows(const std::string& file) { return tables_->at(file); }
+
+  // Column `column` of every data row.
+  static std::set<std::string> Column(const std::string& file, size_t column) {
+    std::set<std::string> out;
+    const Table& rows = Rows(file);
+    for (size_t r = 1; r < rows.size(); ++r) out.insert(rows[r][column]);
+    return out;
+  }
+
+  static fs::path* dir_;
+  static GenerateSummary* summary_;
+  static std::map<std::string, Table>* tables_;
+};
+
+fs::path* GenerateTest::dir_ = nullptr;
+GenerateSummary* GenerateTest::summary_ = nullptr;
+std::map<std::string, Table>* GenerateTest::tables_ = nullptr;
+
+TEST_F(GenerateTest, EveryFileHasTheContractHeader) {
+  const std::map<std::string, std::vector<std::string>> headers = {
+      {"persons.csv", {"id", "name", "birth_date", "gender", "nationality", "status", "source"}},
+      {"addresses.csv", {"id", "text", "city", "country", "kind"}},
+      {"phones.csv", {"number", "country", "kind"}},
+      {"links.csv", {"from", "to", "type", "start", "end", "count", "source"}},
+      {"truth.csv", {"network", "person_id", "role"}},
+  };
+  for (const auto& [file, header] : headers) {
+    const Table& rows = Rows(file);
+    ASSERT_FALSE(rows.empty()) << file;
+    EXPECT_EQ(rows[0], header) << file;
+    for (size_t r = 1; r < rows.size(); ++r) {
+      ASSERT_EQ(rows[r].size(), header.size()) << file << " row " << r + 1;
+    }
+  }
+}
+
+TEST_F(GenerateTest, SummaryCountsMatchFileRows) {
+  EXPECT_EQ(summary_->persons, Rows("persons.csv").size() - 1);
+  EXPECT_EQ(summary_->addresses, Rows("addresses.csv").size() - 1);
+  EXPECT_EQ(summary_->phones, Rows("phones.csv").size() - 1);
+  EXPECT_EQ(summary_->links, Rows("links.csv").size() - 1);
+  EXPECT_EQ(summary_->planted_members, Rows("truth.csv").size() - 1);
+  // Planted members and second records come on top of the ordinary persons.
+  EXPECT_GT(summary_->persons, 2000u);
+  EXPECT_GT(summary_->links, 8u * 2000u);
+}
+
+TEST_F(GenerateTest, IdsAreUnique) {
+  EXPECT_EQ(Column("persons.csv", 0).size(), Rows("persons.csv").size() - 1);
+  EXPECT_EQ(Column("addresses.csv", 0).size(), Rows("addresses.csv").size() - 1);
+}
+
+TEST_F(GenerateTest, LinksReferToExistingPersonsAndAddresses) {
+  const std::set<std::string> persons = Column("persons.csv", 0);
+  const std::set<std::string> addresses = Column("addresses.csv", 0);
+  const std::set<std::string> types = {"USES",  "LIVES_AT", "STAYED_AT",     "CALLED", "MESSAGED",
+                                       "KNOWS", "FAMILY",   "TRAVELED_WITH", "PAID",   "EMPLOYS"};
+  const std::regex date(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?)");
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    const std::vector<std::string>& link = links[r];
+    for (int side = 0; side < 2; ++side) {
+      const std::string& ref = link[static_cast<size_t>(side)];
+      if (ref.rfind("person:", 0) == 0) {
+        ASSERT_TRUE(persons.count(ref.substr(7))) << "row " << r + 1 << ": " << ref;
+      } else if (ref.rfind("address:", 0) == 0) {
+        ASSERT_TRUE(addresses.count(ref.substr(8))) << "row " << r + 1 << ": " << ref;
+      } else {
+        ASSERT_EQ(ref.rfind("phone:", 0), 0u) << "row " << r + 1 << ": " << ref;
+      }
+    }
+    ASSERT_TRUE(types.count(link[2])) << "row " << r + 1 << ": " << link[2];
+    for (size_t c : {size_t{3}, size_t{4}}) {
+      ASSERT_TRUE(link[c].empty() || std::regex_match(link[c], date)) << link[c];
+    }
+    ASSERT_GT(std::stoll(link[5]), 0) << "row " << r + 1;
+  }
+}
+
+TEST_F(GenerateTest, TruthMembersExistAndEveryNetworkHasRecruiterAndController) {
+  const std::set<std::string> persons = Column("persons.csv", 0);
+  std::map<std::string, std::multiset<std::string>> roles;
+  const Table& truth = Rows("truth.csv");
+  for (size_t r = 1; r < truth.size(); ++r) {
+    EXPECT_TRUE(persons.count(truth[r][1])) << truth[r][1];
+    roles[truth[r][0]].insert(truth[r][2]);
+  }
+  EXPECT_EQ(roles.size(), 4u);
+  for (const auto& [network, members] : roles) {
+    EXPECT_GE(members.count("recruiter"), 1u) << network;
+    EXPECT_EQ(members.count("controller"), 1u) << network;
+    EXPECT_GE(members.count("driver"), 1u) << network;
+    EXPECT_GE(members.count("victim"), 5u) << network;
+    EXPECT_LE(members.count("victim"), 12u) << network;
+  }
+}
+
+TEST_F(GenerateTest, PlantedVictimsComeFromAtLeastTwoTowns) {
+  std::map<std::string, std::string> city;
+  const Table& addresses = Rows("addresses.csv");
+  for (size_t r = 1; r < addresses.size(); ++r) city[addresses[r][0]] = addresses[r][2];
+  std::map<std::string, std::set<std::string>> homes;  // person id -> cities lived in
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    if (links[r][2] == "LIVES_AT") homes[links[r][0].substr(7)].insert(city[links[r][1].substr(8)]);
+  }
+  std::map<std::string, std::set<std::string>> victim_towns;
+  const Table& truth = Rows("truth.csv");
+  for (size_t r = 1; r < truth.size(); ++r) {
+    if (truth[r][2] != "victim") continue;
+    ASSERT_EQ(homes[truth[r][1]].size(), 1u) << truth[r][1] << " has one home";
+    victim_towns[truth[r][0]].insert(*homes[truth[r][1]].begin());
+  }
+  ASSERT_EQ(victim_towns.size(), 4u);
+  for (const auto& [network, towns] : victim_towns) EXPECT_GE(towns.size(), 2u) << network;
+}
+
+TEST_F(GenerateTest, PlantedVictimsShareTheControllersPhone) {
+  // The controller's phone is USED by at least three of the network's victims, however each
+  // row happens to write the number.
+  const auto digits = [](const std::string& phone) {
+    std::string d;
+    for (char c : phone) {
+      if (c >= '0' && c <= '9') d.push_back(c);
+    }
+    return d.substr(d.size() - 8);  // the tail is the same in every format
+  };
+  std::map<std::string, std::set<std::string>> users;  // phone tail -> person ids
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    if (links[r][2] == "USES") users[digits(links[r][1])].insert(links[r][0].substr(7));
+  }
+  std::map<std::string, std::set<std::string>> victims;
+  std::map<std::string, std::string> controller;
+  const Table& truth = Rows("truth.csv");
+  for (size_t r = 1; r < truth.size(); ++r) {
+    if (truth[r][2] == "victim") victims[truth[r][0]].insert(truth[r][1]);
+    if (truth[r][2] == "controller") controller[truth[r][0]] = truth[r][1];
+  }
+  for (const auto& [network, ctl] : controller) {
+    size_t best = 0;
+    for (const auto& [phone, people] : users) {
+      if (!people.count(ctl)) continue;
+      size_t shared = 0;
+      for (const std::string& v : victims[network]) shared += people.count(v);
+      best = std::max(best, shared);
+    }
+    EXPECT_GE(best, 3u) << network;
+  }
+}
+
+TEST_F(GenerateTest, SomeNamesAreCyrillicAndSomeLatin) {
+  size_t cyrillic = 0;
+  size_t latin_diacritics = 0;
+  for (const std::string& name : Column("persons.csv", 1)) {
+    // Cyrillic letters U+0400..U+04FF are 0xD0..0xD3 lead bytes; č ć đ š ž are 0xC4/0xC5.
+    if (name.find('\xD0') != std::string::npos || name.find('\xD1') != std::string::npos) {
+      ++cyrillic;
+    } else if (name.find('\xC4') != std::string::npos || name.find('\xC5') != std::string::npos) {
+      ++latin_diacritics;
+    }
+  }
+  EXPECT_GT(cyrillic, 100u);
+  EXPECT_GT(latin_diacritics, 100u);
+}
+
+TEST_F(GenerateTest, PhonesAreWrittenInSeveralFormats) {
+  const std::vector<std::pair<std::string, std::regex>> formats = {
+      {"064/123-4567", std::regex(R"(0\d{2}/\d{2,3}-\d{3,4})")},
+      {"064 123 4567", std::regex(R"(0\d{2} \d{2,3} \d{3,4})")},
+      {"+381 64 1234567", std::regex(R"(\+381 \d{2} \d{5,7})")},
+      {"00381641234567", std::regex(R"(00381\d{7,9})")},
+      {"0641234567", std::regex(R"(0[1-9]\d{6,8})")},
+      {"+381641234567", std::regex(R"(\+381\d{7,9})")},
+      {"foreign", std::regex(R"(\+(387|382|389|359|40|355|380).*)")},
+  };
+  std::map<std::string, size_t> seen;
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    for (size_t side : {size_t{0}, size_t{1}}) {
+      const std::string& ref = links[r][side];
+      if (ref.rfind("phone:", 0) != 0) continue;
+      const std::string number = ref.substr(6);
+      for (const auto& [name, pattern] : formats) {
+        if (std::regex_match(number, pattern)) ++seen[name];
+      }
+    }
+  }
+  for (const auto& [name, pattern] : formats) EXPECT_GT(seen[name], 0u) << name;
+}
+
+TEST_F(GenerateTest, SomePersonsAreRecordedTwiceInAnotherScript) {
+  // A second agency's record has another id, the same birth date and the name in the other
+  // script: once both are folded to plain ASCII Latin, they match.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_key;
+  const Table& persons = Rows("persons.csv");
+  for (size_t r = 1; r < persons.size(); ++r) {
+    if (persons[r][2].empty()) continue;
+    by_key[persons[r][2] + "|" + FoldName(persons[r][1])].emplace_back(persons[r][0],
+                                                                       persons[r][1]);
+  }
+  size_t cross_script = 0;
+  for (const auto& [key, records] : by_key) {
+    for (size_t a = 0; a < records.size(); ++a) {
+      for (size_t b = a + 1; b < records.size(); ++b) {
+        if (records[a].first != records[b].first &&
+            IsCyrillic(records[a].second) != IsCyrillic(records[b].second)) {
+          ++cross_script;
+        }
+      }
+    }
+  }
+  EXPECT_GE(cross_script, 15u);
+  EXPECT_GE(Column("persons.csv", 6).size(), 5u) << "several agencies keep records";
+}
+
+TEST(GenerateWorldTest, SameSeedGivesIdenticalBytes) {
+  const fs::path a = TempDir("same_a");
+  const fs::path b = TempDir("same_b");
+  ASSERT_TRUE(GenerateWorld(SmallWorld(a, 11)).ok());
+  ASSERT_TRUE(GenerateWorld(SmallWorld(b, 11)).ok());
+  for (const char* file : kFiles) EXPECT_EQ(ReadAll(a / file), ReadAll(b / file)) << file;
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(GenerateWorldTest, DifferentSeedsGiveDifferentWorlds) {
+  const fs::path a = TempDir("seed_a");
+  const fs::path b = TempDir("seed_b");
+  ASSERT_TRUE(GenerateWorld(SmallWorld(a, 1)).ok());
+  ASSERT_TRUE(GenerateWorld(SmallWorld(b, 2)).ok());
+  for (const char* file : {"persons.csv", "links.csv"}) {
+    EXPECT_NE(ReadAll(a / file), ReadAll(b / file)) << file;
+  }
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(GenerateWorldTest, ReportsProgressUpToOne) {
+  const fs::path dir = TempDir("progress");
+  std::vector<double> reported;
+  ASSERT_TRUE(GenerateWorld(SmallWorld(dir), [&](double f) { reported.push_back(f); }).ok());
+  ASSERT_GE(reported.size(), 2u);
+  EXPECT_LE(reported.size(), 200u);
+  for (size_t k = 1; k < reported.size(); ++k) EXPECT_GE(reported[k], reported[k - 1]);
+  EXPECT_EQ(reported.back(), 1.0);
+  fs::remove_all(dir);
+}
+
+TEST(GenerateWorldTest, RejectsZeroPersons) {
+  GenerateOptions options = SmallWorld(TempDir("zero"));
+  options.persons = 0;
+  auto result = GenerateWorld(options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("persons"), std::string::npos);
+}
+
+TEST(GenerateWorldTest, RejectsEmptyOutputDirectory) {
+  GenerateOptions options;
+  auto result = GenerateWorld(options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(result.status().message().find("out_dir"), std::string::npos);
+}
+
+TEST(GenerateWorldTest, UnwritableFileIsAnIoErrorNamingIt) {
+  const fs::path dir = TempDir("unwritable");
+  fs::create_directories(dir / "links.csv");  // a directory where the file should go
+  auto result = GenerateWorld(SmallWorld(dir));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kIoError);
+  EXPECT_NE(result.status().message().find("links.csv"), std::string::npos)
+      << result.status().message();
+  fs::remove_all(dir);
+}
+
+TEST(GenerateWorldTest, OutputDirectoryUnderAFileIsAnIoError) {
+  const fs::path dir = TempDir("blocked");
+  fs::create_directories(dir);
+  std::ofstream(dir / "file") << "x";
+  auto result = GenerateWorld(SmallWorld(dir / "file" / "world"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kIoError);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace trafnet::engine

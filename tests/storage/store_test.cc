@@ -1,0 +1,282 @@
+#include "trafnet/storage/store.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "support/temp_dir.h"
+
+namespace trafnet::storage {
+namespace {
+
+using trafnet::testing::TempDir;
+
+std::unique_ptr<Store> OpenStore(const TempDir& dir) {
+  auto store = Store::Open(dir / "db");
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return std::move(store).value();
+}
+
+NodeId AddPerson(ChangeSet& cs, const std::string& id, const std::string& name,
+                 const std::string& source = "MUP") {
+  auto result = cs.UpsertNode(kPersonKind, id, {{"name", name}}, {{std::string(kNameKeyField), name}},
+                              source, MergePolicy::kRejectConflicts);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result->id;
+}
+
+Observation Obs(const std::string& source, const std::string& start = "", uint64_t count = 1) {
+  Observation obs;
+  obs.source = source;
+  obs.start = start;
+  obs.count = count;
+  return obs;
+}
+
+TEST(StoreTest, OpensEmptyAndReopens) {
+  TempDir dir;
+  { auto store = OpenStore(dir); EXPECT_EQ(store->counts().nodes, 0u); }
+  auto store = OpenStore(dir);
+  EXPECT_EQ(store->counts(), StoreCounts());
+}
+
+TEST(StoreTest, RefusesToOpenMissingStoreWhenNotCreating) {
+  TempDir dir;
+  StoreOptions options;
+  options.create_if_missing = false;
+  EXPECT_FALSE(Store::Open(dir / "nothing", options).ok());
+}
+
+TEST(StoreTest, AssignsDenseIdsInTheOrderNodesAreFirstSeen) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  EXPECT_EQ(AddPerson(*cs, "P1", "Ana"), 0u);
+  EXPECT_EQ(AddPerson(*cs, "P2", "Bojan"), 1u);
+  EXPECT_EQ(AddPerson(*cs, "P1", "Ana"), 0u);
+  ASSERT_TRUE(cs->Commit().ok());
+}
+
+TEST(StoreTest, CommittedNodesSurviveReopenWithTheirIndexes) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddPerson(*cs, "P1", "ana anic");
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  auto store = OpenStore(dir);
+  auto id = store->FindNode(kPersonKind, "P1");
+  ASSERT_TRUE(id.ok() && id->has_value());
+  auto node = store->GetNode(**id);
+  ASSERT_TRUE(node.ok() && node->has_value());
+  EXPECT_EQ(FieldValue((*node)->fields, "name"), "ana anic");
+  EXPECT_EQ((*node)->sources, std::vector<std::string>{"MUP"});
+  auto by_name = store->FindByNameKey("ana anic");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(*by_name, std::vector<NodeId>{**id});
+  EXPECT_EQ(store->counts().nodes_by_kind.at("person"), 1u);
+}
+
+TEST(StoreTest, UncommittedChangesLeaveNothing) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddPerson(*cs, "P1", "Ana");
+  }
+  auto store = OpenStore(dir);
+  EXPECT_FALSE(store->FindNode(kPersonKind, "P1")->has_value());
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+TEST(StoreTest, SameRecordAgainIsUnchanged) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  AddPerson(*cs, "P1", "Ana");
+  ASSERT_TRUE(cs->Commit().ok());
+  auto again = cs->UpsertNode(kPersonKind, "P1", {{"name", "Ana"}}, {}, "MUP", MergePolicy::kRejectConflicts);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->change, NodeChange::kUnchanged);
+  EXPECT_EQ(cs->pending_operations(), 0u);
+}
+
+TEST(StoreTest, ConflictingFieldIsRefusedAndNothingChanges) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  AddPerson(*cs, "P1", "Ana");
+  ASSERT_TRUE(cs->Commit().ok());
+  auto conflict = cs->UpsertNode(kPersonKind, "P1", {{"name", "Marija"}}, {}, "BIA", MergePolicy::kRejectConflicts);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_NE(conflict.status().message().find("name 'Ana'"), std::string::npos);
+  EXPECT_EQ(cs->pending_operations(), 0u);
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(store->counts().nodes_by_source.count("BIA"), 0u);
+}
+
+TEST(StoreTest, MergeFillsEmptyFieldsAndAddsSource) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  auto first = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", ""}}, {{"raw", "064/123-4567"}}, "MUP",
+                              MergePolicy::kRejectConflicts);
+  ASSERT_TRUE(first.ok());
+  auto second = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "mobile"}}, {{"raw", "0641234567"}}, "BIA",
+                               MergePolicy::kRejectConflicts);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->change, NodeChange::kMerged);
+  ASSERT_TRUE(cs->Commit().ok());
+  auto node = store->GetNode(first->id);
+  EXPECT_EQ(FieldValue((*node)->fields, "kind"), "mobile");
+  EXPECT_EQ(FieldValue((*node)->fields, "raw"), "064/123-4567");  // first spelling kept
+  EXPECT_EQ((*node)->sources, (std::vector<std::string>{"BIA", "MUP"}));
+}
+
+TEST(StoreTest, SymmetricLinkIsOneLinkSeenFromBothEnds) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  NodeId a = AddPerson(*cs, "P1", "Ana");
+  NodeId b = AddPerson(*cs, "P2", "Bojan");
+  auto first = cs->PutLink(b, "KNOWS", a, Obs("MUP"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->link_added);
+  auto reverse = cs->PutLink(a, "KNOWS", b, Obs("MUP"));
+  ASSERT_TRUE(reverse.ok());
+  EXPECT_FALSE(reverse->link_added);
+  EXPECT_EQ(reverse->observation, ObservationChange::kUnchanged);
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(store->counts().links_by_type.at("KNOWS"), 1u);
+  for (NodeId node : {a, b}) {
+    auto adjacent = store->Neighbours(node);
+    ASSERT_TRUE(adjacent.ok());
+    ASSERT_EQ(adjacent->size(), 1u);
+    EXPECT_EQ((*adjacent)[0].other, node == a ? b : a);
+    EXPECT_TRUE((*adjacent)[0].symmetric);
+  }
+  EXPECT_TRUE(store->GetLink(b, "KNOWS", a)->has_value());
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+TEST(StoreTest, DirectedLinkIsOutgoingFromOneEndAndIncomingToTheOther) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  NodeId a = AddPerson(*cs, "P1", "Ana");
+  NodeId b = AddPerson(*cs, "P2", "Bojan");
+  ASSERT_TRUE(cs->PutLink(a, "PAID", b, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  auto from_a = store->Neighbours(a);
+  auto from_b = store->Neighbours(b);
+  ASSERT_EQ(from_a->size(), 1u);
+  ASSERT_EQ(from_b->size(), 1u);
+  EXPECT_TRUE((*from_a)[0].outgoing);
+  EXPECT_FALSE((*from_b)[0].outgoing);
+  EXPECT_EQ((*from_b)[0].type, "PAID");
+}
+
+TEST(StoreTest, ObservationsFromTwoSourcesAccumulateAndRepeatsDoNot) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  NodeId a = AddPerson(*cs, "P1", "Ana");
+  NodeId b = AddPerson(*cs, "P2", "Bojan");
+  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3))->observation, ObservationChange::kAdded);
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3))->observation, ObservationChange::kUnchanged);
+  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 4))->observation, ObservationChange::kUpdated);
+  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("BIA", "2024-01-01", 3))->observation, ObservationChange::kAdded);
+  ASSERT_TRUE(cs->Commit().ok());
+  auto link = store->GetLink(a, "CALLED", b);
+  ASSERT_TRUE(link.ok() && link->has_value());
+  ASSERT_EQ((*link)->observations.size(), 2u);
+  EXPECT_EQ((*link)->observations[1].source, "MUP");
+  EXPECT_EQ((*link)->observations[1].count, 4u);
+  StoreCounts counts = store->counts();
+  EXPECT_EQ(counts.links, 1u);
+  EXPECT_EQ(counts.observations, 2u);
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+TEST(StoreTest, RefusesLinkToUnknownNodeAndBadType) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  NodeId a = AddPerson(*cs, "P1", "Ana");
+  EXPECT_FALSE(cs->PutLink(a, "KNOWS", 99, Obs("MUP")).ok());
+  EXPECT_FALSE(cs->PutLink(a, "knows", a, Obs("MUP")).ok());
+  Observation zero = Obs("MUP");
+  zero.count = 0;
+  EXPECT_FALSE(cs->PutLink(a, "KNOWS", a, zero).ok());
+}
+
+TEST(StoreTest, ForEachLinkGroupsObservationsByLink) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  NodeId a = AddPerson(*cs, "P1", "Ana");
+  NodeId b = AddPerson(*cs, "P2", "Bojan");
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01")).ok());
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-02-01")).ok());
+  ASSERT_TRUE(cs->PutLink(b, "CALLED", a, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  std::vector<size_t> sizes;
+  ASSERT_TRUE(store->ForEachLink([&](const LinkRecord& link) {
+    sizes.push_back(link.observations.size());
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 1}));
+}
+
+// Damages the store behind its back and expects Verify to say what is wrong.
+TEST(StoreTest, VerifyReportsAMissingMirror) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    NodeId a = AddPerson(*cs, "P1", "Ana");
+    NodeId b = AddPerson(*cs, "P2", "Bojan");
+    ASSERT_TRUE(cs->PutLink(a, "PAID", b, Obs("MUP")).ok());
+    ASSERT_TRUE(cs->Commit().ok());
+    EXPECT_TRUE(store->Verify()->ok());
+  }
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index", "source_index",
+                             "out", "in", "observations", "meta"}) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), (dir / "db").string(), descriptors, &handles, &db).ok());
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[7]));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[7], it->key()).ok());
+    it.reset();
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    delete db;
+  }
+  auto store = OpenStore(dir);
+  auto report = store->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->ok());
+  EXPECT_NE(report->problems[0].find("no mirror"), std::string::npos) << report->problems[0];
+}
+
+TEST(StoreTest, RecordsIngestRuns) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto run = store->BeginIngestRun(R"({"status":"running"})");
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(store->FinishIngestRun(*run, R"({"status":"done"})").ok());
+  auto runs = store->IngestRuns();
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].run, *run);
+  EXPECT_EQ((*runs)[0].json, R"({"status":"done"})");
+}
+
+}  // namespace
+}  // namespace trafnet::storage

@@ -1,0 +1,162 @@
+// End-to-end tests of the trafnet command: exit codes, golden output, and a real process killed
+// with SIGKILL in the middle of an ingest.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/temp_dir.h"
+#include "trafnet/engine/generate.h"
+
+extern char** environ;
+
+namespace trafnet {
+namespace {
+
+using ::testing::HasSubstr;
+using trafnet::testing::ReadFile;
+using trafnet::testing::TempDir;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandResult RunTrafnet(const std::string& args) {
+  std::string command = std::string(TRAFNET_BINARY) + " " + args + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string Quote(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+nlohmann::json StatsWithoutSize(const std::filesystem::path& db) {
+  CommandResult stats = RunTrafnet("stats --json --db " + Quote(db));
+  EXPECT_EQ(stats.exit_code, 0) << stats.output;
+  auto json = nlohmann::json::parse(stats.output, nullptr, false);
+  EXPECT_FALSE(json.is_discarded()) << stats.output;
+  if (json.is_object()) json.erase("store_bytes");
+  return json;
+}
+
+TEST(CliTest, StatsOfTheSmallWorldMatchTheGoldenFile) {
+  TempDir dir;
+  std::filesystem::path data = std::filesystem::path(TRAFNET_TEST_DATA_DIR) / "small_world";
+  CommandResult ingest =
+      RunTrafnet("ingest --quiet --db " + Quote(dir / "db") + " --report-dir " + Quote(dir / "r") + " " + Quote(data));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
+  auto golden = nlohmann::json::parse(
+      ReadFile(std::filesystem::path(TRAFNET_TEST_DATA_DIR) / "golden/small_world_stats.json"));
+  EXPECT_EQ(StatsWithoutSize(dir / "db"), golden);
+  CommandResult table = RunTrafnet("stats --db " + Quote(dir / "db"));
+  EXPECT_THAT(table.output, HasSubstr("STAYED_AT"));
+  CommandResult verify = RunTrafnet("verify --db " + Quote(dir / "db"));
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_THAT(verify.output, HasSubstr("store is consistent"));
+}
+
+TEST(CliTest, ExitCodesTellUsageErrorsRejectsAndFailuresApart) {
+  TempDir dir;
+  EXPECT_EQ(RunTrafnet("ingest").exit_code, 2);
+  EXPECT_EQ(RunTrafnet("no-such-command").exit_code, 2);
+  EXPECT_EQ(RunTrafnet("stats --db " + Quote(dir / "missing")).exit_code, 1);
+  trafnet::testing::WriteFile(dir / "persons.csv", "id,name\nP1,Ana\n,Nobody\n");
+  CommandResult ingest = RunTrafnet("ingest --quiet --db " + Quote(dir / "db") + " --report-dir " +
+                                    Quote(dir / "r") + " " + Quote(dir / "persons.csv"));
+  EXPECT_EQ(ingest.exit_code, 3) << ingest.output;
+  EXPECT_THAT(ingest.output, HasSubstr("persons.csv:3: id: empty id"));
+}
+
+TEST(CliTest, ProgressStaysOffTheOutputWhenNotATerminal) {
+  TempDir dir;
+  std::filesystem::path data = std::filesystem::path(TRAFNET_TEST_DATA_DIR) / "small_world";
+  CommandResult ingest =
+      RunTrafnet("ingest --db " + Quote(dir / "db") + " --report-dir " + Quote(dir / "r") + " " + Quote(data));
+  EXPECT_EQ(ingest.output.find('\r'), std::string::npos);
+  EXPECT_EQ(ingest.output.find("\033["), std::string::npos);
+}
+
+pid_t Spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// kill -9 at several points of a real ingest: each time the store opens and verifies, and after
+// re-running the same ingest it holds exactly what an uninterrupted run holds (same stats, and
+// the same GraphML export, which carries node ids).
+TEST(CliTest, KillNineMidIngestLeavesAConsistentStoreThatARerunCompletes) {
+  TempDir dir;
+  engine::GenerateOptions world;
+  world.out_dir = dir / "world";
+  world.persons = 20000;
+  world.networks = 3;
+  world.seed = 11;
+  ASSERT_TRUE(engine::GenerateWorld(world).ok());
+
+  auto ingest_args = [&](const std::filesystem::path& db) {
+    return std::vector<std::string>{TRAFNET_BINARY, "ingest", "--quiet", "--commit-every", "2000",
+                                    "--db", db.string(), "--report-dir", (dir / "reports").string(),
+                                    (dir / "world").string()};
+  };
+  auto finish = [&](const std::filesystem::path& db) {
+    pid_t pid = Spawn(ingest_args(db));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+
+  auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(finish(dir / "reference"), 0);
+  double full_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  int killed_mid_run = 0;
+  for (double fraction : {0.05, 0.2, 0.4, 0.6, 0.85}) {
+    pid_t pid = Spawn(ingest_args(dir / "killed"));
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::duration<double>(fraction * full_seconds));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status)) ++killed_mid_run;
+    CommandResult verify = RunTrafnet("verify --db " + Quote(dir / "killed"));
+    ASSERT_EQ(verify.exit_code, 0) << "after a kill at " << fraction << ": " << verify.output;
+  }
+  EXPECT_GE(killed_mid_run, 3) << "the ingest finished before most kills; the test lost its teeth";
+
+  ASSERT_EQ(finish(dir / "killed"), 0);
+  EXPECT_EQ(StatsWithoutSize(dir / "killed"), StatsWithoutSize(dir / "reference"));
+  for (const char* db : {"reference", "killed"}) {
+    CommandResult exported = RunTrafnet("export --quiet --format graphml --db " + Quote(dir / db) + " --out " +
+                                        Quote(dir / (std::string(db) + ".graphml")));
+    ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  }
+  EXPECT_TRUE(ReadFile(dir / "killed.graphml") == ReadFile(dir / "reference.graphml"))
+      << "the interrupted-and-rerun store differs from the uninterrupted one";
+}
+
+}  // namespace
+}  // namespace trafnet

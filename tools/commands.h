@@ -1,0 +1,34 @@
+// The `trafnet` subcommands: each registers its options on the CLI11 app and runs when chosen.
+// Wiring only: the work is done by engine/ (and storage/ through it).
+#ifndef TRAFNET_TOOLS_COMMANDS_H_
+#define TRAFNET_TOOLS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace trafnet::tools {
+
+// Exit codes, documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;     // the command could not do its work
+inline constexpr int kExitUsage = 2;     // bad command line
+inline constexpr int kExitRejected = 3;  // ingest ran but rejected rows (or aborted, --strict)
+inline constexpr int kExitProblems = 4;  // verify found the store inconsistent
+
+// A registered subcommand's action; returns the exit code.
+using Action = std::function<int()>;
+
+Action AddIngestCommand(CLI::App& app);
+Action AddStatsCommand(CLI::App& app);
+Action AddVerifyCommand(CLI::App& app);
+Action AddExportCommand(CLI::App& app);
+Action AddGenerateCommand(CLI::App& app);
+
+// Prints "trafnet: <message>" on stderr and returns kExitError.
+int Fail(const std::string& message);
+
+}  // namespace trafnet::tools
+
+#endif  // TRAFNET_TOOLS_COMMANDS_H_

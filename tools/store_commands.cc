@@ -1,0 +1,89 @@
+// trafnet stats | verify | export
+#include <cstdio>
+
+#include "commands.h"
+#include "trafnet/engine/export.h"
+#include "trafnet/engine/stats.h"
+#include "trafnet/storage/store.h"
+
+namespace trafnet::tools {
+
+namespace {
+
+struct StoreArgs {
+  std::string db;
+};
+
+StatusOr<std::unique_ptr<storage::Store>> OpenExisting(const std::string& db) {
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  return storage::Store::Open(db, options);
+}
+
+}  // namespace
+
+Action AddStatsCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("stats", "Count what is in the store: nodes by kind, links by type, sources");
+  auto db = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("--db", *db, "Store directory")->required();
+  cmd->add_flag("--json", *json, "Print JSON instead of a table");
+  return [=]() {
+    auto store = OpenExisting(*db);
+    if (!store.ok()) return Fail(store.status().message());
+    std::string text = *json ? engine::StatsJson(**store, true) + "\n" : engine::StatsTable(**store);
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  };
+}
+
+Action AddVerifyCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("verify", "Check RocksDB checksums and the store's invariants");
+  auto db = std::make_shared<std::string>();
+  cmd->add_option("--db", *db, "Store directory")->required();
+  return [=]() {
+    auto store = OpenExisting(*db);
+    if (!store.ok()) return Fail(store.status().message());
+    auto report = (*store)->Verify();
+    if (!report.ok()) return Fail(report.status().message());
+    std::printf("checked %llu nodes, %llu links, %llu index entries\n",
+                static_cast<unsigned long long>(report->nodes_checked),
+                static_cast<unsigned long long>(report->links_checked),
+                static_cast<unsigned long long>(report->index_entries_checked));
+    if (report->ok()) {
+      std::printf("store is consistent\n");
+      return kExitOk;
+    }
+    for (const auto& problem : report->problems) std::printf("problem: %s\n", problem.c_str());
+    return kExitProblems;
+  };
+}
+
+Action AddExportCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("export", "Write the store as CSV, JSON Lines, GraphML or GEXF");
+  auto db = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("csv");
+  auto out = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_option("--db", *db, "Store directory")->required();
+  cmd->add_option("--format", *format, "csv | jsonl | graphml | gexf")
+      ->check(CLI::IsMember({"csv", "jsonl", "graphml", "gexf"}));
+  cmd->add_option("--out", *out, "Folder (csv) or file (jsonl, graphml, gexf)")->required();
+  cmd->add_flag("--quiet", *quiet, "No progress output");
+  return [=]() {
+    auto store = OpenExisting(*db);
+    if (!store.ok()) return Fail(store.status().message());
+    auto parsed = engine::ParseExportFormat(*format);
+    if (!parsed.ok()) return Fail(parsed.status().message());
+    engine::ExportOptions options{*parsed, *out, *quiet};
+    auto summary = engine::Export(**store, options);
+    if (!summary.ok()) return Fail(summary.status().message());
+    std::printf("exported %llu nodes and %llu links (%llu records) to %s\n",
+                static_cast<unsigned long long>(summary->nodes),
+                static_cast<unsigned long long>(summary->links),
+                static_cast<unsigned long long>(summary->rows), out->c_str());
+    return kExitOk;
+  };
+}
+
+}  // namespace trafnet::tools
