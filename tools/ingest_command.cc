@@ -22,6 +22,7 @@ void PrintSummary(const engine::IngestSummary& s) {
     fmt::print("ingest run {}: {} files, {} rows in {:.1f} s ({} rows/s)\n", s.run, s.files.size(), s.rows_read,
                s.seconds, engine::HumanCount(rate));
     fmt::print("  rows          read {}  rejected {}\n", s.rows_read, s.rows_rejected);
+    if (s.files_rejected > 0) fmt::print("  files rejected whole: {}\n", s.files_rejected);
     fmt::print("  nodes         added {}  merged {}  unchanged {}\n", s.nodes_added, s.nodes_merged,
                s.nodes_unchanged);
     fmt::print("  links         added {}\n", s.links_added);
@@ -30,11 +31,11 @@ void PrintSummary(const engine::IngestSummary& s) {
     if (s.invalid_phones > 0) fmt::print("  phones kept but flagged as not valid numbers: {}\n", s.invalid_phones);
   }
   for (const auto& file : s.files) {
-    fmt::print("  {}: {} rows, {} rejected{}\n", file.path, file.rows_read, file.rows_rejected,
+    fmt::print("  {}: {}{} rows, {} rejected{}\n", file.path, file.rejected ? "REJECTED WHOLE, " : "", file.rows_read, file.rows_rejected,
                file.unknown_columns.empty() ? "" : ", extra columns kept: " + fmt::format("{}", fmt::join(file.unknown_columns, ", ")));
   }
   for (const auto& ignored : s.ignored_files) fmt::print("  ignored (not an input file): {}\n", ignored);
-  if (s.rows_rejected > 0) {
+  if (s.AnythingRejected()) {
     fmt::print("rejected rows are listed in {}; the first ones:\n", s.rejects_path.string());
     for (const auto& r : s.rejects_shown) {
       fmt::print("  {}:{}: {}{}\n", r.file, r.line, r.field.empty() ? "" : r.field + ": ", r.reason);
@@ -74,7 +75,7 @@ Action AddIngestCommand(CLI::App& app) {
     } else {
       PrintSummary(*summary);
     }
-    return summary->rows_rejected > 0 ? kExitRejected : kExitOk;
+    return summary->AnythingRejected() ? kExitRejected : kExitOk;
   };
 }
 

@@ -14,9 +14,11 @@ struct StoreArgs {
   std::string db;
 };
 
+// Read-only: no write lock, so these commands work while an ingest runs in another process.
 StatusOr<std::unique_ptr<storage::Store>> OpenExisting(const std::string& db) {
   storage::StoreOptions options;
   options.create_if_missing = false;
+  options.read_only = true;
   return storage::Store::Open(db, options);
 }
 

@@ -123,6 +123,8 @@ class Exporter {
   Exporter(const storage::Store& store, const ExportOptions& options) : store_(store), options_(options) {}
 
   StatusOr<ExportSummary> Run() {
+    storage::StoreCounts counts = store_.counts();
+    progress_ = std::make_unique<Progress>("export", counts.nodes + counts.links, options_.quiet);
     // First pass: every node's external reference (ids are dense) and the extra columns per kind.
     TRAFNET_RETURN_IF_ERROR(store_.ForEachNode([&](const NodeRecord& node) {
       if (refs_.size() <= node.id) refs_.resize(node.id + 1);
@@ -155,6 +157,10 @@ class Exporter {
       if (!*stream) return IoError("cannot write " + path.string());
     }
     return stream.get();
+  }
+
+  void Tick() {
+    if ((++ticks_ & 4095) == 0) progress_->Update(ticks_, ticks_);
   }
 
   // One record: CSV row in its kind's file, or one JSON line.
@@ -196,6 +202,7 @@ class Exporter {
                                    : node.kind == pass;
         if (!wanted) return Status::Ok();
         ++summary_.nodes;
+        Tick();
         std::vector<std::string> columns = ContractColumns(node.kind);
         std::vector<std::string> cells;
         cells.push_back(ExternalKey(node));
@@ -218,7 +225,9 @@ class Exporter {
     std::set<std::string> link_extras;
     TRAFNET_RETURN_IF_ERROR(store_.ForEachLink([&](const storage::LinkRecord& link) {
       for (const auto& obs : link.observations) {
-        for (const auto& [name, value] : obs.extra) link_extras.insert(name);
+        for (const auto& [name, value] : obs.extra) {
+          if (name != "from_raw" && name != "to_raw") link_extras.insert(name);
+        }
       }
       return Status::Ok();
     }));
@@ -226,9 +235,15 @@ class Exporter {
     columns.insert(columns.end(), link_extras.begin(), link_extras.end());
     TRAFNET_RETURN_IF_ERROR(store_.ForEachLink([&](const storage::LinkRecord& link) -> Status {
       ++summary_.links;
+      Tick();
       for (const auto& obs : link.observations) {
-        std::vector<std::string> cells = {Ref(link.from), Ref(link.to), link.type, obs.start, obs.end,
-                                          std::to_string(obs.count), obs.source};
+        // A phone is referred to as the source wrote it, so re-ingest keeps the same evidence.
+        auto ref = [&](storage::NodeId id, std::string_view raw_field) {
+          std::string_view raw = storage::FieldValue(obs.extra, raw_field);
+          return raw.empty() ? Ref(id) : std::string(storage::kPhoneKind) + ":" + std::string(raw);
+        };
+        std::vector<std::string> cells = {ref(link.from, "from_raw"), ref(link.to, "to_raw"), link.type,
+                                          obs.start, obs.end, std::to_string(obs.count), obs.source};
         for (const auto& extra : link_extras) cells.emplace_back(storage::FieldValue(obs.extra, extra));
         TRAFNET_RETURN_IF_ERROR(Emit("link", columns, cells));
       }
@@ -283,6 +298,7 @@ class Exporter {
     TRAFNET_RETURN_IF_ERROR(store_.ForEachNode([&](const NodeRecord& node) {
       ++summary_.nodes;
       ++summary_.rows;
+      Tick();
       std::string sources;
       for (const auto& source : node.sources) sources += (sources.empty() ? "" : ";") + source;
       const std::vector<std::string> values = {node.kind, ExternalKey(node), sources};
@@ -306,6 +322,7 @@ class Exporter {
     TRAFNET_RETURN_IF_ERROR(store_.ForEachLink([&](const storage::LinkRecord& link) {
       ++summary_.links;
       ++summary_.rows;
+      Tick();
       LinkTotals totals = Totals(link);
       const std::vector<std::string> values = {link.type, std::to_string(totals.count),
                                                std::to_string(link.observations.size()), totals.first,
@@ -340,6 +357,8 @@ class Exporter {
   std::vector<std::string> refs_;
   std::map<std::string, std::set<std::string>> extra_columns_;
   std::map<std::string, std::unique_ptr<std::ofstream>> files_;
+  std::unique_ptr<Progress> progress_;
+  uint64_t ticks_ = 0;
 };
 
 }  // namespace

@@ -19,17 +19,17 @@ StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
                                         const GenerateProgress& progress) {
   if (options.out_dir.empty()) {
     return InvalidArgumentError(
-        "GenerateOptions.out_dir is empty: name the directory to write the CSV files into");
+        "no output folder: name the directory to write the CSV files into");
   }
   if (options.persons == 0) {
-    return InvalidArgumentError("GenerateOptions.persons is 0: ask for at least one person");
+    return InvalidArgumentError("--persons is 0: ask for at least one person");
   }
   if (options.persons > kMaxPersons) {
-    return InvalidArgumentError("GenerateOptions.persons is " + std::to_string(options.persons) +
+    return InvalidArgumentError("--persons is " + std::to_string(options.persons) +
                                 ": at most " + std::to_string(kMaxPersons) + " are supported");
   }
   if (options.networks > kMaxNetworks) {
-    return InvalidArgumentError("GenerateOptions.networks is " + std::to_string(options.networks) +
+    return InvalidArgumentError("--networks is " + std::to_string(options.networks) +
                                 ": at most " + std::to_string(kMaxNetworks) + " are supported");
   }
 

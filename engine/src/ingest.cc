@@ -28,23 +28,29 @@ constexpr size_t kRejectsShown = 20;
 constexpr size_t kMaxIdBytes = 256;
 constexpr size_t kPhoneCacheSize = 1'000'000;
 
-// Columns of the contract, per record kind. Anything else is an extra column.
-const std::set<std::string, std::less<>>& KnownColumns(std::string_view kind) {
-  static const std::set<std::string, std::less<>> kPerson = {"id", "name", "birth_date", "gender",
-                                                            "nationality", "status", "source"};
-  static const std::set<std::string, std::less<>> kAddress = {"id", "text", "city", "country",
-                                                             "kind", "address_kind", "source"};
-  static const std::set<std::string, std::less<>> kPhone = {"number", "country", "kind",
-                                                           "phone_kind", "source"};
-  static const std::set<std::string, std::less<>> kLink = {"from", "to", "type", "start",
-                                                          "end", "count", "source"};
-  static const std::set<std::string, std::less<>> kGeneric = {"id", "source"};
-  if (kind == "person") return kPerson;
-  if (kind == "address") return kAddress;
-  if (kind == "phone") return kPhone;
-  if (kind == "link") return kLink;
-  return kGeneric;
+// Columns of the contract, per record kind. Anything else is an extra column. In JSON Lines
+// `kind` names the record kind, so an address's or phone's own kind is spelled address_kind or
+// phone_kind there.
+const std::set<std::string, std::less<>>& KnownColumns(std::string_view kind, bool jsonl) {
+  using Set = std::set<std::string, std::less<>>;
+  static const Set kPerson = {"id", "name", "birth_date", "gender", "nationality", "status", "source"};
+  static const Set kAddress = {"id", "text", "city", "country", "kind", "source"};
+  static const Set kPhone = {"number", "country", "kind", "source"};
+  static const Set kLink = {"from", "to", "type", "start", "end", "count", "source"};
+  static const Set kGeneric = {"id", "source"};
+  static const Set kPersonJsonl = {"kind", "id", "name", "birth_date", "gender", "nationality", "status", "source"};
+  static const Set kAddressJsonl = {"kind", "id", "text", "city", "country", "address_kind", "source"};
+  static const Set kPhoneJsonl = {"kind", "number", "country", "phone_kind", "source"};
+  static const Set kLinkJsonl = {"kind", "from", "to", "type", "start", "end", "count", "source"};
+  static const Set kGenericJsonl = {"kind", "id", "source"};
+  if (kind == "person") return jsonl ? kPersonJsonl : kPerson;
+  if (kind == "address") return jsonl ? kAddressJsonl : kAddress;
+  if (kind == "phone") return jsonl ? kPhoneJsonl : kPhone;
+  if (kind == "link") return jsonl ? kLinkJsonl : kLink;
+  return jsonl ? kGenericJsonl : kGeneric;
 }
+
+constexpr size_t kMaxSourceBytes = 256;
 
 // A rejected row's field and reason.
 struct RowProblem {
@@ -96,6 +102,11 @@ class Ingester {
     change_set_ = store_.NewChangeSet();
     for (const auto& file : plan.files) TRAFNET_RETURN_IF_ERROR(IngestFile(file));
     if (!dry_run_) TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+    const storage::LinkChanges& changes = change_set_->link_changes();
+    summary.links_added += changes.links_added;
+    summary.observations_added += changes.observations_added;
+    summary.observations_updated += changes.observations_updated;
+    summary.observations_unchanged += changes.observations_unchanged;
     change_set_.reset();
     return Status::Ok();
   }
@@ -113,7 +124,9 @@ class Ingester {
     if (!opened.ok()) {
       // An empty or headless file is a rejected input, not a reason to stop the others.
       if (opened.status().code() == StatusCode::kInvalidArgument) {
-        AddReject(fs, 0, "", opened.status().message());
+        fs.rejected = true;
+        ++summary_->files_rejected;
+        AddReject(fs, 0, "", opened.status().message(), /*whole_file=*/true);
         return Status::Ok();
       }
       return opened.status();
@@ -121,7 +134,7 @@ class Ingester {
     std::unique_ptr<RecordReader> reader = std::move(opened).value();
     std::set<std::string> unknown;
     if (!file.jsonl) {
-      const auto& known = KnownColumns(file.kind);
+      const auto& known = KnownColumns(file.kind, false);
       for (const auto& column : reader->header()) {
         if (!known.contains(column)) unknown.insert(column);
       }
@@ -145,9 +158,9 @@ class Ingester {
         std::string_view kind = file.kind;
         if (file.jsonl && kind == "mixed") kind = Trim(row.Get("kind"));
         if (file.jsonl) {
-          const auto& known = KnownColumns(kind);
+          const auto& known = KnownColumns(kind, true);
           for (auto name : row.names) {
-            if (name != "kind" && !known.contains(name)) unknown.emplace(name);
+            if (!known.contains(name)) unknown.emplace(name);
           }
         }
         std::optional<RowProblem> problem = HandleRow(row, kind, file.jsonl);
@@ -164,24 +177,36 @@ class Ingester {
     return Status::Ok();
   }
 
-  void AddReject(FileSummary& fs, uint64_t line, std::string_view field, std::string_view reason) {
-    ++fs.rows_rejected;
-    ++summary_->rows_rejected;
+  void AddReject(FileSummary& fs, uint64_t line, std::string_view field, std::string_view reason,
+                 bool whole_file = false) {
+    if (!whole_file) {
+      ++fs.rows_rejected;
+      ++summary_->rows_rejected;
+    }
     if (summary_->rejects_shown.size() < kRejectsShown) {
       summary_->rejects_shown.push_back(
           Reject{fs.path, line, std::string(field), std::string(reason)});
     }
     if (rejects_ != nullptr) {
-      *rejects_ << CsvCell(fs.path) << ',' << line << ',' << CsvCell(field) << ','
-                << CsvCell(reason) << '\n';
+      *rejects_ << CsvCell(GuardFormula(fs.path)) << ',' << line << ',' << CsvCell(GuardFormula(field))
+                << ',' << CsvCell(GuardFormula(reason)) << '\n';
     }
   }
 
   // Validates the row whole, then writes it; a problem means nothing of the row was written.
   std::optional<RowProblem> HandleRow(const Row& row, std::string_view kind, bool jsonl) {
+    jsonl_ = jsonl;
     for (size_t i = 0; i < row.values.size(); ++i) {
       if (!storage::IsValidUtf8(row.values[i])) return RowProblem{std::string(row.names[i]), "invalid UTF-8"};
+      if (row.values[i].find('\0') != std::string_view::npos) {
+        return RowProblem{std::string(row.names[i]), "NUL byte in value"};
+      }
     }
+    source_ = Trim(row.Get("source"));
+    if (source_.size() > kMaxSourceBytes) {
+      return RowProblem{"source", fmt::format("source longer than {} bytes", kMaxSourceBytes)};
+    }
+    if (HasControlCharacters(source_)) return RowProblem{"source", "control character in source"};
     if (kind == "person") return HandlePerson(row);
     if (kind == "address") return HandleAddress(row, jsonl);
     if (kind == "phone") return HandlePhone(row, jsonl);
@@ -200,9 +225,9 @@ class Ingester {
 
   // Columns outside the contract, kept as attributes.
   void AddExtras(const Row& row, std::string_view kind, Fields& fields) {
-    const auto& known = KnownColumns(kind);
+    const auto& known = KnownColumns(kind, jsonl_);
     for (size_t i = 0; i < row.names.size(); ++i) {
-      if (row.names[i] == "kind" || known.contains(row.names[i])) continue;
+      if (known.contains(row.names[i])) continue;
       fields.emplace_back(std::string(row.names[i]), std::string(row.values[i]));
     }
   }
@@ -260,27 +285,28 @@ class Ingester {
     Fields derived;
     if (!name.empty()) derived.emplace_back(storage::kNameKeyField, names_.Key(name));
     return Upsert(storage::kPersonKind, id, std::move(fields), std::move(derived),
-                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "id");
+                  source_, MergePolicy::kRejectConflicts, "id");
   }
 
   std::optional<RowProblem> HandleAddress(const Row& row, bool jsonl) {
     std::string_view id = Trim(row.Get("id"));
     if (auto problem = CheckId(id)) return problem;
-    std::string_view country = Trim(row.Get("country"));
+    std::string country(Trim(row.Get("country")));
+    for (auto& c : country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (!country.empty() && !IsCountryCode(country)) {
-      return RowProblem{"country", "'" + std::string(country) + "' is not an ISO 3166 alpha-2 code"};
+      return RowProblem{"country", "'" + country + "' is not an ISO 3166 alpha-2 code"};
     }
     std::string text = storage::ToNfc(Trim(row.Get("text")));
     std::string city = storage::ToNfc(Trim(row.Get("city")));
     std::string_view address_kind = Trim(row.Get(jsonl ? "address_kind" : "kind"));
-    Fields fields = {{"text", text}, {"city", city}, {"country", std::string(country)},
+    Fields fields = {{"text", text}, {"city", city}, {"country", country},
                      {"kind", std::string(address_kind)}};
     AddExtras(row, "address", fields);
     Fields derived;
     std::string key = addresses_.Key(city.empty() ? text : text + " " + city);
     if (!key.empty()) derived.emplace_back(storage::kAddressKeyField, std::move(key));
     return Upsert(storage::kAddressKind, id, std::move(fields), std::move(derived),
-                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "id");
+                  source_, MergePolicy::kRejectConflicts, "id");
   }
 
   // The phone's key, from a cache: the same numbers come back in many rows.
@@ -316,7 +342,7 @@ class Ingester {
     Fields fields = {{"country", country}, {"kind", std::string(Trim(row.Get(jsonl ? "phone_kind" : "kind")))}};
     AddExtras(row, "phone", fields);
     return Upsert(storage::kPhoneKind, phone->key, std::move(fields), PhoneDerived(*phone, number),
-                  Trim(row.Get("source")), MergePolicy::kRejectConflicts, "number");
+                  source_, MergePolicy::kRejectConflicts, "number");
   }
 
   std::optional<RowProblem> HandleGeneric(const Row& row, std::string_view kind) {
@@ -324,7 +350,7 @@ class Ingester {
     if (auto problem = CheckId(id)) return problem;
     Fields fields;
     AddExtras(row, kind, fields);
-    return Upsert(kind, id, std::move(fields), {}, Trim(row.Get("source")),
+    return Upsert(kind, id, std::move(fields), {}, source_,
                   MergePolicy::kRejectConflicts, "id");
   }
 
@@ -395,7 +421,7 @@ class Ingester {
       if (!parsed) return RowProblem{"count", "'" + std::string(count) + "' is not a positive integer"};
       obs.count = *parsed;
     }
-    obs.source = std::string(Trim(row.Get("source")));
+    obs.source = std::string(source_);
     AddExtras(row, "link", obs.extra);
 
     // The row is good: create phone ends, then the observation.
@@ -412,16 +438,10 @@ class Ingester {
       end->id = id;
     }
     if (dry_run_) return std::nullopt;
-    auto put = change_set_->PutLink(*from.id, type, *to.id, obs);
+    Status put = change_set_->PutLink(*from.id, type, *to.id, obs);
     if (!put.ok()) {
-      if (put.status().code() != StatusCode::kInvalidArgument) fatal_ = put.status();
-      return RowProblem{"type", put.status().message()};
-    }
-    if (put->link_added) ++summary_->links_added;
-    switch (put->observation) {
-      case storage::ObservationChange::kAdded: ++summary_->observations_added; break;
-      case storage::ObservationChange::kUpdated: ++summary_->observations_updated; break;
-      case storage::ObservationChange::kUnchanged: ++summary_->observations_unchanged; break;
+      if (put.code() != StatusCode::kInvalidArgument) fatal_ = put;
+      return RowProblem{"type", put.message()};
     }
     return std::nullopt;
   }
@@ -439,6 +459,9 @@ class Ingester {
   std::unique_ptr<storage::ChangeSet> change_set_;
   std::unordered_map<std::string, StatusOr<storage::NormalizedPhone>> phone_cache_;
   IngestSummary* summary_ = nullptr;
+  // The row being handled: its file's format and its trimmed source.
+  bool jsonl_ = false;
+  std::string_view source_;
   std::ofstream* rejects_ = nullptr;
   Status fatal_;
 };
@@ -473,7 +496,7 @@ StatusOr<IngestSummary> Ingest(storage::Store& store,
     TRAFNET_RETURN_IF_ERROR(checker.Run(plan, check, &rejects));
     TRAFNET_RETURN_IF_ERROR(checker.fatal());
     rejects.close();
-    if (check.rows_rejected > 0) {
+    if (check.rows_rejected > 0 || check.files_rejected > 0) {
       check.aborted = true;
       check.rejects_path = rejects_path;
       check.summary_path = options.report_dir / (stamp + "-summary.json");

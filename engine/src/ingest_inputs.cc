@@ -55,7 +55,7 @@ StatusOr<InputPlan> PlanInputs(const std::vector<std::filesystem::path>& inputs)
       std::sort(entries.begin(), entries.end());
       for (const auto& path : entries) {
         auto ext = path.extension().string();
-        bool jsonl = ext == ".jsonl";
+        bool jsonl = ext == ".jsonl" || ext == ".ndjson";
         std::string kind = (ext == ".csv" || jsonl) ? KindFromName(path, jsonl) : "";
         if (kind.empty()) {
           plan.ignored.push_back(path.string());

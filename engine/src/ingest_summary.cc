@@ -12,6 +12,7 @@ std::string IngestSummary::ToJson() const {
   json["aborted"] = aborted;
   json["seconds"] = seconds;
   json["rows"] = {{"read", rows_read}, {"rejected", rows_rejected}};
+  json["files_rejected"] = files_rejected;
   json["nodes"] = {{"added", nodes_added}, {"merged", nodes_merged}, {"unchanged", nodes_unchanged}};
   json["links"] = {{"added", links_added}};
   json["observations"] = {
@@ -25,6 +26,7 @@ std::string IngestSummary::ToJson() const {
                           {"crc32", file.crc32},
                           {"rows_read", file.rows_read},
                           {"rows_rejected", file.rows_rejected},
+                          {"rejected", file.rejected},
                           {"unknown_columns", file.unknown_columns}});
   }
   json["ignored_files"] = ignored_files;

@@ -1,5 +1,3 @@
-#include <rocksdb/write_batch.h>
-
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -21,14 +19,6 @@ std::string* FindField(Fields& fields, std::string_view name) {
   return nullptr;
 }
 
-void PutCounter(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,
-                std::string_view prefix, const std::string& name, uint64_t value) {
-  std::string key(prefix);
-  key.append(name);
-  std::string encoded;
-  codec::PutBigEndian64(encoded, value);
-  batch.Put(meta, key, encoded).PermitUncheckedError();
-}
 
 }  // namespace
 
@@ -42,9 +32,16 @@ struct ChangeSet::Impl {
     bool is_new = false;
   };
   std::unordered_map<NodeId, PendingNode> nodes;
-  // Canonical out keys of links this change set creates, with their symmetric flag.
-  std::unordered_map<std::string, bool> new_links;
-  std::unordered_map<std::string, std::string> observations;
+  // Canonical out keys of the links this change set observes, with their symmetric flag.
+  // Whether each is new is settled at commit, for all of them at once, in key order.
+  // Appended as rows come (repeats included); sorted and deduplicated at commit, which is far
+  // cheaper than hashing every key on the way in.
+  std::vector<std::pair<std::string, bool>> links;
+  std::vector<std::pair<std::string, std::string>> observations;
+  LinkChanges changes;
+  // Nodes a kKeepExisting upsert already brought up to date with these field names and source:
+  // the same upsert again cannot change them (a phone seen in thousands of link rows).
+  std::unordered_set<std::string> settled;
   std::map<std::string, codec::LinkTypeId, std::less<>> new_types;
   StoreCounts delta;
 
@@ -74,7 +71,7 @@ struct ChangeSet::Impl {
 
   void Reset() {
     nodes.clear();
-    new_links.clear();
+    links.clear();
     observations.clear();
     new_types.clear();
     delta = StoreCounts();
@@ -99,7 +96,7 @@ std::unique_ptr<ChangeSet> Store::NewChangeSet() {
 }
 
 size_t ChangeSet::pending_operations() const {
-  return impl_->nodes.size() + impl_->new_links.size() + impl_->observations.size();
+  return impl_->nodes.size() + impl_->links.size() + impl_->observations.size();
 }
 
 StatusOr<std::optional<NodeId>> ChangeSet::FindNode(std::string_view kind, std::string_view key) {
@@ -147,6 +144,21 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
   }
 
   NodeId id = *existing;
+  std::string settled_key;
+  if (policy == MergePolicy::kKeepExisting) {
+    settled_key = codec::NodeIdKey(id);
+    settled_key.append(source);
+    for (const auto& [name, value] : fields) {
+      if (value.empty()) continue;
+      settled_key.push_back('\0');
+      settled_key.append(name);
+    }
+    if (impl_->settled.contains(settled_key)) return NodeUpsert{id, NodeChange::kUnchanged};
+    if (impl_->settled.size() >= kMaxResolvedCache) impl_->settled.clear();
+    // Whatever happens below, afterwards the node holds a value for each of these fields and
+    // this source, so the same upsert again is a no-op.
+    impl_->settled.insert(settled_key);
+  }
   auto pending = impl_->nodes.find(id);
   NodeRecord merged;
   if (pending != impl_->nodes.end()) {
@@ -187,8 +199,8 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
   return NodeUpsert{id, NodeChange::kMerged};
 }
 
-StatusOr<LinkPut> ChangeSet::PutLink(NodeId from, std::string_view type, NodeId to,
-                                     const Observation& observation) {
+Status ChangeSet::PutLink(NodeId from, std::string_view type, NodeId to,
+                         const Observation& observation) {
   if (impl_->broken) return FailedPreconditionError("change set unusable after a failed commit");
   if (!IsValidLinkType(type)) {
     return InvalidArgumentError("link type '" + std::string(type) + "' is not an upper-case word");
@@ -200,49 +212,104 @@ StatusOr<LinkPut> ChangeSet::PutLink(NodeId from, std::string_view type, NodeId 
   bool symmetric = IsSymmetricLinkType(type);
   if (symmetric && to < from) std::swap(from, to);
   TRAFNET_ASSIGN_OR_RETURN(codec::LinkTypeId type_id, impl_->TypeId(type));
+  impl_->links.emplace_back(codec::AdjacencyKey(from, type_id, to), symmetric);
+  impl_->observations.emplace_back(codec::ObservationKey(from, type_id, to, observation),
+                                   codec::EncodeObservationValue(observation));
+  return Status::Ok();
+}
 
-  LinkPut result;
-  std::string out_key = codec::AdjacencyKey(from, type_id, to);
-  if (!impl_->new_links.contains(out_key)) {
-    TRAFNET_ASSIGN_OR_RETURN(auto stored, impl_->store.Get(kOutCf, out_key));
-    if (!stored) {
-      impl_->new_links.emplace(out_key, symmetric);
-      ++impl_->delta.links_by_type[std::string(type)];
-      result.link_added = true;
+const LinkChanges& ChangeSet::link_changes() const { return impl_->changes; }
+
+namespace {
+
+void SortUnique(SortedWrites& writes) {
+  if (std::is_sorted(writes.begin(), writes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; })) {
+    bool unique = std::adjacent_find(writes.begin(), writes.end(), [](const auto& a, const auto& b) {
+                    return a.first == b.first;
+                  }) == writes.end();
+    if (unique) return;
+  }
+  std::stable_sort(writes.begin(), writes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Keep the last write of a key, as a WriteBatch would.
+  SortedWrites unique;
+  unique.reserve(writes.size());
+  for (auto& write : writes) {
+    if (!unique.empty() && unique.back().first == write.first) {
+      unique.back().second = std::move(write.second);
+    } else {
+      unique.push_back(std::move(write));
     }
   }
-
-  std::string obs_key = codec::ObservationKey(from, type_id, to, observation);
-  std::string obs_value = codec::EncodeObservationValue(observation);
-  std::optional<std::string> previous;
-  auto pending = impl_->observations.find(obs_key);
-  if (pending != impl_->observations.end()) {
-    previous = pending->second;
-  } else {
-    TRAFNET_ASSIGN_OR_RETURN(previous, impl_->store.Get(kObservationsCf, obs_key));
-  }
-  if (!previous) {
-    result.observation = ObservationChange::kAdded;
-    ++impl_->delta.observations_by_source[observation.source];
-  } else if (*previous != obs_value) {
-    result.observation = ObservationChange::kUpdated;
-  } else {
-    result.observation = ObservationChange::kUnchanged;
-    return result;
-  }
-  impl_->observations[obs_key] = std::move(obs_value);
-  return result;
+  writes = std::move(unique);
 }
+
+// Sorts observation writes by key; of several writes of one key the last is kept, and each
+// earlier one is counted as a repeat (unchanged) or a correction (updated).
+SortedWrites SortedLastWins(SortedWrites& writes, LinkChanges& changes) {
+  std::vector<uint32_t> order(writes.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    int c = writes[a].first.compare(writes[b].first);
+    return c < 0 || (c == 0 && a < b);
+  });
+  SortedWrites sorted;
+  sorted.reserve(writes.size());
+  for (uint32_t i : order) {
+    if (!sorted.empty() && sorted.back().first == writes[i].first) {
+      if (sorted.back().second == writes[i].second) {
+        ++changes.observations_unchanged;
+      } else {
+        ++changes.observations_updated;
+        sorted.back().second = std::move(writes[i].second);
+      }
+    } else {
+      sorted.push_back(std::move(writes[i]));
+    }
+  }
+  return sorted;
+}
+
+// Looks `keys` (sorted) up in one batched MultiGet; found[i] tells whether keys[i] exists and
+// values[i] holds its value when `values` is given.
+Status MultiGetSorted(Store::Impl& store, ColumnFamily family, const std::vector<std::string>& keys,
+                      std::vector<bool>& found, std::vector<std::string>* values) {
+  found.assign(keys.size(), false);
+  if (values != nullptr) values->assign(keys.size(), {});
+  constexpr size_t kBatch = 4096;
+  std::vector<rocksdb::Slice> slices;
+  std::vector<rocksdb::PinnableSlice> results(kBatch);
+  std::vector<rocksdb::Status> statuses(kBatch);
+  for (size_t begin = 0; begin < keys.size(); begin += kBatch) {
+    size_t n = std::min(kBatch, keys.size() - begin);
+    slices.clear();
+    for (size_t i = 0; i < n; ++i) slices.emplace_back(keys[begin + i]);
+    store.db->MultiGet(rocksdb::ReadOptions(), store.cf[family], n, slices.data(), results.data(),
+                       statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      TRAFNET_RETURN_IF_ERROR(FromRocks(statuses[i], "look up pending keys"));
+      found[begin + i] = true;
+      if (values != nullptr) (*values)[begin + i].assign(results[i].data(), results[i].size());
+      results[i].Reset();
+    }
+  }
+  return Status::Ok();
+}
+
+// Above this many writes a commit goes through SST files instead of a WriteBatch.
+constexpr size_t kSstCommitThreshold = 50'000;
+
+}  // namespace
 
 Status ChangeSet::Commit() {
   Impl& cs = *impl_;
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
   Store::Impl& store = cs.store;
-  auto* meta = store.cf[kMetaCf];
-  rocksdb::WriteBatch batch;
-  auto put = [&](ColumnFamily family, const std::string& key, std::string_view value) {
-    batch.Put(store.cf[family], key, rocksdb::Slice(value.data(), value.size()))
-        .PermitUncheckedError();
+  WritesByFamily writes;
+  auto put = [&](ColumnFamily family, std::string key, std::string_view value) {
+    writes[family].emplace_back(std::move(key), std::string(value));
   };
 
   for (const auto& [id, pending] : cs.nodes) {
@@ -256,24 +323,72 @@ Status ChangeSet::Commit() {
     if (!address_key.empty()) put(kAddressIndexCf, codec::IndexKey(address_key, id), {});
     for (const auto& source : record.sources) put(kSourceIndexCf, codec::IndexKey(source, id), {});
   }
-  for (const auto& [out_key, symmetric] : cs.new_links) {
-    codec::AdjacencyParts parts;
-    codec::ParseAdjacencyKey(out_key, parts);
-    std::string flags(1, symmetric ? codec::kFlagSymmetric : '\0');
-    put(kOutCf, out_key, flags);
-    put(kInCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
-    if (symmetric && parts.a != parts.b) {
-      put(kOutCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
-      put(kInCf, codec::AdjacencyKey(parts.a, parts.type, parts.b), flags);
+
+  // Which links are new, looked up all at once in key order.
+  std::map<codec::LinkTypeId, std::string> type_names;
+  {
+    std::lock_guard lock(store.mutex);
+    type_names = store.type_names;
+  }
+  for (const auto& [name, id] : cs.new_types) type_names[id] = name;
+  LinkChanges changes;
+  std::vector<std::pair<std::string, bool>>& links = cs.links;
+  std::sort(links.begin(), links.end());
+  links.erase(std::unique(links.begin(), links.end()), links.end());
+  {
+    std::vector<std::string> keys;
+    keys.reserve(links.size());
+    for (const auto& link : links) keys.push_back(link.first);
+    std::vector<bool> exists;
+    TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kOutCf, keys, exists, nullptr));
+    for (size_t i = 0; i < links.size(); ++i) {
+      if (exists[i]) continue;
+      const auto& [out_key, symmetric] = links[i];
+      codec::AdjacencyParts parts;
+      codec::ParseAdjacencyKey(out_key, parts);
+      ++changes.links_added;
+      ++cs.delta.links_by_type[type_names[parts.type]];
+      std::string flags(1, symmetric ? codec::kFlagSymmetric : '\0');
+      put(kOutCf, out_key, flags);
+      put(kInCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
+      if (symmetric && parts.a != parts.b) {
+        put(kOutCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
+        put(kInCf, codec::AdjacencyKey(parts.a, parts.type, parts.b), flags);
+      }
     }
   }
-  for (const auto& [key, value] : cs.observations) put(kObservationsCf, key, value);
+  // Observations: new, changed or exactly as stored.
+  {
+    // In row order within a key, so the later report of the same observation wins.
+    SortedWrites observations = SortedLastWins(cs.observations, changes);
+    std::vector<std::string> keys;
+    keys.reserve(observations.size());
+    for (const auto& obs : observations) keys.push_back(obs.first);
+    std::vector<bool> exists;
+    std::vector<std::string> stored;
+    TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kObservationsCf, keys, exists, &stored));
+    for (size_t i = 0; i < observations.size(); ++i) {
+      if (!exists[i]) {
+        ++changes.observations_added;
+        Observation parsed;
+        codec::AdjacencyParts parts;
+        codec::ParseObservationKey(observations[i].first, parts, parsed);
+        ++cs.delta.observations_by_source[parsed.source];
+      } else if (stored[i] != observations[i].second) {
+        ++changes.observations_updated;
+      } else {
+        ++changes.observations_unchanged;
+        continue;
+      }
+      writes[kObservationsCf].push_back(std::move(observations[i]));
+    }
+  }
+
   for (const auto& [name, id] : cs.new_types) {
     std::string encoded;
     codec::PutBigEndian16(encoded, id);
-    batch.Put(meta, std::string(kMetaTypePrefix) + name, encoded).PermitUncheckedError();
+    put(kMetaCf, std::string(kMetaTypePrefix) + name, encoded);
   }
-
   StoreCounts after;
   {
     std::lock_guard lock(store.mutex);
@@ -281,28 +396,35 @@ Status ChangeSet::Commit() {
   }
   auto merge = [&](std::map<std::string, uint64_t>& target,
                    const std::map<std::string, uint64_t>& delta, std::string_view prefix,
-                   uint64_t& total) {
+                   uint64_t* total) {
     for (const auto& [name, n] : delta) {
       target[name] += n;
-      if (total != UINT64_MAX) total += n;
-      PutCounter(batch, meta, prefix, name, target[name]);
+      if (total != nullptr) *total += n;
+      std::string encoded;
+      codec::PutBigEndian64(encoded, target[name]);
+      put(kMetaCf, std::string(prefix) + name, encoded);
     }
   };
-  uint64_t no_total = UINT64_MAX;
-  merge(after.nodes_by_kind, cs.delta.nodes_by_kind, kMetaCountNodeKind, after.nodes);
-  merge(after.links_by_type, cs.delta.links_by_type, kMetaCountLinkType, after.links);
-  merge(after.nodes_by_source, cs.delta.nodes_by_source, kMetaCountNodeSource, no_total);
+  merge(after.nodes_by_kind, cs.delta.nodes_by_kind, kMetaCountNodeKind, &after.nodes);
+  merge(after.links_by_type, cs.delta.links_by_type, kMetaCountLinkType, &after.links);
+  merge(after.nodes_by_source, cs.delta.nodes_by_source, kMetaCountNodeSource, nullptr);
   merge(after.observations_by_source, cs.delta.observations_by_source, kMetaCountObsSource,
-        after.observations);
+        &after.observations);
   std::string next_id;
   codec::PutBigEndian64(next_id, cs.next_id);
-  batch.Put(meta, std::string(kMetaNextNodeId), next_id).PermitUncheckedError();
+  put(kMetaCf, std::string(kMetaNextNodeId), next_id);
 
-  rocksdb::Status status = store.db->Write(rocksdb::WriteOptions(), &batch);
-  if (!status.ok()) {
+  size_t total = 0;
+  for (auto& family : writes) {
+    SortUnique(family);
+    total += family.size();
+  }
+  Status written = total >= kSstCommitThreshold ? store.IngestSorted(writes) : store.WriteSorted(writes);
+  if (!written.ok()) {
     cs.broken = true;
     cs.resolved.clear();
-    return FromRocks(status, "commit");
+    cs.settled.clear();
+    return written;
   }
   {
     std::lock_guard lock(store.mutex);
@@ -313,6 +435,10 @@ Status ChangeSet::Commit() {
       store.type_names[id] = name;
     }
   }
+  cs.changes.links_added += changes.links_added;
+  cs.changes.observations_added += changes.observations_added;
+  cs.changes.observations_updated += changes.observations_updated;
+  cs.changes.observations_unchanged += changes.observations_unchanged;
   cs.Reset();
   return Status::Ok();
 }

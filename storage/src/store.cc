@@ -147,6 +147,11 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   }
   TRAFNET_RETURN_IF_ERROR(FromRocks(status, "open store " + dir.string()));
   impl->db.reset(raw_db);
+  if (!options.read_only) {
+    // SST files staged by a bulk commit that a crash interrupted before ingestion.
+    std::error_code ec;
+    std::filesystem::remove_all(dir / kStagingDir, ec);
+  }
   for (size_t i = 0; i < handles.size(); ++i) impl->cf[i] = handles[i];
 
   TRAFNET_ASSIGN_OR_RETURN(auto version, impl->Get(kMetaCf, kMetaSchemaVersion));

@@ -4,6 +4,8 @@
 
 #include <rocksdb/db.h>
 
+#include <vector>
+
 #include <array>
 #include <atomic>
 #include <filesystem>
@@ -49,6 +51,13 @@ inline constexpr std::string_view kMetaCountObsSource = "count:obs_source:";
 
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
+// Pending writes of one column family, sorted by key, each key once.
+using SortedWrites = std::vector<std::pair<std::string, std::string>>;
+using WritesByFamily = std::array<SortedWrites, kColumnFamilyCount>;
+
+// Where bulk commits stage their SST files, inside the store directory.
+inline constexpr std::string_view kStagingDir = "trafnet-staging";
+
 struct Store::Impl {
   std::filesystem::path dir;
   StoreOptions options;
@@ -67,6 +76,11 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
   std::string TypeName(codec::LinkTypeId id) const;
   Status LoadMeta();
+  // Writes every family's sorted writes atomically: one WriteBatch, or (IngestSorted) one SST
+  // file per family, all ingested by one IngestExternalFiles call.
+  Status WriteSorted(const WritesByFamily& writes);
+  Status IngestSorted(const WritesByFamily& writes);
+  uint64_t staged_files = 0;
   StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                            const rocksdb::Snapshot* snapshot = nullptr) const;
 };

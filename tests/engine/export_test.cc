@@ -71,6 +71,18 @@ TEST_F(ExportTest, CsvRoundTripsToIdenticalStats) {
   EXPECT_EQ(storage::FieldValue((*p1)->fields, "note"), "=HYPERLINK(\"x\")");
 }
 
+TEST_F(ExportTest, ReingestingAnExportIntoItsOwnStoreChangesNothing) {
+  ASSERT_TRUE(Export(*store_, {ExportFormat::kCsv, dir_ / "csv", true}).ok());
+  ASSERT_TRUE(Export(*store_, {ExportFormat::kJsonl, dir_ / "before.jsonl", true}).ok());
+  auto summary = IngestInto(*store_, dir_ / "csv", dir_ / "reports2");
+  EXPECT_EQ(summary.rows_rejected, 0u);
+  EXPECT_EQ(summary.nodes_added + summary.nodes_merged, 0u);
+  EXPECT_EQ(summary.links_added, 0u);
+  EXPECT_EQ(summary.observations_added + summary.observations_updated, 0u);
+  ASSERT_TRUE(Export(*store_, {ExportFormat::kJsonl, dir_ / "after.jsonl", true}).ok());
+  EXPECT_EQ(ReadFile(dir_ / "after.jsonl"), ReadFile(dir_ / "before.jsonl"));
+}
+
 TEST_F(ExportTest, JsonlRoundTripsToIdenticalStats) {
   ASSERT_TRUE(Export(*store_, {ExportFormat::kJsonl, dir_ / "all.jsonl", true}).ok());
   auto copy = OpenStore(dir_ / "copy");

@@ -409,7 +409,7 @@ TEST(GenerateWorldTest, RejectsEmptyOutputDirectory) {
   auto result = GenerateWorld(options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(result.status().message().find("out_dir"), std::string::npos);
+  EXPECT_NE(result.status().message().find("no output folder"), std::string::npos);
 }
 
 TEST(GenerateWorldTest, UnwritableFileIsAnIoErrorNamingIt) {

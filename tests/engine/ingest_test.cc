@@ -182,7 +182,11 @@ TEST_F(IngestTest, EmptyAndHeaderOnlyFiles) {
   WriteFile(dir_ / "e/persons.csv", "");
   WriteFile(dir_ / "e/links.csv", kLinksHeader);
   auto summary = Run({dir_ / "e"});
-  EXPECT_EQ(summary.rows_rejected, 1u);
+  EXPECT_EQ(summary.rows_rejected, 0u);
+  EXPECT_EQ(summary.files_rejected, 1u);
+  EXPECT_TRUE(summary.AnythingRejected());
+  EXPECT_TRUE(summary.files[0].rejected);
+  ASSERT_EQ(summary.rejects_shown.size(), 1u);
   EXPECT_THAT(summary.rejects_shown[0].reason, HasSubstr("empty"));
   EXPECT_EQ(summary.files[1].rows_read, 0u);
 }
@@ -209,6 +213,32 @@ TEST_F(IngestTest, KeepsExtraColumnsAndListsThem) {
   EXPECT_EQ(summary.files[0].unknown_columns, std::vector<std::string>{"eye_colour"});
   auto node = store_->GetNode(**store_->FindNode("person", "P1"));
   EXPECT_EQ(storage::FieldValue((*node)->fields, "eye_colour"), "green");
+}
+
+TEST_F(IngestTest, RejectsControlCharactersInTheSourceAndNulAnywhere) {
+  WriteFile(dir_ / "j.jsonl",
+            "{\"kind\":\"person\",\"id\":\"P1\",\"source\":\"MUP\\u0000X\"}\n"
+            "{\"kind\":\"person\",\"id\":\"P2\",\"name\":\"A\\u0000B\"}\n"
+            "{\"kind\":\"person\",\"id\":\"P3\",\"source\":\"MUP\\tX\"}\n");
+  auto summary = Run({dir_ / "j.jsonl"});
+  EXPECT_EQ(summary.rows_rejected, 3u);
+  EXPECT_EQ(store_->counts().nodes, 0u);
+  EXPECT_TRUE(store_->Verify()->ok());
+}
+
+TEST_F(IngestTest, KeepsACsvKindColumnOfAPersonAsAnAttribute) {
+  auto summary = RunCsv("id,name,kind\nP1,Ana,informant\n");
+  EXPECT_EQ(summary.files[0].unknown_columns, std::vector<std::string>{"kind"});
+  auto node = store_->GetNode(**store_->FindNode("person", "P1"));
+  EXPECT_EQ(storage::FieldValue((*node)->fields, "kind"), "informant");
+}
+
+TEST_F(IngestTest, AcceptsLowerCaseCountryCodes) {
+  WriteFile(dir_ / "a/addresses.csv", "id,text,city,country,kind\nA1,Ulica 1,Niš,rs,hostel\n");
+  auto summary = Run({dir_ / "a"});
+  EXPECT_EQ(summary.rows_rejected, 0u);
+  auto node = store_->GetNode(**store_->FindNode("address", "A1"));
+  EXPECT_EQ(storage::FieldValue((*node)->fields, "country"), "RS");
 }
 
 TEST_F(IngestTest, ConflictingRecordForAStoredIdIsRejected) {

@@ -139,14 +139,12 @@ TEST(StoreTest, SymmetricLinkIsOneLinkSeenFromBothEnds) {
   auto cs = store->NewChangeSet();
   NodeId a = AddPerson(*cs, "P1", "Ana");
   NodeId b = AddPerson(*cs, "P2", "Bojan");
-  auto first = cs->PutLink(b, "KNOWS", a, Obs("MUP"));
-  ASSERT_TRUE(first.ok());
-  EXPECT_TRUE(first->link_added);
-  auto reverse = cs->PutLink(a, "KNOWS", b, Obs("MUP"));
-  ASSERT_TRUE(reverse.ok());
-  EXPECT_FALSE(reverse->link_added);
-  EXPECT_EQ(reverse->observation, ObservationChange::kUnchanged);
+  ASSERT_TRUE(cs->PutLink(b, "KNOWS", a, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->PutLink(a, "KNOWS", b, Obs("MUP")).ok());
   ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(cs->link_changes().links_added, 1u);
+  EXPECT_EQ(cs->link_changes().observations_added, 1u);
+  EXPECT_EQ(cs->link_changes().observations_unchanged, 1u);
   EXPECT_EQ(store->counts().links_by_type.at("KNOWS"), 1u);
   for (NodeId node : {a, b}) {
     auto adjacent = store->Neighbours(node);
@@ -182,12 +180,18 @@ TEST(StoreTest, ObservationsFromTwoSourcesAccumulateAndRepeatsDoNot) {
   auto cs = store->NewChangeSet();
   NodeId a = AddPerson(*cs, "P1", "Ana");
   NodeId b = AddPerson(*cs, "P2", "Bojan");
-  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3))->observation, ObservationChange::kAdded);
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3)).ok());
   ASSERT_TRUE(cs->Commit().ok());
-  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3))->observation, ObservationChange::kUnchanged);
-  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 4))->observation, ObservationChange::kUpdated);
-  EXPECT_EQ(cs->PutLink(a, "CALLED", b, Obs("BIA", "2024-01-01", 3))->observation, ObservationChange::kAdded);
+  EXPECT_EQ(cs->link_changes().observations_added, 1u);
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 3)).ok());
   ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(cs->link_changes().observations_unchanged, 1u);
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("MUP", "2024-01-01", 4)).ok());
+  ASSERT_TRUE(cs->PutLink(a, "CALLED", b, Obs("BIA", "2024-01-01", 3)).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(cs->link_changes().observations_updated, 1u);
+  EXPECT_EQ(cs->link_changes().observations_added, 2u);
+  EXPECT_EQ(cs->link_changes().links_added, 1u);
   auto link = store->GetLink(a, "CALLED", b);
   ASSERT_TRUE(link.ok() && link->has_value());
   ASSERT_EQ((*link)->observations.size(), 2u);
@@ -263,6 +267,43 @@ TEST(StoreTest, VerifyReportsAMissingMirror) {
   ASSERT_TRUE(report.ok());
   ASSERT_FALSE(report->ok());
   EXPECT_NE(report->problems[0].find("no mirror"), std::string::npos) << report->problems[0];
+}
+
+// A change set big enough to go through SST files ends up exactly like one written by WriteBatch.
+TEST(StoreTest, BulkCommitThroughSstFilesMatchesSmallCommits) {
+  TempDir bulk_dir, small_dir;
+  auto bulk = OpenStore(bulk_dir);
+  auto small = OpenStore(small_dir);
+  auto bulk_cs = bulk->NewChangeSet();
+  auto small_cs = small->NewChangeSet();
+  constexpr int kPersons = 30000;
+  for (int i = 0; i < kPersons; ++i) {
+    std::string id = "P" + std::to_string(i);
+    AddPerson(*bulk_cs, id, "name " + std::to_string(i % 100));
+    AddPerson(*small_cs, id, "name " + std::to_string(i % 100));
+    if (i > 0) {
+      ASSERT_TRUE(bulk_cs->PutLink(i, "KNOWS", i - 1, Obs("MUP")).ok());
+      ASSERT_TRUE(small_cs->PutLink(i, "KNOWS", i - 1, Obs("MUP")).ok());
+    }
+    if (i % 1000 == 999) {
+      ASSERT_TRUE(small_cs->Commit().ok());
+    }
+  }
+  ASSERT_GT(bulk_cs->pending_operations(), 50'000u);
+  ASSERT_TRUE(bulk_cs->Commit().ok());
+  ASSERT_TRUE(small_cs->Commit().ok());
+  EXPECT_EQ(bulk->counts(), small->counts());
+  EXPECT_EQ(bulk->counts().links, kPersons - 1u);
+  EXPECT_EQ(bulk_cs->link_changes().links_added, kPersons - 1u);
+  EXPECT_FALSE(std::filesystem::exists(bulk_dir / "db" / "trafnet-staging") &&
+               !std::filesystem::is_empty(bulk_dir / "db" / "trafnet-staging"));
+  bulk_cs.reset();
+  auto report = bulk->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems[0];
+  auto neighbours = bulk->Neighbours(500);
+  ASSERT_TRUE(neighbours.ok());
+  EXPECT_EQ(neighbours->size(), 2u);
 }
 
 TEST(StoreTest, RecordsIngestRuns) {

@@ -50,6 +50,7 @@ struct FileSummary {
   uint32_t crc32 = 0;
   uint64_t rows_read = 0;
   uint64_t rows_rejected = 0;
+  bool rejected = false;  // the whole file was refused (empty, no or bad header)
   // Columns outside the contract: kept as attributes, listed here so nothing goes unnoticed.
   std::vector<std::string> unknown_columns;
 };
@@ -62,6 +63,7 @@ struct IngestSummary {
   std::vector<std::string> ignored_files;  // in a folder, files that are not input
   uint64_t rows_read = 0;
   uint64_t rows_rejected = 0;
+  uint64_t files_rejected = 0;  // whole files refused (empty, no or bad header)
   uint64_t nodes_added = 0;
   uint64_t nodes_merged = 0;
   uint64_t nodes_unchanged = 0;
@@ -69,7 +71,7 @@ struct IngestSummary {
   uint64_t observations_added = 0;
   uint64_t observations_updated = 0;
   uint64_t observations_unchanged = 0;
-  uint64_t invalid_phones = 0;  // phones kept but flagged as not valid numbers
+  uint64_t invalid_phones = 0;  // mentions of phones kept but flagged as not valid numbers
   bool aborted = false;         // strict mode found bad rows; nothing was written
   double seconds = 0;
   std::vector<Reject> rejects_shown;  // the first rejects, for printing (all are in the file)
@@ -77,6 +79,8 @@ struct IngestSummary {
   std::filesystem::path summary_path;
 
   std::string ToJson() const;
+  // True when anything was rejected (a row or a whole file): the command exits non-zero.
+  bool AnythingRejected() const { return rows_rejected > 0 || files_rejected > 0; }
 };
 
 // Ingests `inputs` (folders and/or files) into `store`. Returns an error only when the ingest

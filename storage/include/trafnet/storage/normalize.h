@@ -5,11 +5,13 @@
 // (đ→dj), so "Ђорђе Јовановић", "Đorđe Jovanović" and "DJORDJE JOVANOVIC" share one key;
 // addresses get a folded key (case, diacritics, punctuation, whitespace, common abbreviations).
 //
-// Thread safety: PhoneNormalizer is safe to share between threads. NameKeyer and AddressKeyer
-// hold an ICU transliterator and must be used by one thread at a time (make one per thread).
+// Thread safety: PhoneNormalizer is safe to share between threads (its memo is locked). NameKeyer
+// and AddressKeyer hold an ICU transliterator and must be used by one thread at a time (make one
+// per thread).
 #ifndef TRAFNET_STORAGE_NORMALIZE_H_
 #define TRAFNET_STORAGE_NORMALIZE_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,23 +35,44 @@ struct NormalizedPhone {
   std::string region;
 };
 
+// Thread-safe: one normalizer may serve many threads. Copies share the memo, so copying is cheap;
+// constructing one is cheap too (no memo entries are allocated until numbers are seen).
 class PhoneNormalizer {
  public:
+  // About 2M numbers, some 110 MB at most; past it the memo starts over.
+  static constexpr size_t kDefaultMemoEntries = size_t{1} << 21;
+
   // `default_region` is the ISO 3166 alpha-2 region assumed for numbers written without an
-  // international prefix ("064/123-4567" with "RS").
-  explicit PhoneNormalizer(std::string default_region = "RS");
+  // international prefix ("064/123-4567" with "RS"). `memo_entries` bounds the memo of numbers
+  // already normalized, whatever their spelling; 0 turns it off.
+  explicit PhoneNormalizer(std::string default_region = "RS",
+                           size_t memo_entries = kDefaultMemoEntries);
+
+  // Copies share the memo. There are no move operations: moving copies, so a moved-from
+  // normalizer keeps working.
+  PhoneNormalizer(const PhoneNormalizer&) = default;
+  PhoneNormalizer& operator=(const PhoneNormalizer&) = default;
 
   // Returns InvalidArgument with a reason when `raw` is not a phone number at all (empty, no
   // digits, letters, too long). A number that parses but is not valid is returned with
   // quality kInvalid, not as an error. Only digits (of any script), white space, dashes and
   // + ( ) [ ] . / are accepted, after an optional "tel:": libphonenumber would otherwise read
   // "064 ABC 4567" as keypad digits and "064 123 4567, 065 ..." as the first number alone.
+  // Common numbers skip libphonenumber's Parse (see phone_normalizer.cc); the result is always
+  // the one NormalizeReference gives.
   StatusOr<NormalizedPhone> Normalize(std::string_view raw) const;
+
+  // The same result computed the slow, obviously-correct way: libphonenumber's Parse on every
+  // call, no memo. Tests, fuzzers and benchmarks check Normalize against it.
+  StatusOr<NormalizedPhone> NormalizeReference(std::string_view raw) const;
 
   const std::string& default_region() const { return default_region_; }
 
  private:
+  struct State;  // dialling rules of the default region and the memo
+
   std::string default_region_;
+  std::shared_ptr<State> state_;  // never null; shared by copies
 };
 
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past

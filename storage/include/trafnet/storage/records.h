@@ -46,7 +46,7 @@ struct NodeRecord {
   std::string kind;  // "person", "phone", "address", …
   std::string key;   // natural key: the id as ingested, or the phone's E.164 / "?raw"
   // Attributes as ingested (raw values for evidence) plus derived ones the store computes:
-  // "name_key", "address_key", "phone_quality" ("valid"/"invalid"), "raw" (phone as written).
+  // "name_key", "address_key", "quality" ("valid"/"invalid"), "region", "raw" (phone as written).
   Fields fields;
   // Sources (agencies/systems) that reported this node, sorted, without duplicates.
   std::vector<std::string> sources;

@@ -80,17 +80,19 @@ enum class MergePolicy {
 
 // What a node write did.
 enum class NodeChange { kAdded, kMerged, kUnchanged };
-// What an observation write did.
-enum class ObservationChange { kAdded, kUpdated, kUnchanged };
 
 struct NodeUpsert {
   NodeId id = 0;
   NodeChange change = NodeChange::kUnchanged;
 };
 
-struct LinkPut {
-  bool link_added = false;  // the link (ends + type) was new
-  ObservationChange observation = ObservationChange::kUnchanged;
+// What the links and observations of change sets did, counted when they commit (existence is
+// checked for a whole change set at once, in key order, rather than row by row).
+struct LinkChanges {
+  uint64_t links_added = 0;  // links (ends + type) that were new
+  uint64_t observations_added = 0;
+  uint64_t observations_updated = 0;    // same (link, source, start, end), new count or extras
+  uint64_t observations_unchanged = 0;  // exactly as stored: nothing written
 };
 
 // Names of derived fields the store indexes.
@@ -119,15 +121,20 @@ class ChangeSet {
 
   // Adds an observation of the link (from, type, to). For a symmetric type the ends are put in
   // canonical order. Both ends must exist (pending or stored). An observation is identified by
-  // (link, source, start, end); the same one again replaces count and extras.
-  StatusOr<LinkPut> PutLink(NodeId from, std::string_view type, NodeId to,
-                            const Observation& observation);
+  // (link, source, start, end); the same one again replaces count and extras. What it did is
+  // counted in link_changes() when the change set commits.
+  Status PutLink(NodeId from, std::string_view type, NodeId to, const Observation& observation);
 
   // Number of pending row-level writes, to decide when to commit.
   size_t pending_operations() const;
 
-  // Writes everything as one WriteBatch (with the updated counts), then starts afresh.
+  // Writes everything atomically, with the updated counts, then starts afresh. A small change set
+  // goes in one WriteBatch; a large one is written as sorted SST files, one per column family,
+  // ingested in one atomic IngestExternalFiles call (far faster for bulk loads, same guarantees).
   Status Commit();
+
+  // Totals over every commit of this change set so far.
+  const LinkChanges& link_changes() const;
 
  private:
   friend class Store;
@@ -198,7 +205,7 @@ class Store {
   // entry points at a record that carries that key, the maintained counts match a recount.
   StatusOr<VerifyReport> Verify() const;
 
-  // Flushes memtables to SST files (used before measuring size, and at the end of an ingest).
+  // Flushes memtables to SST files.
   Status Flush();
 
   // Opaque; defined in storage/src.
