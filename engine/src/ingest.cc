@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <boost/crc.hpp>
 #include <chrono>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <unordered_map>
 
 #include "ingest_inputs.h"
+#include "row_pipeline.h"
 #include "row_rules.h"
 #include "trafnet/engine/export.h"
 #include "trafnet/engine/progress.h"
@@ -143,38 +145,68 @@ class Ingester {
     Progress progress((dry_run_ ? "check " : "ingest ") + file.path.filename().string(), fs.bytes,
                       options_.quiet);
     Row row;
-    RowError error;
-    while (true) {
-      ReadOutcome outcome = reader->Next(row, error);
-      if (outcome == ReadOutcome::kEnd) break;
-      ++fs.rows_read;
-      ++summary_->rows_read;
-      if (outcome == ReadOutcome::kError) {
-        AddReject(fs, error.line, error.field, error.reason);
-      } else {
-        if (!file.jsonl) {
-          for (auto& value : row.values) value = UnguardFormula(value);
-        }
-        std::string_view kind = file.kind;
-        if (file.jsonl && kind == "mixed") kind = Trim(row.Get("kind"));
-        if (file.jsonl) {
-          const auto& known = KnownColumns(kind, true);
-          for (auto name : row.names) {
-            if (!known.contains(name)) unknown.emplace(name);
-          }
-        }
-        std::optional<RowProblem> problem = HandleRow(row, kind, file.jsonl);
-        TRAFNET_RETURN_IF_ERROR(fatal_);
-        if (problem) AddReject(fs, row.line, problem->field, problem->reason);
+    auto opened_at = std::chrono::steady_clock::now();
+    size_t next_checkpoint = 0;
+    constexpr std::array<double, 3> kCheckpoints = {0.1, 0.5, 1.0};
+    auto checkpoint = [&](double fraction) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - opened_at).count();
+      RateCheckpoint previous = fs.rates.empty() ? RateCheckpoint() : fs.rates.back();
+      double interval = seconds - previous.seconds;
+      fs.rates.push_back(RateCheckpoint{fraction, fs.rows_read, seconds,
+                                        interval > 0 ? static_cast<double>(fs.rows_read - previous.rows) / interval : 0});
+    };
+    // Phone numbers in links are normalised ahead, on the reader's thread, into the
+    // normaliser's cache; this thread then finds them there.
+    auto prefetch = [this, &file](const Row& read) {
+      if (file.kind != "link" && file.kind != "mixed") return;
+      for (std::string_view column : {"from", "to"}) {
+        std::string_view text = Trim(UnguardFormula(read.Get(column)));
+        if (text.substr(0, 6) == "phone:") (void)phones_.Normalize(Trim(text.substr(6)));
       }
-      if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
-        TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+    };
+    RowPipeline pipeline(*reader, prefetch);
+    while (auto batch = pipeline.Next()) {
+      for (size_t i = 0; i < batch->size(); ++i) {
+        const RowBatch::Item& item = batch->item(i);
+        ++fs.rows_read;
+        ++summary_->rows_read;
+        if (item.outcome == ReadOutcome::kError) {
+          AddReject(fs, item.error.line, item.error.field, item.error.reason);
+        } else {
+          batch->View(i, row);
+          HandleReadRow(file, row, fs, unknown);
+          TRAFNET_RETURN_IF_ERROR(fatal_);
+        }
+        if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
+          TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+        }
       }
-      if ((fs.rows_read & 1023) == 0) progress.Update(reader->bytes_read(), fs.rows_read);
+      progress.Update(batch->bytes_read, fs.rows_read);
+      double fraction = fs.bytes > 0 ? static_cast<double>(batch->bytes_read) / static_cast<double>(fs.bytes) : 1;
+      if (next_checkpoint + 1 < kCheckpoints.size() && fraction >= kCheckpoints[next_checkpoint]) {
+        checkpoint(kCheckpoints[next_checkpoint++]);
+      }
     }
+    checkpoint(1.0);
     progress.Finish();
     fs.unknown_columns.assign(unknown.begin(), unknown.end());
     return Status::Ok();
+  }
+
+  void HandleReadRow(const InputFile& file, Row& row, FileSummary& fs, std::set<std::string>& unknown) {
+    if (!file.jsonl) {
+      for (auto& value : row.values) value = UnguardFormula(value);
+    }
+    std::string_view kind = file.kind;
+    if (file.jsonl && kind == "mixed") kind = Trim(row.Get("kind"));
+    if (file.jsonl) {
+      const auto& known = KnownColumns(kind, true);
+      for (auto name : row.names) {
+        if (!known.contains(name)) unknown.emplace(name);
+      }
+    }
+    std::optional<RowProblem> problem = HandleRow(row, kind, file.jsonl);
+    if (problem && fatal_.ok()) AddReject(fs, row.line, problem->field, problem->reason);
   }
 
   void AddReject(FileSummary& fs, uint64_t line, std::string_view field, std::string_view reason,

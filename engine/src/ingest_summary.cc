@@ -20,6 +20,13 @@ std::string IngestSummary::ToJson() const {
   json["invalid_phones"] = invalid_phones;
   auto& files_json = json["files"] = nlohmann::ordered_json::array();
   for (const auto& file : files) {
+    auto rates = nlohmann::ordered_json::array();
+    for (const auto& rate : file.rates) {
+      rates.push_back({{"fraction", rate.fraction},
+                       {"rows", rate.rows},
+                       {"seconds", rate.seconds},
+                       {"rows_per_second", rate.rows_per_second}});
+    }
     files_json.push_back({{"path", file.path},
                           {"kind", file.kind},
                           {"bytes", file.bytes},
@@ -27,7 +34,8 @@ std::string IngestSummary::ToJson() const {
                           {"rows_read", file.rows_read},
                           {"rows_rejected", file.rows_rejected},
                           {"rejected", file.rejected},
-                          {"unknown_columns", file.unknown_columns}});
+                          {"unknown_columns", file.unknown_columns},
+                          {"rates", rates}});
   }
   json["ignored_files"] = ignored_files;
   json["rejects_file"] = rejects_path.string();

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -20,6 +21,34 @@ std::string* FindField(Fields& fields, std::string_view name) {
 }
 
 
+// A link as numbers: sorts like its encoded key, without comparing strings.
+struct LinkEntry {
+  NodeId a = 0;
+  codec::LinkTypeId type = 0;
+  NodeId b = 0;
+  bool symmetric = false;
+  auto Tie() const { return std::tie(a, type, b); }
+  bool operator<(const LinkEntry& other) const { return Tie() < other.Tie(); }
+  bool operator==(const LinkEntry& other) const { return Tie() == other.Tie(); }
+};
+
+struct ObservationEntry {
+  LinkEntry link;
+  std::string suffix;  // source \0 start \0 end, as in the key
+  std::string value;
+  // Full key order: the link, then the suffix; ties (the same observation twice) by row order.
+  bool KeyLess(const ObservationEntry& other) const {
+    if (!(link == other.link)) return link < other.link;
+    return suffix < other.suffix;
+  }
+  bool SameKey(const ObservationEntry& other) const { return link == other.link && suffix == other.suffix; }
+  std::string Key() const {
+    std::string key = codec::AdjacencyKey(link.a, link.type, link.b);
+    key.append(suffix);
+    return key;
+  }
+};
+
 }  // namespace
 
 struct ChangeSet::Impl {
@@ -32,12 +61,11 @@ struct ChangeSet::Impl {
     bool is_new = false;
   };
   std::unordered_map<NodeId, PendingNode> nodes;
-  // Canonical out keys of the links this change set observes, with their symmetric flag.
-  // Whether each is new is settled at commit, for all of them at once, in key order.
-  // Appended as rows come (repeats included); sorted and deduplicated at commit, which is far
-  // cheaper than hashing every key on the way in.
-  std::vector<std::pair<std::string, bool>> links;
-  std::vector<std::pair<std::string, std::string>> observations;
+  // The links this change set observes (canonical ends) and their observations, appended as rows
+  // come, repeats included. They are sorted (as numbers, not strings) and deduplicated at commit,
+  // where whether each is new is settled for all of them at once, in key order.
+  std::vector<LinkEntry> links;
+  std::vector<ObservationEntry> observations;
   LinkChanges changes;
   // Nodes a kKeepExisting upsert already brought up to date with these field names and source:
   // the same upsert again cannot change them (a phone seen in thousands of link rows).
@@ -212,9 +240,14 @@ Status ChangeSet::PutLink(NodeId from, std::string_view type, NodeId to,
   bool symmetric = IsSymmetricLinkType(type);
   if (symmetric && to < from) std::swap(from, to);
   TRAFNET_ASSIGN_OR_RETURN(codec::LinkTypeId type_id, impl_->TypeId(type));
-  impl_->links.emplace_back(codec::AdjacencyKey(from, type_id, to), symmetric);
-  impl_->observations.emplace_back(codec::ObservationKey(from, type_id, to, observation),
-                                   codec::EncodeObservationValue(observation));
+  LinkEntry link{from, type_id, to, symmetric};
+  impl_->links.push_back(link);
+  ObservationEntry entry{link, {}, codec::EncodeObservationValue(observation)};
+  entry.suffix.reserve(observation.source.size() + observation.start.size() + observation.end.size() + 2);
+  entry.suffix.append(observation.source).push_back('\0');
+  entry.suffix.append(observation.start).push_back('\0');
+  entry.suffix.append(observation.end);
+  impl_->observations.push_back(std::move(entry));
   return Status::Ok();
 }
 
@@ -245,27 +278,28 @@ void SortUnique(SortedWrites& writes) {
   writes = std::move(unique);
 }
 
-// Sorts observation writes by key; of several writes of one key the last is kept, and each
-// earlier one is counted as a repeat (unchanged) or a correction (updated).
-SortedWrites SortedLastWins(SortedWrites& writes, LinkChanges& changes) {
-  std::vector<uint32_t> order(writes.size());
+// Sorts observations by key; of several writes of one key the last is kept, and each earlier
+// one is counted as a repeat (unchanged) or a correction (updated).
+std::vector<ObservationEntry> SortedLastWins(std::vector<ObservationEntry>& entries, LinkChanges& changes) {
+  std::vector<uint32_t> order(entries.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    int c = writes[a].first.compare(writes[b].first);
-    return c < 0 || (c == 0 && a < b);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    if (entries[x].KeyLess(entries[y])) return true;
+    if (entries[y].KeyLess(entries[x])) return false;
+    return x < y;
   });
-  SortedWrites sorted;
-  sorted.reserve(writes.size());
+  std::vector<ObservationEntry> sorted;
+  sorted.reserve(entries.size());
   for (uint32_t i : order) {
-    if (!sorted.empty() && sorted.back().first == writes[i].first) {
-      if (sorted.back().second == writes[i].second) {
+    if (!sorted.empty() && sorted.back().SameKey(entries[i])) {
+      if (sorted.back().value == entries[i].value) {
         ++changes.observations_unchanged;
       } else {
         ++changes.observations_updated;
-        sorted.back().second = std::move(writes[i].second);
+        sorted.back().value = std::move(entries[i].value);
       }
     } else {
-      sorted.push_back(std::move(writes[i]));
+      sorted.push_back(std::move(entries[i]));
     }
   }
   return sorted;
@@ -312,7 +346,12 @@ Status ChangeSet::Commit() {
     writes[family].emplace_back(std::move(key), std::string(value));
   };
 
-  for (const auto& [id, pending] : cs.nodes) {
+  std::vector<NodeId> node_ids;
+  node_ids.reserve(cs.nodes.size());
+  for (const auto& entry : cs.nodes) node_ids.push_back(entry.first);
+  std::sort(node_ids.begin(), node_ids.end());
+  for (NodeId id : node_ids) {
+    const Impl::PendingNode& pending = cs.nodes.at(id);
     const NodeRecord& record = pending.record;
     std::string id_bytes = codec::NodeIdKey(id);
     put(kNodesCf, id_bytes, codec::EncodeNode(record));
@@ -332,55 +371,60 @@ Status ChangeSet::Commit() {
   }
   for (const auto& [name, id] : cs.new_types) type_names[id] = name;
   LinkChanges changes;
-  std::vector<std::pair<std::string, bool>>& links = cs.links;
+  std::vector<LinkEntry>& links = cs.links;
   std::sort(links.begin(), links.end());
   links.erase(std::unique(links.begin(), links.end()), links.end());
   {
     std::vector<std::string> keys;
     keys.reserve(links.size());
-    for (const auto& link : links) keys.push_back(link.first);
+    for (const auto& link : links) keys.push_back(codec::AdjacencyKey(link.a, link.type, link.b));
     std::vector<bool> exists;
     TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kOutCf, keys, exists, nullptr));
+    // Adjacency entries as numbers (a, type, b); sorted numerically before encoding.
+    std::vector<LinkEntry> out_entries, in_entries;
     for (size_t i = 0; i < links.size(); ++i) {
       if (exists[i]) continue;
-      const auto& [out_key, symmetric] = links[i];
-      codec::AdjacencyParts parts;
-      codec::ParseAdjacencyKey(out_key, parts);
+      const LinkEntry& link = links[i];
       ++changes.links_added;
-      ++cs.delta.links_by_type[type_names[parts.type]];
-      std::string flags(1, symmetric ? codec::kFlagSymmetric : '\0');
-      put(kOutCf, out_key, flags);
-      put(kInCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
-      if (symmetric && parts.a != parts.b) {
-        put(kOutCf, codec::AdjacencyKey(parts.b, parts.type, parts.a), flags);
-        put(kInCf, codec::AdjacencyKey(parts.a, parts.type, parts.b), flags);
+      ++cs.delta.links_by_type[type_names[link.type]];
+      out_entries.push_back(link);
+      in_entries.push_back(LinkEntry{link.b, link.type, link.a, link.symmetric});
+      if (link.symmetric && link.a != link.b) {
+        out_entries.push_back(LinkEntry{link.b, link.type, link.a, true});
+        in_entries.push_back(LinkEntry{link.a, link.type, link.b, true});
+      }
+    }
+    for (auto [family, entries] : {std::pair{kOutCf, &out_entries}, std::pair{kInCf, &in_entries}}) {
+      std::sort(entries->begin(), entries->end());
+      auto& target = writes[family];
+      target.reserve(entries->size());
+      for (const auto& entry : *entries) {
+        target.emplace_back(codec::AdjacencyKey(entry.a, entry.type, entry.b),
+                            std::string(1, entry.symmetric ? codec::kFlagSymmetric : '\0'));
       }
     }
   }
   // Observations: new, changed or exactly as stored.
   {
-    // In row order within a key, so the later report of the same observation wins.
-    SortedWrites observations = SortedLastWins(cs.observations, changes);
+    std::vector<ObservationEntry> observations = SortedLastWins(cs.observations, changes);
     std::vector<std::string> keys;
     keys.reserve(observations.size());
-    for (const auto& obs : observations) keys.push_back(obs.first);
+    for (const auto& obs : observations) keys.push_back(obs.Key());
     std::vector<bool> exists;
     std::vector<std::string> stored;
     TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kObservationsCf, keys, exists, &stored));
+    auto& target = writes[kObservationsCf];
     for (size_t i = 0; i < observations.size(); ++i) {
       if (!exists[i]) {
         ++changes.observations_added;
-        Observation parsed;
-        codec::AdjacencyParts parts;
-        codec::ParseObservationKey(observations[i].first, parts, parsed);
-        ++cs.delta.observations_by_source[parsed.source];
-      } else if (stored[i] != observations[i].second) {
+        ++cs.delta.observations_by_source[observations[i].suffix.substr(0, observations[i].suffix.find('\0'))];
+      } else if (stored[i] != observations[i].value) {
         ++changes.observations_updated;
       } else {
         ++changes.observations_unchanged;
         continue;
       }
-      writes[kObservationsCf].push_back(std::move(observations[i]));
+      target.emplace_back(std::move(keys[i]), std::move(observations[i].value));
     }
   }
 

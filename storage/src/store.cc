@@ -123,7 +123,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   cf_options.write_buffer_size = options.write_buffer_bytes;
   cf_options.compression = rocksdb::kLZ4Compression;
-  cf_options.bottommost_compression = rocksdb::kZSTD;
+  // LZ4 everywhere: ZSTD on the bottom level costs bulk loads (SST files are written there) more
+  // than the disk it saves is worth here.
+  cf_options.bottommost_compression = rocksdb::kLZ4Compression;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);

@@ -43,6 +43,14 @@ struct Reject {
   std::string reason;
 };
 
+// Throughput at a point of a file: rows read so far and the rate since the previous checkpoint.
+struct RateCheckpoint {
+  double fraction = 0;  // of the file's bytes
+  uint64_t rows = 0;
+  double seconds = 0;           // since the file was opened
+  double rows_per_second = 0;   // over the interval since the previous checkpoint
+};
+
 struct FileSummary {
   std::string path;
   std::string kind;  // "person", "address", "phone", "link", another node kind, or "mixed" (JSONL)
@@ -53,6 +61,8 @@ struct FileSummary {
   bool rejected = false;  // the whole file was refused (empty, no or bad header)
   // Columns outside the contract: kept as attributes, listed here so nothing goes unnoticed.
   std::vector<std::string> unknown_columns;
+  // Rate at 10%, 50% and 100% of the file, to see whether ingest slows as the store grows.
+  std::vector<RateCheckpoint> rates;
 };
 
 struct IngestSummary {

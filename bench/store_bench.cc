@@ -1,0 +1,111 @@
+// Point lookups and one-hop adjacency scans on a store, with Google Benchmark.
+//
+//   TRAFNET_BENCH_DB=demo/store build/release/bench/store_bench
+//
+// runs against an existing store (e.g. one made from a 1M-person generated world by
+// scripts/bench-ingest). Without TRAFNET_BENCH_DB it generates and ingests a 20k-person world
+// into a temporary folder first, so the benchmark always has something to measure.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "trafnet/engine/generate.h"
+#include "trafnet/engine/ingest.h"
+#include "trafnet/storage/store.h"
+
+namespace {
+
+using trafnet::storage::NodeId;
+using trafnet::storage::Store;
+
+struct Fixture {
+  std::unique_ptr<Store> store;
+  std::vector<std::pair<std::string, std::string>> keys;  // (kind, natural key) of sampled nodes
+  std::vector<NodeId> ids;
+};
+
+Fixture& GetFixture() {
+  static Fixture fixture = [] {
+    Fixture f;
+    std::filesystem::path db;
+    if (const char* env = std::getenv("TRAFNET_BENCH_DB")) {
+      db = env;
+    } else {
+      std::filesystem::path dir = std::filesystem::temp_directory_path() / "trafnet-store-bench";
+      std::filesystem::remove_all(dir);
+      trafnet::engine::GenerateOptions generate;
+      generate.out_dir = dir / "world";
+      generate.persons = 20000;
+      if (!trafnet::engine::GenerateWorld(generate).ok()) std::abort();
+      auto store = Store::Open(dir / "db");
+      if (!store.ok()) std::abort();
+      trafnet::engine::IngestOptions ingest;
+      ingest.quiet = true;
+      ingest.report_dir = dir / "reports";
+      if (!trafnet::engine::Ingest(**store, {dir / "world"}, ingest).ok()) std::abort();
+      db = dir / "db";
+    }
+    trafnet::storage::StoreOptions options;
+    options.read_only = true;
+    auto store = Store::Open(db, options);
+    if (!store.ok()) {
+      std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
+      std::abort();
+    }
+    f.store = std::move(store).value();
+    // Sample nodes spread over the id space.
+    uint64_t nodes = f.store->counts().nodes;
+    std::mt19937_64 random(42);
+    for (int i = 0; i < 10000 && nodes > 0; ++i) {
+      NodeId id = random() % nodes;
+      auto node = f.store->GetNode(id);
+      if (!node.ok() || !node->has_value()) continue;
+      f.ids.push_back(id);
+      f.keys.emplace_back((*node)->kind, (*node)->key);
+    }
+    return f;
+  }();
+  return fixture;
+}
+
+void BM_FindNodeByNaturalKey(benchmark::State& state) {
+  Fixture& f = GetFixture();
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& [kind, key] = f.keys[i++ % f.keys.size()];
+    auto id = f.store->FindNode(kind, key);
+    benchmark::DoNotOptimize(id);
+  }
+}
+BENCHMARK(BM_FindNodeByNaturalKey);
+
+void BM_GetNodeRecord(benchmark::State& state) {
+  Fixture& f = GetFixture();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto node = f.store->GetNode(f.ids[i++ % f.ids.size()]);
+    benchmark::DoNotOptimize(node);
+  }
+}
+BENCHMARK(BM_GetNodeRecord);
+
+void BM_OneHopNeighbours(benchmark::State& state) {
+  Fixture& f = GetFixture();
+  size_t i = 0;
+  uint64_t links = 0;
+  for (auto _ : state) {
+    auto adjacent = f.store->Neighbours(f.ids[i++ % f.ids.size()]);
+    if (adjacent.ok()) links += adjacent->size();
+    benchmark::DoNotOptimize(adjacent);
+  }
+  state.counters["links_per_scan"] = benchmark::Counter(static_cast<double>(links) / static_cast<double>(i));
+}
+BENCHMARK(BM_OneHopNeighbours);
+
+}  // namespace
+
+BENCHMARK_MAIN();

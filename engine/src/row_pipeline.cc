@@ -1,0 +1,96 @@
+#include "row_pipeline.h"
+
+namespace trafnet::engine {
+
+namespace {
+constexpr size_t kBatchRows = 4096;
+constexpr size_t kBatchesAhead = 4;
+}  // namespace
+
+void RowBatch::Add(ReadOutcome outcome, const Row& row, const RowError& error) {
+  Item item;
+  item.outcome = outcome;
+  if (outcome == ReadOutcome::kError) {
+    item.line = error.line;
+    item.error = error;
+  } else {
+    item.line = row.line;
+    item.first_field = static_cast<uint32_t>(fields_.size());
+    item.num_fields = static_cast<uint32_t>(row.values.size());
+    for (size_t i = 0; i < row.values.size(); ++i) {
+      std::string_view name = i < row.names.size() ? row.names[i] : std::string_view();
+      std::array<uint32_t, 4> field{};
+      field[0] = static_cast<uint32_t>(arena_.size());
+      field[1] = static_cast<uint32_t>(name.size());
+      arena_.append(name);
+      field[2] = static_cast<uint32_t>(arena_.size());
+      field[3] = static_cast<uint32_t>(row.values[i].size());
+      arena_.append(row.values[i]);
+      fields_.push_back(field);
+    }
+  }
+  items_.push_back(std::move(item));
+}
+
+void RowBatch::View(size_t i, Row& row) const {
+  const Item& item = items_[i];
+  row.line = item.line;
+  row.names.resize(item.num_fields);
+  row.values.resize(item.num_fields);
+  for (uint32_t f = 0; f < item.num_fields; ++f) {
+    const auto& field = fields_[item.first_field + f];
+    row.names[f] = std::string_view(arena_.data() + field[0], field[1]);
+    row.values[f] = std::string_view(arena_.data() + field[2], field[3]);
+  }
+}
+
+RowPipeline::RowPipeline(RecordReader& reader, std::function<void(const Row&)> prefetch)
+    : reader_(reader), prefetch_(std::move(prefetch)), thread_([this] { ReadAll(); }) {}
+
+RowPipeline::~RowPipeline() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void RowPipeline::ReadAll() {
+  Row row;
+  RowError error;
+  bool end = false;
+  while (!end) {
+    auto batch = std::make_unique<RowBatch>();
+    while (batch->size() < kBatchRows) {
+      ReadOutcome outcome = reader_.Next(row, error);
+      if (outcome == ReadOutcome::kEnd) {
+        end = true;
+        break;
+      }
+      if (outcome == ReadOutcome::kRow && prefetch_) prefetch_(row);
+      batch->Add(outcome, row, error);
+    }
+    batch->bytes_read = reader_.bytes_read();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return stop_ || ready_.size() < kBatchesAhead; });
+    if (stop_) return;
+    if (batch->size() > 0) ready_.push_back(std::move(batch));
+    changed_.notify_all();
+  }
+  std::lock_guard lock(mutex_);
+  done_ = true;
+  changed_.notify_all();
+}
+
+std::unique_ptr<RowBatch> RowPipeline::Next() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !ready_.empty() || done_; });
+  if (ready_.empty()) return nullptr;
+  auto batch = std::move(ready_.front());
+  ready_.pop_front();
+  changed_.notify_all();
+  return batch;
+}
+
+}  // namespace trafnet::engine

@@ -1,0 +1,70 @@
+// Reads records on a background thread, in batches, while the caller handles the previous ones:
+// parsing (and, through `prefetch`, phone normalisation) overlaps with validation and writing.
+#ifndef TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
+#define TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
+
+#include <array>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "trafnet/engine/record_reader.h"
+
+namespace trafnet::engine {
+
+// A batch of records copied out of the reader, so the reader can go on while they are used.
+class RowBatch {
+ public:
+  struct Item {
+    ReadOutcome outcome = ReadOutcome::kRow;
+    uint64_t line = 0;
+    RowError error;
+    uint32_t first_field = 0;
+    uint32_t num_fields = 0;
+  };
+
+  void Add(ReadOutcome outcome, const Row& row, const RowError& error);
+  size_t size() const { return items_.size(); }
+  const Item& item(size_t i) const { return items_[i]; }
+  // Points `row` at item i's fields (valid while the batch lives).
+  void View(size_t i, Row& row) const;
+  uint64_t bytes_read = 0;  // the reader's position after the batch
+
+ private:
+  std::string arena_;
+  std::vector<Item> items_;
+  std::vector<std::array<uint32_t, 4>> fields_;  // name offset, name size, value offset, size
+};
+
+class RowPipeline {
+ public:
+  // `prefetch` runs on the reader thread for every good row (e.g. to warm a cache).
+  RowPipeline(RecordReader& reader, std::function<void(const Row&)> prefetch);
+  ~RowPipeline();
+  RowPipeline(const RowPipeline&) = delete;
+  RowPipeline& operator=(const RowPipeline&) = delete;
+
+  // The next batch, or nullptr at the end of the input.
+  std::unique_ptr<RowBatch> Next();
+
+ private:
+  void ReadAll();
+
+  RecordReader& reader_;
+  std::function<void(const Row&)> prefetch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<RowBatch>> ready_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace trafnet::engine
+
+#endif  // TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
