@@ -35,6 +35,13 @@ void AppendGrouped(std::string& out, std::string_view subscriber, char sep) {
   out.append(subscriber.substr(head));
 }
 
+// The x-th subscriber number (x < leads.size() * 10^(digits - 1)) of a range whose numbers
+// have `digits` digits and start with one of `leads`.
+uint64_t SubscriberFromLeads(uint64_t x, std::string_view leads, uint32_t digits) {
+  const uint64_t block = Pow10(digits - 1);
+  return static_cast<uint64_t>(leads[x / block] - '0') * block + x % block;
+}
+
 }  // namespace
 
 PhoneNumber PackPhone(uint32_t calling_code, uint32_t prefix_digits, uint64_t national_number) {
@@ -109,6 +116,14 @@ void AppendPhone(std::string& out, PhoneNumber phone, PhoneStyle style) {
   out.append(nsn);
 }
 
+void AppendTruncatedPhone(std::string& out, PhoneNumber phone, PhoneStyle style) {
+  const uint64_t head = phone / kNationalSpan;  // calling code and destination code length
+  uint64_t national = phone % kNationalSpan;
+  const uint32_t digits = Digits(national);
+  if (digits > kTruncatedDigits) national /= Pow10(digits - kTruncatedDigits);
+  AppendPhone(out, head * kNationalSpan + national, style);
+}
+
 AffinePermutation::AffinePermutation(uint64_t modulus, Rng& rng) : modulus_(modulus) {
   // Any multiplier coprime to the modulus gives a bijection; keep it large so neighbours in
   // allocation order land far apart.
@@ -124,29 +139,26 @@ PhoneBook::PhoneBook(uint64_t seed) {
   mobile_.resize(tables.countries.size());
   for (size_t c = 1; c < tables.countries.size(); ++c) {
     const CountryInfo& info = tables.countries[c];
-    const uint64_t per_prefix = 9 * Pow10(info.mobile_subscriber_digits - 1u);
+    const uint64_t per_prefix =
+        info.mobile_leads.size() * Pow10(info.mobile_subscriber_digits - 1u);
     mobile_[c].permutation = AffinePermutation(per_prefix * info.mobile_prefixes.size(), rng);
   }
+  for (const AreaPlan& plan : tables.areas) {
+    Area a;
+    a.calling_code = tables.country(plan.country).calling_code;
+    a.area_digits = static_cast<uint32_t>(plan.code.size());
+    for (const char ch : plan.code) a.area = a.area * 10 + static_cast<uint64_t>(ch - '0');
+    a.subscriber_digits = plan.subscriber_digits;
+    a.leads = plan.leads;
+    a.landline.permutation =
+        AffinePermutation(a.leads.size() * Pow10(a.subscriber_digits - 1), rng);
+    areas_.push_back(a);
+  }
   for (const Town& town : tables.towns) {
-    const CountryInfo& info = tables.country(town.country);
-    uint64_t area = 0;
-    for (const char ch : town.area) area = area * 10 + static_cast<uint64_t>(ch - '0');
-    uint32_t found = static_cast<uint32_t>(areas_.size());
-    for (uint32_t a = 0; a < areas_.size(); ++a) {
-      if (areas_[a].calling_code == info.calling_code && areas_[a].area == area) found = a;
-    }
-    if (found == areas_.size()) {
-      Area a;
-      a.calling_code = info.calling_code;
-      a.area_digits = static_cast<uint32_t>(town.area.size());
-      a.area = area;
-      // Belgrade and the one-digit capital codes have seven-digit subscriber numbers.
-      a.subscriber_digits =
-          (town.area.size() == 1 || (info.calling_code == 381 && area == 11)) ? 7 : 6;
-      a.subscriber_base = 2 * Pow10(a.subscriber_digits - 1);
-      a.landline.permutation = AffinePermutation(7 * Pow10(a.subscriber_digits - 1), rng);
-      a.service.permutation = AffinePermutation(90'000, rng);
-      areas_.push_back(a);
+    // Every town's area is in Tables::areas; the first area stands in should one be missing.
+    uint32_t found = 0;
+    for (uint32_t a = 0; a < tables.areas.size(); ++a) {
+      if (tables.areas[a].country == town.country && tables.areas[a].code == town.area) found = a;
     }
     town_area_.push_back(found);
   }
@@ -157,13 +169,13 @@ PhoneNumber PhoneBook::NewMobile(Country country) {
   Plan& plan = mobile_[static_cast<size_t>(country)];
   const uint64_t x = plan.permutation(plan.next++);
   const uint32_t digits = info.mobile_subscriber_digits;
-  const uint64_t per_prefix = 9 * Pow10(digits - 1);
+  const uint64_t per_prefix = info.mobile_leads.size() * Pow10(digits - 1);
   const uint64_t prefix = info.mobile_prefixes[x / per_prefix];
-  uint64_t subscriber = Pow10(digits - 1) + x % per_prefix;
+  uint64_t subscriber = SubscriberFromLeads(x % per_prefix, info.mobile_leads, digits);
   uint32_t subscriber_digits = digits;
   // Older Serbian numbers have six-digit subscriber numbers; dropping a trailing zero keeps
-  // them distinct from every seven-digit one.
-  if (country == Country::kRS && subscriber % 10 == 0) {
+  // them distinct from every seven-digit one. 067 numbers are never that short.
+  if (country == Country::kRS && prefix != 67 && subscriber % 10 == 0) {
     subscriber /= 10;
     subscriber_digits = digits - 1;
   }
@@ -173,14 +185,18 @@ PhoneNumber PhoneBook::NewMobile(Country country) {
 
 PhoneNumber PhoneBook::NewLandline(uint32_t town) {
   Area& a = areas_[town_area_[town]];
-  const uint64_t subscriber = a.subscriber_base + a.landline.permutation(a.landline.next++);
+  const uint64_t subscriber =
+      SubscriberFromLeads(a.landline.permutation(a.landline.next++), a.leads, a.subscriber_digits);
   return PackPhone(a.calling_code, a.area_digits, a.area * Pow10(a.subscriber_digits) + subscriber);
 }
 
 PhoneNumber PhoneBook::NewService(uint32_t town) {
-  Area& a = areas_[town_area_[town]];
-  const uint64_t subscriber = 10'000 + a.service.permutation(a.service.next++);
-  return PackPhone(a.calling_code, a.area_digits, a.area * Pow10(5) + subscriber);
+  // Taxi and pizza lines are ordinary numbers (short codes such as 19xxx are no E.164 numbers):
+  // drawn from the same plans as everyone's, so they never collide with a home or a mobile.
+  if (areas_[town_area_[town]].calling_code == 381 && serbian_services_++ % 4 == 3) {
+    return NewMobile(Country::kRS);
+  }
+  return NewLandline(town);
 }
 
 }  // namespace trafnet::engine::gen

@@ -93,16 +93,20 @@ const Tables& Tables::Get() {
 }
 
 Tables::Tables() {
+  // Serbian mobiles also come with six-digit subscriber numbers, except in 067 (see
+  // PhoneBook::NewMobile). Bosnian 064 and 067 take seven digits, so they are left out; Albanian
+  // 067x/068x numbers never start with 0 or 1. Elsewhere any first digit but 0 will do.
+  constexpr std::string_view kAny = "123456789";
   countries = {
-      {"", 0, {}, 0, NameSet::kSerbian},
-      {"RS", 381, {60, 61, 62, 63, 64, 65, 66, 67, 68, 69}, 7, NameSet::kSerbian},
-      {"BA", 387, {61, 62, 63, 64, 65, 66}, 6, NameSet::kSerbian},
-      {"ME", 382, {67, 68, 69}, 6, NameSet::kSerbian},
-      {"MK", 389, {70, 71, 72, 75, 76, 77, 78}, 6, NameSet::kMacedonian},
-      {"BG", 359, {87, 88, 89}, 7, NameSet::kBulgarian},
-      {"RO", 40, {721, 722, 723, 744, 745, 755, 766, 788}, 6, NameSet::kRomanian},
-      {"AL", 355, {67, 68, 69}, 7, NameSet::kAlbanian},
-      {"UA", 380, {50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99}, 7, NameSet::kUkrainian},
+      {"", 0, {}, 0, "", NameSet::kSerbian},
+      {"RS", 381, {60, 61, 62, 63, 64, 65, 66, 67, 68, 69}, 7, kAny, NameSet::kSerbian},
+      {"BA", 387, {61, 62, 63, 65, 66}, 6, kAny, NameSet::kSerbian},
+      {"ME", 382, {67, 68, 69}, 6, kAny, NameSet::kSerbian},
+      {"MK", 389, {70, 71, 72, 75, 76, 77, 78}, 6, kAny, NameSet::kMacedonian},
+      {"BG", 359, {87, 88, 89}, 7, kAny, NameSet::kBulgarian},
+      {"RO", 40, {721, 722, 723, 744, 745, 755, 766, 788}, 6, kAny, NameSet::kRomanian},
+      {"AL", 355, {67, 68, 69}, 7, "23456789", NameSet::kAlbanian},
+      {"UA", 380, {50, 63, 66, 67, 68, 73, 93, 95, 96, 97, 98, 99}, 7, kAny, NameSet::kUkrainian},
   };
 
   using C = Country;
@@ -129,6 +133,24 @@ Tables::Tables() {
       {"Temišvar", C::kRO, 5, "256", false, 0},
   };
   for (const Town& town : towns) town_names.push_back(Spell(town.name));
+
+  // Beograd and the one-digit capital codes have seven-digit subscriber numbers, the rest six.
+  // Which first digits are in use differs from area to area across the border.
+  areas = {
+      {C::kRS, "11", 7, "2345678"},  {C::kRS, "21", 6, "2345678"}, {C::kRS, "18", 6, "2345678"},
+      {C::kRS, "34", 6, "2345678"},  {C::kRS, "24", 6, "2345678"}, {C::kRS, "16", 6, "2345678"},
+      {C::kRS, "13", 6, "2345678"},  {C::kRS, "23", 6, "2345678"}, {C::kRS, "32", 6, "2345678"},
+      {C::kRS, "20", 6, "2345678"},  {C::kRS, "36", 6, "2345678"}, {C::kRS, "26", 6, "2345678"},
+      {C::kRS, "14", 6, "2345678"},  {C::kRS, "37", 6, "2345678"}, {C::kRS, "17", 6, "2345678"},
+      {C::kRS, "15", 6, "2345678"},  {C::kRS, "31", 6, "2345678"}, {C::kRS, "25", 6, "2345678"},
+      {C::kRS, "12", 6, "2345678"},  {C::kRS, "10", 6, "2345678"}, {C::kRS, "19", 6, "2345678"},
+      {C::kRS, "22", 6, "2345678"},  {C::kRS, "35", 6, "2345678"}, {C::kRS, "30", 6, "2345678"},
+      {C::kRS, "27", 6, "2345678"},  {C::kBA, "55", 6, "234567"},  {C::kBA, "51", 6, "234567"},
+      {C::kBA, "56", 6, "23467"},    {C::kBA, "33", 6, "24567"},   {C::kME, "20", 6, "234567"},
+      {C::kME, "33", 6, "24567"},    {C::kME, "31", 6, "234567"},  {C::kMK, "2", 7, "23"},
+      {C::kMK, "31", 6, "3456"},     {C::kBG, "94", 6, "2345678"}, {C::kBG, "2", 7, "2345678"},
+      {C::kRO, "256", 6, "2345678"},
+  };
 
   name_tables.resize(static_cast<size_t>(NameSet::kCount));
   name_tables[static_cast<int>(NameSet::kSerbian)] = MakeNames(

@@ -43,19 +43,32 @@ enum class PhoneStyle : uint8_t {
   kCount
 };
 
+// Numbering plans follow libphonenumber's metadata (8.12, as shipped by Debian 12), so every
+// number the generator allocates is valid for it; see generate_phones.h for the few invalid
+// mentions written on purpose.
 struct CountryInfo {
   std::string_view iso;  // ISO 3166 alpha-2
   uint32_t calling_code;
   std::vector<uint32_t> mobile_prefixes;  // national destination codes of mobile networks
   uint8_t mobile_subscriber_digits;       // digits after the prefix
+  std::string_view mobile_leads;          // digits a mobile subscriber number may start with
   NameSet name_set;
+};
+
+// A landline area: its code, how many digits follow it and which digits a subscriber number
+// may start with (ranges outside these are unassigned, so not valid numbers).
+struct AreaPlan {
+  Country country;
+  std::string_view code;  // national destination code without the trunk 0
+  uint8_t subscriber_digits;
+  std::string_view leads;
 };
 
 struct Town {
   std::string_view name;  // Serbian Latin, as Serbian agencies write it
   Country country;
   uint32_t population;    // thousands; where ordinary households live
-  std::string_view area;  // landline area code without the trunk 0
+  std::string_view area;  // landline area code without the trunk 0; listed in Tables::areas
   bool university;        // has student dormitories
   uint32_t destination;   // weight as the place a planted network operates from
 };
@@ -119,6 +132,7 @@ class Tables {
 
   std::vector<CountryInfo> countries;  // indexed by Country
   std::vector<Town> towns;
+  std::vector<AreaPlan> areas;                     // every town's landline area, once
   std::vector<Spelling> town_names;                // parallel to towns
   std::vector<NameTable> name_tables;              // indexed by NameSet
   std::vector<std::vector<Spelling>> streets;      // indexed by Country

@@ -83,6 +83,16 @@ uint32_t PickCumulative(const std::vector<uint64_t>& cumulative, Rng& rng) {
   return lo;
 }
 
+// Writes one mention of a number: almost always as it is, now and then cut short on purpose
+// (the generator's only invalid numbers; see kTruncatedMentionShare).
+void AppendMention(std::string& out, PhoneNumber phone, PhoneStyle style, Rng& rng) {
+  if (rng.Chance(kTruncatedMentionShare)) {
+    AppendTruncatedPhone(out, phone, style);
+  } else {
+    AppendPhone(out, phone, style);
+  }
+}
+
 }  // namespace
 
 World::World(const GenerateOptions& opts, const GenerateProgress& progress)
@@ -358,7 +368,7 @@ void World::WritePhone(PhoneNumber phone, std::string_view kind, Rng& rng) {
   text_.clear();
   const PhoneStyle style = rng.Chance(0.5) ? tables.agencies[PickAgency(rng)].phone_style
                                            : static_cast<PhoneStyle>(rng.Below(6));
-  AppendPhone(text_, phone, style);
+  AppendMention(text_, phone, style, rng);
   phones_csv.Field(text_);
   phones_csv.Field(tables.country(PhoneCountry(phone)).iso);
   phones_csv.Field(kind);
@@ -440,7 +450,7 @@ void World::PersonToPhone(uint32_t person, PhoneNumber phone, const Span& span, 
   to_.assign("phone:");
   const PhoneStyle style = rng.Chance(0.55) ? tables.agencies[agency].phone_style
                                             : static_cast<PhoneStyle>(rng.Below(6));
-  AppendPhone(to_, phone, style);
+  AppendMention(to_, phone, style, rng);
   EmitLink(LinkType::kUses, span, 1, agency);
 }
 
@@ -450,9 +460,10 @@ void World::PhoneToPhone(LinkType type, PhoneNumber from, PhoneNumber to, const 
   // clerks: each side gets its own style.
   const PhoneStyle preferred = tables.agencies[agency].phone_style;
   from_.assign("phone:");
-  AppendPhone(from_, from, rng.Chance(0.55) ? preferred : static_cast<PhoneStyle>(rng.Below(6)));
+  AppendMention(from_, from, rng.Chance(0.55) ? preferred : static_cast<PhoneStyle>(rng.Below(6)),
+                rng);
   to_.assign("phone:");
-  AppendPhone(to_, to, rng.Chance(0.55) ? preferred : static_cast<PhoneStyle>(rng.Below(6)));
+  AppendMention(to_, to, rng.Chance(0.55) ? preferred : static_cast<PhoneStyle>(rng.Below(6)), rng);
   EmitLink(type, span, count, agency);
 }
 

@@ -1,8 +1,13 @@
-// Store::Verify: RocksDB's own checksums, then the store's invariants by full scans.
+// Store::Verify: RocksDB's own checksums, then the store's invariants.
+//
+// Everything is checked by sequential scans and merges of sorted lists, never by a random
+// lookup per entry: a scan reads each block once, so verify costs about as much as reading the
+// store, even for tens of millions of links.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "store_impl.h"
 
@@ -12,195 +17,193 @@ namespace {
 
 constexpr size_t kMaxProblems = 100;
 
+struct Arc {
+  NodeId a = 0;
+  codec::LinkTypeId type = 0;
+  NodeId b = 0;
+  bool symmetric = false;
+  auto Tie() const { return std::tie(a, type, b); }
+  bool operator<(const Arc& other) const { return Tie() < other.Tie(); }
+};
+
 class Checker {
  public:
   Checker(const Store::Impl& impl, VerifyReport& report) : impl_(impl), report_(report) {
-    read_options_.snapshot = snapshot_ = impl_.db->GetSnapshot();
-    // Full scans bypass the block cache; the point lookups that check them use it, or every
-    // lookup would read and decompress its block from disk again.
-    scan_options_ = read_options_;
-    scan_options_.fill_cache = false;
+    options_.snapshot = snapshot_ = impl_.db->GetSnapshot();
+    options_.fill_cache = false;
+    std::lock_guard lock(impl_.mutex);
+    next_id_ = impl_.next_node_id;
+    maintained_ = impl_.counts;
+    type_names_ = impl_.type_names;
   }
   ~Checker() { impl_.db->ReleaseSnapshot(snapshot_); }
-
-  void Problem(std::string text) {
-    if (report_.problems.size() < kMaxProblems) report_.problems.push_back(std::move(text));
-    else if (report_.problems.size() == kMaxProblems) report_.problems.push_back("… more problems not listed");
-  }
-
-  std::unique_ptr<rocksdb::Iterator> Scan(ColumnFamily family) {
-    return std::unique_ptr<rocksdb::Iterator>(impl_.db->NewIterator(scan_options_, impl_.cf[family]));
-  }
-
-  bool Exists(ColumnFamily family, std::string_view key) {
-    std::string value;
-    return impl_.db->Get(read_options_, impl_.cf[family], key, &value).ok();
-  }
-
-  std::optional<NodeRecord> Node(NodeId id) {
-    std::string value;
-    if (!impl_.db->Get(read_options_, impl_.cf[kNodesCf], codec::NodeIdKey(id), &value).ok()) {
-      return std::nullopt;
-    }
-    NodeRecord node;
-    if (!codec::DecodeNode(id, value, node).ok()) return std::nullopt;
-    return node;
-  }
 
   Status Run() {
     StoreCounts recount;
     TRAFNET_RETURN_IF_ERROR(CheckNodes(recount));
-    TRAFNET_RETURN_IF_ERROR(CheckNodeKeys());
-    for (ColumnFamily family : {kNameIndexCf, kAddressIndexCf, kSourceIndexCf}) {
-      TRAFNET_RETURN_IF_ERROR(CheckIndex(family));
-    }
+    TRAFNET_RETURN_IF_ERROR(CheckIndex(kNodeKeysCf, node_keys_));
+    TRAFNET_RETURN_IF_ERROR(CheckIndex(kNameIndexCf, name_index_));
+    TRAFNET_RETURN_IF_ERROR(CheckIndex(kAddressIndexCf, address_index_));
+    TRAFNET_RETURN_IF_ERROR(CheckIndex(kSourceIndexCf, source_index_));
     TRAFNET_RETURN_IF_ERROR(CheckAdjacency(recount));
     TRAFNET_RETURN_IF_ERROR(CheckObservations(recount));
-    StoreCounts maintained;
-    {
-      std::lock_guard lock(impl_.mutex);
-      maintained = impl_.counts;
-    }
-    CompareCounts("nodes of kind", maintained.nodes_by_kind, recount.nodes_by_kind);
-    CompareCounts("links of type", maintained.links_by_type, recount.links_by_type);
-    CompareCounts("nodes from source", maintained.nodes_by_source, recount.nodes_by_source);
-    CompareCounts("observations from source", maintained.observations_by_source,
+    CompareCounts("nodes of kind", maintained_.nodes_by_kind, recount.nodes_by_kind);
+    CompareCounts("links of type", maintained_.links_by_type, recount.links_by_type);
+    CompareCounts("nodes from source", maintained_.nodes_by_source, recount.nodes_by_source);
+    CompareCounts("observations from source", maintained_.observations_by_source,
                   recount.observations_by_source);
     return Status::Ok();
   }
 
  private:
-  Status CheckNodes(StoreCounts& recount) {
-    NodeId next_id;
-    {
-      std::lock_guard lock(impl_.mutex);
-      next_id = impl_.next_node_id;
+  void Problem(std::string text) {
+    if (report_.problems.size() < kMaxProblems) {
+      report_.problems.push_back(std::move(text));
+    } else if (report_.problems.size() == kMaxProblems) {
+      report_.problems.push_back("… more problems not listed");
     }
+  }
+
+  std::unique_ptr<rocksdb::Iterator> Scan(ColumnFamily family) {
+    return std::unique_ptr<rocksdb::Iterator>(impl_.db->NewIterator(options_, impl_.cf[family]));
+  }
+
+  std::string TypeName(codec::LinkTypeId id) const {
+    auto it = type_names_.find(id);
+    return it == type_names_.end() ? fmt::format("unregistered type {}", id) : it->second;
+  }
+
+  bool NodeExists(NodeId id) const { return id < node_exists_.size() && node_exists_[id]; }
+
+  // Reads every node, and lists the index entries each one should have.
+  Status CheckNodes(StoreCounts& recount) {
+    node_exists_.assign(next_id_, false);
     auto it = Scan(kNodesCf);
+    NodeRecord node;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.nodes_checked;
       if (it->key().size() != 8) {
-        Problem("nodes: key of " + std::to_string(it->key().size()) + " bytes");
+        Problem(fmt::format("nodes: key of {} bytes", it->key().size()));
         continue;
       }
       NodeId id = codec::GetBigEndian64(std::string_view(it->key().data(), 8));
-      NodeRecord node;
       Status decoded = codec::DecodeNode(id, std::string_view(it->value().data(), it->value().size()), node);
       if (!decoded.ok()) {
         Problem(decoded.message());
         continue;
       }
-      if (id >= next_id) Problem(fmt::format("node {} is past the id counter {}", id, next_id));
-      ++recount.nodes_by_kind[node.kind];
-      for (const auto& source : node.sources) ++recount.nodes_by_source[source];
-      std::string value;
-      auto status = impl_.db->Get(read_options_, impl_.cf[kNodeKeysCf],
-                                  codec::NaturalKey(node.kind, node.key), &value);
-      if (!status.ok() || value != codec::NodeIdKey(id)) {
-        Problem(fmt::format("node {} ({}:{}) has no node_keys entry pointing at it", id, node.kind, node.key));
+      if (id >= next_id_) {
+        Problem(fmt::format("node {} is past the id counter {}", id, next_id_));
+      } else {
+        node_exists_[id] = true;
       }
-      auto check_index = [&](ColumnFamily family, std::string_view text) {
-        if (!text.empty() && !Exists(family, codec::IndexKey(text, id))) {
-          Problem(fmt::format("node {} misses its {} entry '{}'", id, kColumnFamilyNames[family], text));
-        }
-      };
-      check_index(kNameIndexCf, FieldValue(node.fields, "name_key"));
-      check_index(kAddressIndexCf, FieldValue(node.fields, "address_key"));
-      for (const auto& source : node.sources) check_index(kSourceIndexCf, source);
+      ++recount.nodes_by_kind[node.kind];
+      node_keys_.emplace_back(codec::NaturalKey(node.kind, node.key), codec::NodeIdKey(id));
+      std::string_view name_key = FieldValue(node.fields, kNameKeyField);
+      if (!name_key.empty()) name_index_.emplace_back(codec::IndexKey(name_key, id), "");
+      std::string_view address_key = FieldValue(node.fields, kAddressKeyField);
+      if (!address_key.empty()) address_index_.emplace_back(codec::IndexKey(address_key, id), "");
+      for (const auto& source : node.sources) {
+        ++recount.nodes_by_source[source];
+        source_index_.emplace_back(codec::IndexKey(source, id), "");
+      }
     }
     return FromRocks(it->status(), "scan nodes");
   }
 
-  Status CheckNodeKeys() {
-    auto it = Scan(kNodeKeysCf);
+  // Merges the entries the nodes call for with the entries the family holds.
+  Status CheckIndex(ColumnFamily family, SortedWrites& expected) {
+    std::sort(expected.begin(), expected.end());
+    const char* name = kColumnFamilyNames[family];
+    auto describe = [](std::string_view key) {
+      std::string text(key.substr(0, key.size() >= 9 ? key.size() - 9 : key.size()));
+      std::replace(text.begin(), text.end(), '\0', ':');
+      return text;
+    };
+    auto it = Scan(family);
+    size_t next = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.index_entries_checked;
       std::string_view key(it->key().data(), it->key().size());
-      size_t sep = key.find('\0');
-      if (sep == std::string_view::npos || it->value().size() != 8) {
-        Problem("node_keys: malformed entry");
-        continue;
+      while (next < expected.size() && expected[next].first < key) {
+        Problem(fmt::format("{}: missing entry '{}'", name, describe(expected[next].first)));
+        ++next;
       }
-      NodeId id = codec::GetBigEndian64(std::string_view(it->value().data(), 8));
-      auto node = Node(id);
-      if (!node || node->kind != key.substr(0, sep) || node->key != key.substr(sep + 1)) {
-        Problem(fmt::format("node_keys entry {}:{} points at node {} which does not carry it",
-                            key.substr(0, sep), key.substr(sep + 1), id));
+      if (next < expected.size() && expected[next].first == key) {
+        if (std::string_view(it->value().data(), it->value().size()) != expected[next].second) {
+          Problem(fmt::format("{}: entry '{}' points at the wrong node", name, describe(key)));
+        }
+        ++next;
+      } else {
+        Problem(fmt::format("{}: entry '{}' points at a node that does not carry it", name,
+                            family == kNodeKeysCf ? std::string(key) : describe(key)));
       }
     }
-    return FromRocks(it->status(), "scan node_keys");
+    for (; next < expected.size(); ++next) {
+      Problem(fmt::format("{}: missing entry '{}'", name, describe(expected[next].first)));
+    }
+    expected.clear();
+    expected.shrink_to_fit();
+    return FromRocks(it->status(), std::string("scan ") + name);
   }
 
-  Status CheckIndex(ColumnFamily family) {
+  Status ReadArcs(ColumnFamily family, std::vector<Arc>& arcs) {
     auto it = Scan(family);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++report_.index_entries_checked;
-      std::string_view key(it->key().data(), it->key().size());
-      if (key.size() < 9 || key[key.size() - 9] != '\0') {
-        Problem(fmt::format("{}: malformed entry", kColumnFamilyNames[family]));
+      codec::AdjacencyParts parts;
+      if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
+        Problem(fmt::format("{}: malformed key", kColumnFamilyNames[family]));
         continue;
       }
-      std::string_view text = key.substr(0, key.size() - 9);
-      NodeId id = codec::GetBigEndian64(key.substr(key.size() - 8));
-      auto node = Node(id);
-      bool carries = false;
-      if (node) {
-        if (family == kNameIndexCf) carries = FieldValue(node->fields, "name_key") == text;
-        if (family == kAddressIndexCf) carries = FieldValue(node->fields, "address_key") == text;
-        if (family == kSourceIndexCf) {
-          carries = std::find(node->sources.begin(), node->sources.end(), text) != node->sources.end();
-        }
-      }
-      if (!carries) {
-        Problem(fmt::format("{} entry '{}' points at node {} which does not carry it",
-                            kColumnFamilyNames[family], text, id));
-      }
+      bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
+      arcs.push_back(Arc{parts.a, parts.type, parts.b, symmetric});
     }
-    return FromRocks(it->status(), "scan index");
+    return FromRocks(it->status(), std::string("scan ") + kColumnFamilyNames[family]);
   }
 
+  // out and in must mirror each other exactly; every link's ends must be nodes.
   Status CheckAdjacency(StoreCounts& recount) {
-    // One iterator, re-seeked per link: creating an iterator per link costs far more.
-    std::unique_ptr<rocksdb::Iterator> obs(impl_.db->NewIterator(read_options_, impl_.cf[kObservationsCf]));
-    for (ColumnFamily family : {kOutCf, kInCf}) {
-      ColumnFamily mirror = family == kOutCf ? kInCf : kOutCf;
-      auto it = Scan(family);
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        codec::AdjacencyParts parts;
-        if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
-          Problem(fmt::format("{}: malformed key", kColumnFamilyNames[family]));
-          continue;
-        }
-        bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
-        std::string type_name;
-        {
-          std::lock_guard lock(impl_.mutex);
-          type_name = impl_.TypeName(parts.type);
-        }
-        if (!Exists(mirror, codec::AdjacencyKey(parts.b, parts.type, parts.a))) {
-          Problem(fmt::format("{} entry {} -{}-> {} has no mirror in {}", kColumnFamilyNames[family],
-                              parts.a, type_name, parts.b, kColumnFamilyNames[mirror]));
-        }
-        if (family != kOutCf) continue;
-        if (!Exists(kNodesCf, codec::NodeIdKey(parts.a)) || !Exists(kNodesCf, codec::NodeIdKey(parts.b))) {
-          Problem(fmt::format("link {} -{}-> {} has an end that is not a node", parts.a, type_name, parts.b));
-        }
-        // A link counts once: directed by its out entry, symmetric by its canonical one.
-        if (symmetric && parts.a > parts.b) continue;
-        ++report_.links_checked;
-        ++recount.links_by_type[type_name];
-        std::string prefix = codec::AdjacencyKey(parts.a, parts.type, parts.b);
-        obs->Seek(prefix);
-        if (!obs->Valid() || !obs->key().starts_with(prefix)) {
-          Problem(fmt::format("link {} -{}-> {} has no observations", parts.a, type_name, parts.b));
-        }
+    TRAFNET_RETURN_IF_ERROR(ReadArcs(kOutCf, out_));
+    std::vector<Arc> in;
+    TRAFNET_RETURN_IF_ERROR(ReadArcs(kInCf, in));
+    for (Arc& arc : in) std::swap(arc.a, arc.b);  // in holds (to, type, from)
+    std::sort(in.begin(), in.end());
+    size_t j = 0;
+    for (const Arc& arc : out_) {
+      while (j < in.size() && in[j] < arc) {
+        Problem(fmt::format("in entry {} <-{}- {} has no mirror in out", in[j].b, TypeName(in[j].type), in[j].a));
+        ++j;
       }
-      TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan adjacency"));
+      if (j < in.size() && !(arc < in[j])) {
+        ++j;
+      } else {
+        Problem(fmt::format("out entry {} -{}-> {} has no mirror in in", arc.a, TypeName(arc.type), arc.b));
+      }
+      if (!NodeExists(arc.a) || !NodeExists(arc.b)) {
+        Problem(fmt::format("link {} -{}-> {} has an end that is not a node", arc.a, TypeName(arc.type), arc.b));
+      }
+      if (!type_names_.contains(arc.type)) Problem(fmt::format("link {} -> {} has an unregistered type", arc.a, arc.b));
+      // A link counts once: directed by its out entry, symmetric by its canonical one.
+      if (arc.symmetric && arc.a > arc.b) continue;
+      ++report_.links_checked;
+      ++recount.links_by_type[TypeName(arc.type)];
+    }
+    for (; j < in.size(); ++j) {
+      Problem(fmt::format("in entry {} <-{}- {} has no mirror in out", in[j].b, TypeName(in[j].type), in[j].a));
     }
     return Status::Ok();
   }
 
+  // Observations are sorted by canonical link, like out: merge the two.
   Status CheckObservations(StoreCounts& recount) {
+    std::vector<Arc> canonical;
+    for (const Arc& arc : out_) {
+      if (!arc.symmetric || arc.a <= arc.b) canonical.push_back(arc);
+    }
+    out_.clear();
+    out_.shrink_to_fit();
+    std::vector<bool> observed(canonical.size(), false);
+    size_t j = 0;
     auto it = Scan(kObservationsCf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       codec::AdjacencyParts parts;
@@ -212,11 +215,22 @@ class Checker {
       Status decoded = codec::DecodeObservationValue(std::string_view(it->value().data(), it->value().size()), obs);
       if (!decoded.ok()) Problem(decoded.message());
       ++recount.observations_by_source[obs.source];
-      if (!Exists(kOutCf, codec::AdjacencyKey(parts.a, parts.type, parts.b))) {
-        Problem(fmt::format("observation of link {} -> {} without the link", parts.a, parts.b));
+      Arc link{parts.a, parts.type, parts.b, false};
+      while (j < canonical.size() && canonical[j] < link) ++j;
+      if (j < canonical.size() && !(link < canonical[j])) {
+        observed[j] = true;
+      } else {
+        Problem(fmt::format("observation of link {} -{}-> {} without the link", parts.a, TypeName(parts.type), parts.b));
       }
     }
-    return FromRocks(it->status(), "scan observations");
+    TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+    for (size_t i = 0; i < canonical.size(); ++i) {
+      if (!observed[i]) {
+        Problem(fmt::format("link {} -{}-> {} has no observations", canonical[i].a, TypeName(canonical[i].type),
+                            canonical[i].b));
+      }
+    }
+    return Status::Ok();
   }
 
   void CompareCounts(std::string_view what, const std::map<std::string, uint64_t>& maintained,
@@ -233,9 +247,14 @@ class Checker {
 
   const Store::Impl& impl_;
   VerifyReport& report_;
-  rocksdb::ReadOptions read_options_;
-  rocksdb::ReadOptions scan_options_;
+  rocksdb::ReadOptions options_;
   const rocksdb::Snapshot* snapshot_ = nullptr;
+  NodeId next_id_ = 0;
+  StoreCounts maintained_;
+  std::map<codec::LinkTypeId, std::string> type_names_;
+  std::vector<bool> node_exists_;
+  SortedWrites node_keys_, name_index_, address_index_, source_index_;
+  std::vector<Arc> out_;
 };
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "trafnet/storage/normalize.h"
+
 namespace trafnet::engine {
 namespace {
 
@@ -107,6 +109,18 @@ std::string FoldName(const std::string& name) {
   std::string out;
   for (const std::string& part : parts) out += part + " ";
   return out;
+}
+
+// The digits of a generated mention's E.164 form, worked out without libphonenumber: the
+// generator writes "+381 64 1234567", "00381641234567" or a Serbian national "064/123-4567".
+std::string E164Digits(const std::string& text) {
+  std::string digits;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  if (text.rfind('+', 0) == 0) return digits;
+  if (digits.rfind("00", 0) == 0) return digits.substr(2);
+  return "381" + digits.substr(1);
 }
 
 fs::path TempDir(const std::string& name) {
@@ -271,7 +285,8 @@ TEST_F(GenerateTest, PlantedVictimsShareTheControllersPhone) {
     for (char c : phone) {
       if (c >= '0' && c <= '9') d.push_back(c);
     }
-    return d.substr(d.size() - 8);  // the tail is the same in every format
+    // The tail is the same in every format (a mention cut short on purpose has none).
+    return d.size() > 8 ? d.substr(d.size() - 8) : d;
   };
   std::map<std::string, std::set<std::string>> users;  // phone tail -> person ids
   const Table& links = Rows("links.csv");
@@ -335,6 +350,62 @@ TEST_F(GenerateTest, PhonesAreWrittenInSeveralFormats) {
     }
   }
   for (const auto& [name, pattern] : formats) EXPECT_GT(seen[name], 0u) << name;
+}
+
+TEST_F(GenerateTest, NumbersAreValidAndEverySpellingOfANumberGetsOneKey) {
+  // Every mention through the normalizer ingest uses: links with Serbia as the default region,
+  // phones.csv rows with their `country`. Only the few mentions cut short on purpose (at most
+  // kTruncatedDigits national digits, so no more than 8 digits in all) may be invalid; every
+  // number the generator meant is valid, and all its spellings share one key.
+  std::map<std::string, storage::PhoneNormalizer> normalizers;
+  size_t mentions = 0;
+  size_t invalid = 0;
+  std::map<std::string, std::set<std::string>> keys;  // intended E.164 digits -> keys seen
+  std::map<std::string, std::set<std::string>> spellings;
+  const auto check = [&](const std::string& text, const std::string& region) {
+    auto normalizer = normalizers.find(region);
+    if (normalizer == normalizers.end()) {
+      normalizer = normalizers.emplace(region, storage::PhoneNormalizer(region)).first;
+    }
+    ++mentions;
+    auto phone = normalizer->second.Normalize(text);
+    ASSERT_TRUE(phone.ok()) << text << ": " << phone.status().ToString();
+    const std::string digits = E164Digits(text);
+    if (phone->quality != storage::PhoneQuality::kValid) {
+      ++invalid;
+      EXPECT_LE(digits.size(), 8u) << "a number the generator meant is invalid: " << text;
+      return;
+    }
+    EXPECT_EQ(phone->key, "+" + digits) << text;
+    keys[digits].insert(phone->key);
+    spellings[digits].insert(text);
+  };
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    for (size_t side : {size_t{0}, size_t{1}}) {
+      const std::string& ref = links[r][side];
+      if (ref.rfind("phone:", 0) == 0) check(ref.substr(6), "RS");
+    }
+  }
+  const Table& phones = Rows("phones.csv");
+  for (size_t r = 1; r < phones.size(); ++r) {
+    check(phones[r][0], phones[r][1].empty() ? "RS" : phones[r][1]);
+  }
+  ASSERT_GT(mentions, 10000u);
+  EXPECT_LE(invalid * 1000, mentions * 5) << invalid << " of " << mentions << " invalid";
+  EXPECT_GT(invalid, 0u) << "a few mentions are cut short on purpose";
+
+  // One key per intended number, and as many distinct keys as intended numbers: the spellings
+  // of a number merge, and different numbers never do.
+  std::set<std::string> distinct_keys;
+  size_t written_several_ways = 0;
+  for (const auto& [digits, seen] : keys) {
+    EXPECT_EQ(seen.size(), 1u) << digits;
+    distinct_keys.insert(seen.begin(), seen.end());
+    if (spellings[digits].size() > 1) ++written_several_ways;
+  }
+  EXPECT_EQ(distinct_keys.size(), keys.size());
+  EXPECT_GT(written_several_ways, 1000u);
 }
 
 TEST_F(GenerateTest, SomePersonsAreRecordedTwiceInAnotherScript) {
