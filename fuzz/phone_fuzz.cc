@@ -5,9 +5,11 @@
 // invalid key is '?' followed by the trimmed input, so it never looks valid. A valid key may
 // be longer than E.164's 15 digits: libphonenumber accepts German numbers with a direct-dial
 // extension of up to 15 national digits ("+49 30 1234567890123"); its own ceiling is a
-// three-digit country code and 17 national digits.
+// three-digit country code and 17 national digits. And Normalize, fast path and memo, gives
+// exactly what NormalizeReference (libphonenumber's Parse on every call) gives.
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "trafnet/storage/normalize.h"
@@ -26,6 +28,15 @@ bool IsE164(std::string_view key) {
   return true;
 }
 
+bool Same(const trafnet::StatusOr<trafnet::storage::NormalizedPhone>& a,
+          const trafnet::StatusOr<trafnet::storage::NormalizedPhone>& b) {
+  if (a.ok() != b.ok()) return false;
+  if (!a.ok()) {
+    return a.status().code() == b.status().code() && a.status().message() == b.status().message();
+  }
+  return a->quality == b->quality && a->key == b->key && a->region == b->region;
+}
+
 bool IsRegionOrEmpty(std::string_view region) {
   if (region.empty()) return true;
   return region.size() == 2 && region[0] >= 'A' && region[0] <= 'Z' && region[1] >= 'A' &&
@@ -36,15 +47,23 @@ bool IsRegionOrEmpty(std::string_view region) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using trafnet::storage::NormalizedPhone;
+  using trafnet::storage::PhoneNormalizer;
   using trafnet::storage::PhoneQuality;
-  // The first byte picks the default region, so prefix-less numbers meet more metadata.
-  static const trafnet::storage::PhoneNormalizer kNormalizers[] = {
-      trafnet::storage::PhoneNormalizer("RS"), trafnet::storage::PhoneNormalizer("DE"),
-      trafnet::storage::PhoneNormalizer("US"), trafnet::storage::PhoneNormalizer("ZZ")};
-  const auto& normalizer = kNormalizers[size == 0 ? 0 : data[0] % 4];
+  // The first byte picks the default region, so prefix-less numbers meet more metadata: simple
+  // rules, a shared calling code (CA) and a national prefix that is a pattern (AR). The memo is
+  // small so that it also fills up and starts over.
+  constexpr size_t kMemoEntries = 4096;
+  static const PhoneNormalizer kNormalizers[] = {
+      PhoneNormalizer("RS", kMemoEntries), PhoneNormalizer("DE", kMemoEntries),
+      PhoneNormalizer("US", kMemoEntries), PhoneNormalizer("ZZ", kMemoEntries),
+      PhoneNormalizer("IT", kMemoEntries), PhoneNormalizer("GB", kMemoEntries),
+      PhoneNormalizer("CA", kMemoEntries), PhoneNormalizer("AR", kMemoEntries)};
+  const auto& normalizer = kNormalizers[size == 0 ? 0 : data[0] % 8];
   const std::string_view raw(reinterpret_cast<const char*>(data), size);
 
   trafnet::StatusOr<NormalizedPhone> phone = normalizer.Normalize(raw);
+  Check(Same(phone, normalizer.NormalizeReference(raw)));
+  Check(Same(phone, normalizer.Normalize(raw)));  // now from the memo
   if (!phone.ok()) {
     Check(phone.status().code() == trafnet::StatusCode::kInvalidArgument);
     Check(!phone.status().message().empty());

@@ -90,11 +90,16 @@ class WireReader {
     uint64_t ignored = 0;
     std::string_view ignored_bytes;
     switch (wire_type) {
-      case 0: return ReadVarint(&ignored);
-      case 1: return Advance(8);
-      case 2: return ReadBytes(&ignored_bytes);
-      case 5: return Advance(4);
-      default: return false;  // groups do not occur in this schema
+      case 0:
+        return ReadVarint(&ignored);
+      case 1:
+        return Advance(8);
+      case 2:
+        return ReadBytes(&ignored_bytes);
+      case 5:
+        return Advance(4);
+      default:
+        return false;  // groups do not occur in this schema
     }
   }
 
@@ -136,9 +141,15 @@ inline bool ReadDialingRules(std::string_view message, DialingRules* rules) {
         rules->country_code = static_cast<int>(value);
         continue;
       }
-      case PhoneMetadata::kInternationalPrefixFieldNumber: text = &international_prefix; break;
-      case PhoneMetadata::kNationalPrefixForParsingFieldNumber: text = &national_prefix; break;
-      case PhoneMetadata::kNationalPrefixTransformRuleFieldNumber: text = &transform_rule; break;
+      case PhoneMetadata::kInternationalPrefixFieldNumber:
+        text = &international_prefix;
+        break;
+      case PhoneMetadata::kNationalPrefixForParsingFieldNumber:
+        text = &national_prefix;
+        break;
+      case PhoneMetadata::kNationalPrefixTransformRuleFieldNumber:
+        text = &transform_rule;
+        break;
       default:
         if (!reader.Skip(wire_type)) return false;
         continue;

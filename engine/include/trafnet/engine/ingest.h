@@ -31,7 +31,7 @@ struct IngestOptions {
   // Where `ingest-<run>-summary.json` and `ingest-<run>-rejects.csv` are written.
   std::filesystem::path report_dir = ".";
   // Row-level writes per change set (one atomic WriteBatch each).
-  size_t commit_every = 200'000;
+  size_t commit_every = 1'000'000;
   ReaderLimits limits;
 };
 

@@ -39,7 +39,7 @@ struct NormalizedPhone {
 // constructing one is cheap too (no memo entries are allocated until numbers are seen).
 class PhoneNormalizer {
  public:
-  // About 2M numbers, some 110 MB at most; past it the memo starts over.
+  // About 2M numbers (some 75 bytes each, 150 MB in all); past it, entries are dropped.
   static constexpr size_t kDefaultMemoEntries = size_t{1} << 21;
 
   // `default_region` is the ISO 3166 alpha-2 region assumed for numbers written without an
