@@ -3,9 +3,33 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-#include <set>
+#include <map>
+#include <vector>
 
 namespace trafnet::engine {
+
+namespace {
+
+struct SourceCounts {
+  std::string name;  // "(none)" for records without a source
+  uint64_t nodes = 0;
+  uint64_t observations = 0;
+};
+
+// Every source that reported nodes or observations, in name order.
+std::vector<SourceCounts> BySource(const storage::StoreCounts& counts) {
+  std::map<std::string, SourceCounts> sources;
+  for (const auto& [source, n] : counts.nodes_by_source) sources[source].nodes = n;
+  for (const auto& [source, n] : counts.observations_by_source) sources[source].observations = n;
+  std::vector<SourceCounts> result;
+  for (auto& [source, entry] : sources) {
+    entry.name = source.empty() ? "(none)" : source;
+    result.push_back(entry);
+  }
+  return result;
+}
+
+}  // namespace
 
 std::string StatsJson(const storage::Store& store, bool include_size) {
   storage::StoreCounts counts = store.counts();
@@ -16,15 +40,8 @@ std::string StatsJson(const storage::Store& store, bool include_size) {
   for (const auto& [type, n] : counts.links_by_type) json["links"][type] = n;
   json["observations"] = counts.observations;
   json["sources"] = nlohmann::json::object();
-  std::set<std::string> sources;
-  for (const auto& [source, n] : counts.nodes_by_source) sources.insert(source);
-  for (const auto& [source, n] : counts.observations_by_source) sources.insert(source);
-  for (const auto& source : sources) {
-    auto nodes = counts.nodes_by_source.find(source);
-    auto obs = counts.observations_by_source.find(source);
-    json["sources"][source.empty() ? "(none)" : source] = {
-        {"nodes", nodes == counts.nodes_by_source.end() ? 0 : nodes->second},
-        {"observations", obs == counts.observations_by_source.end() ? 0 : obs->second}};
+  for (const auto& source : BySource(counts)) {
+    json["sources"][source.name] = {{"nodes", source.nodes}, {"observations", source.observations}};
   }
   if (include_size) json["store_bytes"] = store.SizeOnDisk();
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -39,15 +56,8 @@ std::string StatsTable(const storage::Store& store) {
   for (const auto& [type, n] : counts.links_by_type) out += fmt::format("  {:<26}{:>14}\n", type, n);
   out += fmt::format("{:<28}{:>14}\n", "observations", counts.observations);
   out += "sources (nodes / observations)\n";
-  std::set<std::string> sources;
-  for (const auto& [source, n] : counts.nodes_by_source) sources.insert(source);
-  for (const auto& [source, n] : counts.observations_by_source) sources.insert(source);
-  for (const auto& source : sources) {
-    auto nodes = counts.nodes_by_source.find(source);
-    auto obs = counts.observations_by_source.find(source);
-    out += fmt::format("  {:<26}{:>14} / {}\n", source.empty() ? "(none)" : source,
-                       nodes == counts.nodes_by_source.end() ? 0 : nodes->second,
-                       obs == counts.observations_by_source.end() ? 0 : obs->second);
+  for (const auto& source : BySource(counts)) {
+    out += fmt::format("  {:<26}{:>14} / {}\n", source.name, source.nodes, source.observations);
   }
   out += fmt::format("{:<28}{:>14}\n", "store size (MB)",
                      fmt::format("{:.1f}", static_cast<double>(store.SizeOnDisk()) / 1e6));

@@ -21,16 +21,7 @@ std::string* FindField(Fields& fields, std::string_view name) {
 }
 
 
-// A link as numbers: sorts like its encoded key, without comparing strings.
-struct LinkEntry {
-  NodeId a = 0;
-  codec::LinkTypeId type = 0;
-  NodeId b = 0;
-  bool symmetric = false;
-  auto Tie() const { return std::tie(a, type, b); }
-  bool operator<(const LinkEntry& other) const { return Tie() < other.Tie(); }
-  bool operator==(const LinkEntry& other) const { return Tie() == other.Tie(); }
-};
+using LinkEntry = codec::AdjacencyEntry;
 
 struct ObservationEntry {
   LinkEntry link;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "trafnet/base/status.h"
 #include "trafnet/storage/records.h"
@@ -51,6 +52,17 @@ struct AdjacencyParts {
   NodeId a = 0;
   LinkTypeId type = 0;
   NodeId b = 0;
+};
+
+// An adjacency entry as numbers: sorts like its encoded key without comparing strings.
+struct AdjacencyEntry {
+  NodeId a = 0;
+  LinkTypeId type = 0;
+  NodeId b = 0;
+  bool symmetric = false;
+  auto Tie() const { return std::tie(a, type, b); }
+  bool operator<(const AdjacencyEntry& other) const { return Tie() < other.Tie(); }
+  bool operator==(const AdjacencyEntry& other) const { return Tie() == other.Tie(); }
 };
 bool ParseAdjacencyKey(std::string_view key, AdjacencyParts& parts);
 

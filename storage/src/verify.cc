@@ -17,14 +17,7 @@ namespace {
 
 constexpr size_t kMaxProblems = 100;
 
-struct Arc {
-  NodeId a = 0;
-  codec::LinkTypeId type = 0;
-  NodeId b = 0;
-  bool symmetric = false;
-  auto Tie() const { return std::tie(a, type, b); }
-  bool operator<(const Arc& other) const { return Tie() < other.Tie(); }
-};
+using Arc = codec::AdjacencyEntry;
 
 class Checker {
  public:
