@@ -8,7 +8,8 @@
 #include <chrono>
 #include <fstream>
 #include <set>
-#include <unordered_map>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "ingest_inputs.h"
 #include "row_pipeline.h"
@@ -28,7 +29,7 @@ using storage::NodeId;
 
 constexpr size_t kRejectsShown = 20;
 constexpr size_t kMaxIdBytes = 256;
-constexpr size_t kPhoneCacheSize = 1'000'000;
+constexpr size_t kPhoneEndCacheSize = 4'000'000;
 
 // Columns of the contract, per record kind. Anything else is an extra column. In JSON Lines
 // `kind` names the record kind, so an address's or phone's own kind is spelled address_kind or
@@ -177,7 +178,8 @@ class Ingester {
           HandleReadRow(file, row, fs, unknown);
           TRAFNET_RETURN_IF_ERROR(fatal_);
         }
-        if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
+        if (!dry_run_ && (change_set_->pending_operations() >= options_.commit_every ||
+                          change_set_->pending_nodes() >= options_.commit_nodes_every)) {
           TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
         }
       }
@@ -341,18 +343,12 @@ class Ingester {
                   source_, MergePolicy::kRejectConflicts, "id");
   }
 
-  // The phone's key, from a cache: the same numbers come back in many rows.
+  // The phone's key (the default region's normaliser remembers the numbers it has seen).
   StatusOr<storage::NormalizedPhone> NormalizePhone(std::string_view raw, std::string_view region) {
     if (!region.empty() && region != phones_.default_region()) {
       return storage::PhoneNormalizer(std::string(region)).Normalize(raw);
     }
-    std::string key(raw);
-    auto it = phone_cache_.find(key);
-    if (it != phone_cache_.end()) return it->second;
-    auto result = phones_.Normalize(raw);
-    if (phone_cache_.size() >= kPhoneCacheSize) phone_cache_.clear();
-    phone_cache_.emplace(std::move(key), result);
-    return result;
+    return phones_.Normalize(raw);
   }
 
   Fields PhoneDerived(const storage::NormalizedPhone& phone, std::string_view raw) {
@@ -386,13 +382,29 @@ class Ingester {
                   MergePolicy::kRejectConflicts, "id");
   }
 
+  // A phone node a link row has already created or updated with this spelling and source: the
+  // same row end again changes nothing, so it skips normalising and upserting.
+  struct SettledPhone {
+    NodeId id = 0;
+    bool valid = false;
+    bool respelled = false;  // written otherwise than its E.164 key
+  };
+
   // A link end: an existing node, or a phone to create once the whole row is known to be good.
   struct End {
-    std::string kind;
+    std::string_view kind;
     std::optional<NodeId> id;
     std::optional<storage::NormalizedPhone> phone;
-    std::string raw;
+    std::optional<SettledPhone> settled;
+    std::string_view raw;
   };
+
+  // raw spelling \0 source, the key of phone_ends_.
+  const std::string& PhoneEndKey(std::string_view raw) {
+    phone_end_key_.assign(raw).push_back('\0');
+    phone_end_key_.append(source_);
+    return phone_end_key_;
+  }
 
   std::optional<RowProblem> ResolveEnd(const Row& row, std::string_view field, End& end) {
     std::string_view text = Trim(row.Get(field));
@@ -401,9 +413,15 @@ class Ingester {
     if (!ref) {
       return RowProblem{std::string(field), "'" + std::string(text) + "' is not a reference like person:P1, phone:0641234567 or address:A1"};
     }
-    end.kind = std::string(ref->kind);
-    end.raw = std::string(Trim(ref->key));
+    end.kind = ref->kind;
+    end.raw = Trim(ref->key);
     if (ref->kind == storage::kPhoneKind) {
+      auto settled = phone_ends_.find(PhoneEndKey(end.raw));
+      if (settled != phone_ends_.end()) {
+        end.settled = settled->second;
+        end.id = settled->second.id;
+        return std::nullopt;
+      }
       auto phone = NormalizePhone(end.raw, {});
       if (!phone.ok()) return RowProblem{std::string(field), phone.status().message()};
       end.phone = std::move(phone).value();
@@ -458,16 +476,26 @@ class Ingester {
 
     // The row is good: create phone ends, then the observation.
     for (End* end : {&from, &to}) {
-      if (!end->phone) continue;
-      if (end->raw != end->phone->key) {
-        obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", end->raw);
+      if (end->settled) {
+        if (!end->settled->valid) ++summary_->invalid_phones;
+        ++summary_->nodes_unchanged;
+        if (end->settled->respelled) {
+          obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", std::string(end->raw));
+        }
+        continue;
       }
+      if (!end->phone) continue;
+      bool respelled = end->raw != end->phone->key;
+      if (respelled) obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", std::string(end->raw));
       NodeId id = 0;
       if (auto problem = Upsert(storage::kPhoneKind, end->phone->key, {}, PhoneDerived(*end->phone, end->raw),
                                 obs.source, MergePolicy::kKeepExisting, end == &from ? "from" : "to", &id)) {
         return problem;
       }
       end->id = id;
+      if (phone_ends_.size() >= kPhoneEndCacheSize) phone_ends_.clear();
+      phone_ends_.emplace(PhoneEndKey(end->raw),
+                          SettledPhone{id, end->phone->quality == storage::PhoneQuality::kValid, respelled});
     }
     if (dry_run_) return std::nullopt;
     Status put = change_set_->PutLink(*from.id, type, *to.id, obs);
@@ -489,7 +517,8 @@ class Ingester {
   storage::NameKeyer names_;
   storage::AddressKeyer addresses_;
   std::unique_ptr<storage::ChangeSet> change_set_;
-  std::unordered_map<std::string, StatusOr<storage::NormalizedPhone>> phone_cache_;
+  absl::flat_hash_map<std::string, SettledPhone> phone_ends_;
+  std::string phone_end_key_;
   IngestSummary* summary_ = nullptr;
   // The row being handled: its file's format and its trimmed source.
   bool jsonl_ = false;

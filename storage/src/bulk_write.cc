@@ -1,64 +1,67 @@
-// The two ways a change set reaches RocksDB. Both are atomic across column families: a crash
-// leaves all of a commit or none of it.
+// The two ways a commit reaches RocksDB. Both are atomic across column families: a crash leaves
+// all of a commit or none of it.
 #include <fmt/format.h>
 #include <rocksdb/options.h>
 #include <rocksdb/sst_file_writer.h>
-#include <rocksdb/write_batch.h>
 
 #include "store_impl.h"
 
 namespace trafnet::storage {
 
-Status Store::Impl::WriteSorted(const WritesByFamily& writes) {
-  rocksdb::WriteBatch batch;
-  for (size_t family = 0; family < writes.size(); ++family) {
-    for (const auto& [key, value] : writes[family]) {
-      TRAFNET_RETURN_IF_ERROR(FromRocks(batch.Put(cf[family], key, value), "build write batch"));
-    }
+CommitWriter::CommitWriter(Store::Impl& store, bool bulk) : store_(store), bulk_(bulk) {}
+
+CommitWriter::~CommitWriter() { RemoveStaged(); }
+
+void CommitWriter::RemoveStaged() {
+  std::error_code ec;
+  for (auto& family : families_) {
+    family.writer.reset();
+    if (!family.path.empty()) std::filesystem::remove(family.path, ec);
+    family.path.clear();
   }
-  return FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "commit");
+}
+
+Status CommitWriter::Put(ColumnFamily family, std::string_view key, std::string_view value) {
+  ++writes_;
+  if (!bulk_) return FromRocks(batch_.Put(store_.cf[family], key, value), "build write batch");
+  Family& target = families_[family];
+  if (!target.writer) {
+    std::filesystem::path staging = store_.dir / kStagingDir;
+    std::error_code ec;
+    std::filesystem::create_directories(staging, ec);
+    if (ec) return IoError("cannot create " + staging.string() + ": " + ec.message());
+    rocksdb::Options options(store_.db->GetDBOptions(), store_.db->GetOptions(store_.cf[family]));
+    target.writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options,
+                                                             store_.cf[family]);
+    target.path = staging / fmt::format("{:08}-{}.sst", ++store_.staged_files,
+                                        kColumnFamilyNames[family]);
+    TRAFNET_RETURN_IF_ERROR(FromRocks(target.writer->Open(target.path.string()),
+                                      "stage " + target.path.string()));
+  }
+  return FromRocks(target.writer->Put(key, value), "stage " + target.path.string());
 }
 
 // Sorted keys written straight into SST files skip the memtable, the write-ahead log and the
 // flush: a bulk load's main cost with WriteBatch. IngestExternalFiles records all the files in the
 // MANIFEST in one atomic step, so a crash before it leaves only stray staging files (removed at
 // the next open) and a crash after it leaves the whole commit.
-Status Store::Impl::IngestSorted(const WritesByFamily& writes) {
-  std::filesystem::path staging = dir / kStagingDir;
-  std::error_code ec;
-  std::filesystem::create_directories(staging, ec);
-  if (ec) return IoError("cannot create " + staging.string() + ": " + ec.message());
+Status CommitWriter::Finish() {
+  if (!bulk_) return FromRocks(store_.db->Write(rocksdb::WriteOptions(), &batch_), "commit");
   std::vector<rocksdb::IngestExternalFileArg> args;
-  std::vector<std::filesystem::path> files;
-  auto cleanup = [&] {
-    for (const auto& file : files) std::filesystem::remove(file, ec);
-  };
-  rocksdb::DBOptions db_options = db->GetDBOptions();
-  for (size_t family = 0; family < writes.size(); ++family) {
-    if (writes[family].empty()) continue;
-    rocksdb::Options options(db_options, db->GetOptions(cf[family]));
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, cf[family]);
-    std::filesystem::path file = staging / fmt::format("{:08}-{}.sst", ++staged_files, kColumnFamilyNames[family]);
-    files.push_back(file);
-    Status status = FromRocks(writer.Open(file.string()), "stage " + file.string());
-    for (const auto& [key, value] : writes[family]) {
-      if (!status.ok()) break;
-      status = FromRocks(writer.Put(key, value), "stage " + file.string());
-    }
-    if (status.ok()) status = FromRocks(writer.Finish(), "stage " + file.string());
-    if (!status.ok()) {
-      cleanup();
-      return status;
-    }
+  for (size_t family = 0; family < families_.size(); ++family) {
+    Family& staged = families_[family];
+    if (!staged.writer) continue;
+    TRAFNET_RETURN_IF_ERROR(FromRocks(staged.writer->Finish(), "stage " + staged.path.string()));
     rocksdb::IngestExternalFileArg arg;
-    arg.column_family = cf[family];
-    arg.external_files = {file.string()};
+    arg.column_family = store_.cf[family];
+    arg.external_files = {staged.path.string()};
     arg.options.move_files = true;
     arg.options.allow_blocking_flush = true;
     args.push_back(std::move(arg));
   }
-  Status status = FromRocks(db->IngestExternalFiles(args), "commit (ingest SST files)");
-  cleanup();  // moved files are gone already; anything left is from a failure
+  if (args.empty()) return Status::Ok();
+  Status status = FromRocks(store_.db->IngestExternalFiles(args), "commit (ingest SST files)");
+  RemoveStaged();  // moved files are gone already; anything left is from a failure
   return status;
 }
 

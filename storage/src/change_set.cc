@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include "external_sorter.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -13,6 +16,8 @@ namespace {
 // memory is given back and lookups go to RocksDB again.
 constexpr size_t kMaxResolvedCache = 4'000'000;
 
+
+
 std::string* FindField(Fields& fields, std::string_view name) {
   for (auto& [field_name, value] : fields) {
     if (field_name == name) return &value;
@@ -21,50 +26,35 @@ std::string* FindField(Fields& fields, std::string_view name) {
 }
 
 
-using LinkEntry = codec::AdjacencyEntry;
-
-struct ObservationEntry {
-  LinkEntry link;
-  std::string suffix;  // source \0 start \0 end, as in the key
-  std::string value;
-  // Full key order: the link, then the suffix; ties (the same observation twice) by row order.
-  bool KeyLess(const ObservationEntry& other) const {
-    if (!(link == other.link)) return link < other.link;
-    return suffix < other.suffix;
-  }
-  bool SameKey(const ObservationEntry& other) const { return link == other.link && suffix == other.suffix; }
-  std::string Key() const {
-    std::string key = codec::AdjacencyKey(link.a, link.type, link.b);
-    key.append(suffix);
-    return key;
-  }
-};
-
 }  // namespace
 
 struct ChangeSet::Impl {
   Store::Impl& store;
   bool broken = false;
   NodeId next_id = 0;
-  std::unordered_map<std::string, NodeId> resolved;
+  // Natural keys (kind \0 key) resolved so far, pending or stored.
+  absl::flat_hash_map<std::string, NodeId> resolved;
+  std::string lookup;  // a natural key being looked up
   struct PendingNode {
     NodeRecord record;
     bool is_new = false;
   };
   std::unordered_map<NodeId, PendingNode> nodes;
-  // The links this change set observes (canonical ends) and their observations, appended as rows
-  // come, repeats included. They are sorted (as numbers, not strings) and deduplicated at commit,
-  // where whether each is new is settled for all of them at once, in key order.
-  std::vector<LinkEntry> links;
-  std::vector<ObservationEntry> observations;
+  // The observations this change set makes, keyed link key (canonical ends) + source, start,
+  // end, in row order, repeats included, spilled to disk past a buffer. At commit they come out
+  // in key order and are merged with what is stored: which links and observations are new is
+  // settled for all of them in one ordered pass.
+  ExternalSorter observations;
+  std::string scratch;  // an observation key being built
   LinkChanges changes;
   // Nodes a kKeepExisting upsert already brought up to date with these field names and source:
   // the same upsert again cannot change them (a phone seen in thousands of link rows).
-  std::unordered_set<std::string> settled;
+  absl::flat_hash_set<std::string> settled;
   std::map<std::string, codec::LinkTypeId, std::less<>> new_types;
   StoreCounts delta;
 
-  explicit Impl(Store::Impl& s) : store(s) {
+  explicit Impl(Store::Impl& s)
+      : store(s), observations(s.dir / kStagingDir, "observations", s.options.sort_buffer_bytes) {
     std::lock_guard lock(store.mutex);
     next_id = store.next_node_id;
   }
@@ -88,10 +78,15 @@ struct ChangeSet::Impl {
     return id;
   }
 
+  // The commit proper; Commit() marks the change set broken when it fails.
+  Status CommitPending();
+  Status MergeObservations(CommitWriter& writer, ExternalSorter& out, ExternalSorter& in,
+                           const std::vector<std::string>& type_names,
+                           const std::vector<bool>& symmetric, LinkChanges& changes);
+
   void Reset() {
     nodes.clear();
-    links.clear();
-    observations.clear();
+    observations.Clear();
     new_types.clear();
     delta = StoreCounts();
   }
@@ -114,12 +109,16 @@ std::unique_ptr<ChangeSet> Store::NewChangeSet() {
   return std::unique_ptr<ChangeSet>(new ChangeSet(std::make_unique<ChangeSet::Impl>(*impl_)));
 }
 
+size_t ChangeSet::pending_nodes() const { return impl_->nodes.size(); }
+
 size_t ChangeSet::pending_operations() const {
-  return impl_->nodes.size() + impl_->links.size() + impl_->observations.size();
+  return impl_->nodes.size() + impl_->observations.size();
 }
 
 StatusOr<std::optional<NodeId>> ChangeSet::FindNode(std::string_view kind, std::string_view key) {
-  std::string natural = codec::NaturalKey(kind, key);
+  std::string& natural = impl_->lookup;
+  natural.assign(kind).push_back('\0');
+  natural.append(key);
   auto it = impl_->resolved.find(natural);
   if (it != impl_->resolved.end()) return std::optional<NodeId>(it->second);
   TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->store.Get(kNodeKeysCf, natural));
@@ -127,7 +126,7 @@ StatusOr<std::optional<NodeId>> ChangeSet::FindNode(std::string_view kind, std::
   if (value->size() != 8) return CorruptionError("node_keys entry for " + std::string(kind) + ":" + std::string(key));
   NodeId id = codec::GetBigEndian64(*value);
   if (impl_->resolved.size() >= kMaxResolvedCache) impl_->resolved.clear();
-  impl_->resolved.emplace(std::move(natural), id);
+  impl_->resolved.emplace(natural, id);
   return std::optional<NodeId>(id);
 }
 
@@ -231,94 +230,90 @@ Status ChangeSet::PutLink(NodeId from, std::string_view type, NodeId to,
   bool symmetric = IsSymmetricLinkType(type);
   if (symmetric && to < from) std::swap(from, to);
   TRAFNET_ASSIGN_OR_RETURN(codec::LinkTypeId type_id, impl_->TypeId(type));
-  LinkEntry link{from, type_id, to, symmetric};
-  impl_->links.push_back(link);
-  ObservationEntry entry{link, {}, codec::EncodeObservationValue(observation)};
-  entry.suffix.reserve(observation.source.size() + observation.start.size() + observation.end.size() + 2);
-  entry.suffix.append(observation.source).push_back('\0');
-  entry.suffix.append(observation.start).push_back('\0');
-  entry.suffix.append(observation.end);
-  impl_->observations.push_back(std::move(entry));
-  return Status::Ok();
+  std::string& key = impl_->scratch;
+  key.clear();
+  codec::PutBigEndian64(key, from);
+  codec::PutBigEndian16(key, type_id);
+  codec::PutBigEndian64(key, to);
+  key.append(observation.source).push_back('\0');
+  key.append(observation.start).push_back('\0');
+  key.append(observation.end);
+  return impl_->observations.Add(key, codec::EncodeObservationValue(observation));
 }
 
 const LinkChanges& ChangeSet::link_changes() const { return impl_->changes; }
 
 namespace {
 
-void SortUnique(SortedWrites& writes) {
-  if (std::is_sorted(writes.begin(), writes.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; })) {
-    bool unique = std::adjacent_find(writes.begin(), writes.end(), [](const auto& a, const auto& b) {
-                    return a.first == b.first;
-                  }) == writes.end();
-    if (unique) return;
+// Node, index and meta writes name each key once (a node is written once per commit, an index
+// entry carries its node's id); a repeat would be a bug, not a last-write-wins.
+Status SortUnique(SortedWrites& writes, ColumnFamily family) {
+  auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(writes.begin(), writes.end(), less)) std::sort(writes.begin(), writes.end(), less);
+  auto repeat = std::adjacent_find(writes.begin(), writes.end(),
+                                   [](const auto& a, const auto& b) { return a.first == b.first; });
+  if (repeat != writes.end()) {
+    return InternalError(std::string("commit writes one key twice in ") + kColumnFamilyNames[family]);
   }
-  std::stable_sort(writes.begin(), writes.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  // Keep the last write of a key, as a WriteBatch would.
-  SortedWrites unique;
-  unique.reserve(writes.size());
-  for (auto& write : writes) {
-    if (!unique.empty() && unique.back().first == write.first) {
-      unique.back().second = std::move(write.second);
-    } else {
-      unique.push_back(std::move(write));
-    }
-  }
-  writes = std::move(unique);
+  return Status::Ok();
 }
 
-// Sorts observations by key; of several writes of one key the last is kept, and each earlier
-// one is counted as a repeat (unchanged) or a correction (updated).
-std::vector<ObservationEntry> SortedLastWins(std::vector<ObservationEntry>& entries, LinkChanges& changes) {
-  std::vector<uint32_t> order(entries.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    if (entries[x].KeyLess(entries[y])) return true;
-    if (entries[y].KeyLess(entries[x])) return false;
-    return x < y;
-  });
-  std::vector<ObservationEntry> sorted;
-  sorted.reserve(entries.size());
-  for (uint32_t i : order) {
-    if (!sorted.empty() && sorted.back().SameKey(entries[i])) {
-      if (sorted.back().value == entries[i].value) {
-        ++changes.observations_unchanged;
-      } else {
-        ++changes.observations_updated;
-        sorted.back().value = std::move(entries[i].value);
+// Walks one column family forward to keys given in increasing order: a few Next() steps when the
+// target is near, a Seek when it is not. Targets beyond the last key cost nothing.
+class ForwardCursor {
+ public:
+  ForwardCursor(Store::Impl& store, ColumnFamily family)
+      : it_(store.db->NewIterator(rocksdb::ReadOptions(), store.cf[family])) {}
+
+  // Positions at the first key >= target; false when there is none.
+  bool SeekForward(std::string_view target) {
+    if (exhausted_) return false;
+    if (!started_) {
+      started_ = true;
+      it_->Seek(rocksdb::Slice(target.data(), target.size()));
+    } else {
+      for (int step = 0; it_->Valid() && Key() < target; ++step) {
+        if (step == kMaxSteps) {
+          it_->Seek(rocksdb::Slice(target.data(), target.size()));
+          break;
+        }
+        it_->Next();
       }
-    } else {
-      sorted.push_back(std::move(entries[i]));
     }
+    exhausted_ = !it_->Valid();
+    return !exhausted_;
   }
-  return sorted;
-}
+  // Moves to the next key; false at the end.
+  bool Next() {
+    it_->Next();
+    exhausted_ = !it_->Valid();
+    return !exhausted_;
+  }
+  std::string_view Key() const { return {it_->key().data(), it_->key().size()}; }
+  std::string_view Value() const { return {it_->value().data(), it_->value().size()}; }
+  Status status() const { return FromRocks(it_->status(), "read stored observations"); }
 
-// Looks `keys` (sorted) up in one batched MultiGet; found[i] tells whether keys[i] exists and
-// values[i] holds its value when `values` is given.
-Status MultiGetSorted(Store::Impl& store, ColumnFamily family, const std::vector<std::string>& keys,
-                      std::vector<bool>& found, std::vector<std::string>* values) {
-  found.assign(keys.size(), false);
-  if (values != nullptr) values->assign(keys.size(), {});
-  constexpr size_t kBatch = 4096;
-  std::vector<rocksdb::Slice> slices;
-  std::vector<rocksdb::PinnableSlice> results(kBatch);
-  std::vector<rocksdb::Status> statuses(kBatch);
-  for (size_t begin = 0; begin < keys.size(); begin += kBatch) {
-    size_t n = std::min(kBatch, keys.size() - begin);
-    slices.clear();
-    for (size_t i = 0; i < n; ++i) slices.emplace_back(keys[begin + i]);
-    store.db->MultiGet(rocksdb::ReadOptions(), store.cf[family], n, slices.data(), results.data(),
-                       statuses.data(), /*sorted_input=*/true);
-    for (size_t i = 0; i < n; ++i) {
-      if (statuses[i].IsNotFound()) continue;
-      TRAFNET_RETURN_IF_ERROR(FromRocks(statuses[i], "look up pending keys"));
-      found[begin + i] = true;
-      if (values != nullptr) (*values)[begin + i].assign(results[i].data(), results[i].size());
-      results[i].Reset();
+ private:
+  // A Next() costs a few dozen nanoseconds, a Seek a microsecond or two.
+  static constexpr int kMaxSteps = 24;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool started_ = false;
+  bool exhausted_ = false;
+};
+
+// Writes a sorter's records to one family in key order, each key once (the last added wins).
+Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& writer) {
+  TRAFNET_RETURN_IF_ERROR(sorter.StartReading());
+  std::string previous;
+  bool first = true;
+  while (sorter.Valid()) {
+    std::string_view key = sorter.key();
+    if (first || key != previous) {
+      TRAFNET_RETURN_IF_ERROR(writer.Put(family, key, sorter.value()));
+      previous.assign(key);
+      first = false;
     }
+    TRAFNET_RETURN_IF_ERROR(sorter.Next());
   }
   return Status::Ok();
 }
@@ -328,9 +323,96 @@ constexpr size_t kSstCommitThreshold = 50'000;
 
 }  // namespace
 
+// Merges the pending observations (in key order) with the stored ones: counts what is new,
+// changed or repeated, writes what is not exactly as stored, and queues the adjacency entries of
+// links that are new.
+Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& out,
+                                          ExternalSorter& in,
+                                          const std::vector<std::string>& type_names,
+                                          const std::vector<bool>& symmetric,
+                                          LinkChanges& changes) {
+  Impl& cs = *this;
+  ExternalSorter& pending = cs.observations;
+  TRAFNET_RETURN_IF_ERROR(pending.StartReading());
+  ForwardCursor stored(cs.store, kObservationsCf);
+  std::string link;  // the current link key
+  bool link_stored = false;
+  std::string key, value;
+  std::string mirrored;
+  const char flags_directed[1] = {'\0'};
+  const char flags_symmetric[1] = {codec::kFlagSymmetric};
+  while (pending.Valid()) {
+    // Of several writes of one key the last wins; each earlier one is a repeat or a correction.
+    key.assign(pending.key());
+    value.assign(pending.value());
+    TRAFNET_RETURN_IF_ERROR(pending.Next());
+    while (pending.Valid() && pending.key() == key) {
+      if (pending.value() == value) {
+        ++changes.observations_unchanged;
+      } else {
+        ++changes.observations_updated;
+        value.assign(pending.value());
+      }
+      TRAFNET_RETURN_IF_ERROR(pending.Next());
+    }
+    std::string_view link_key = std::string_view(key).substr(0, codec::kLinkKeyBytes);
+    if (link_key != link) {
+      link.assign(link_key);
+      link_stored = stored.SeekForward(link) && stored.Key().starts_with(link);
+      if (!link_stored) {
+        codec::AdjacencyParts parts;
+        if (!codec::ParseAdjacencyKey(link, parts) || parts.type >= symmetric.size()) {
+          return InternalError("bad pending observation key");
+        }
+        ++changes.links_added;
+        ++cs.delta.links_by_type[type_names[parts.type]];
+        bool is_symmetric = symmetric[parts.type];
+        std::string_view flags(is_symmetric ? flags_symmetric : flags_directed, 1);
+        mirrored = codec::AdjacencyKey(parts.b, parts.type, parts.a);
+        TRAFNET_RETURN_IF_ERROR(out.Add(link, flags));
+        TRAFNET_RETURN_IF_ERROR(in.Add(mirrored, flags));
+        if (is_symmetric && parts.a != parts.b) {
+          // Symmetric links are listed in out (and in) from both ends.
+          TRAFNET_RETURN_IF_ERROR(out.Add(mirrored, flags));
+          TRAFNET_RETURN_IF_ERROR(in.Add(link, flags));
+        }
+      }
+    }
+    bool exists = false;
+    if (link_stored && stored.SeekForward(key) && stored.Key() == key) {
+      exists = true;
+      if (stored.Value() == value) {
+        ++changes.observations_unchanged;
+        continue;
+      }
+    }
+    if (exists) {
+      ++changes.observations_updated;
+    } else {
+      ++changes.observations_added;
+      std::string_view suffix = std::string_view(key).substr(codec::kLinkKeyBytes);
+      ++cs.delta.observations_by_source[std::string(suffix.substr(0, suffix.find('\0')))];
+    }
+    TRAFNET_RETURN_IF_ERROR(writer.Put(kObservationsCf, key, value));
+  }
+  return stored.status();
+}
+
 Status ChangeSet::Commit() {
   Impl& cs = *impl_;
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
+  Status status = cs.CommitPending();
+  if (!status.ok()) {
+    cs.broken = true;
+    cs.resolved.clear();
+    cs.settled.clear();
+    cs.observations.Clear();
+  }
+  return status;
+}
+
+Status ChangeSet::Impl::CommitPending() {
+  Impl& cs = *this;
   Store::Impl& store = cs.store;
   WritesByFamily writes;
   auto put = [&](ColumnFamily family, std::string key, std::string_view value) {
@@ -353,71 +435,35 @@ Status ChangeSet::Commit() {
     if (!address_key.empty()) put(kAddressIndexCf, codec::IndexKey(address_key, id), {});
     for (const auto& source : record.sources) put(kSourceIndexCf, codec::IndexKey(source, id), {});
   }
+  size_t node_writes = 0;
+  for (auto& family : writes) node_writes += family.size();
+  CommitWriter writer(store, node_writes + 3 * cs.observations.size() >= kSstCommitThreshold);
 
-  // Which links are new, looked up all at once in key order.
-  std::map<codec::LinkTypeId, std::string> type_names;
+  // Link types by id, with whether each is symmetric.
+  std::vector<std::string> type_names;
   {
     std::lock_guard lock(store.mutex);
-    type_names = store.type_names;
+    for (const auto& [id, name] : store.type_names) {
+      if (id >= type_names.size()) type_names.resize(id + 1);
+      type_names[id] = name;
+    }
   }
-  for (const auto& [name, id] : cs.new_types) type_names[id] = name;
+  for (const auto& [name, id] : cs.new_types) {
+    if (id >= type_names.size()) type_names.resize(id + 1);
+    type_names[id] = name;
+  }
+  std::vector<bool> symmetric(type_names.size());
+  for (size_t id = 0; id < type_names.size(); ++id) symmetric[id] = IsSymmetricLinkType(type_names[id]);
+
   LinkChanges changes;
-  std::vector<LinkEntry>& links = cs.links;
-  std::sort(links.begin(), links.end());
-  links.erase(std::unique(links.begin(), links.end()), links.end());
-  {
-    std::vector<std::string> keys;
-    keys.reserve(links.size());
-    for (const auto& link : links) keys.push_back(codec::AdjacencyKey(link.a, link.type, link.b));
-    std::vector<bool> exists;
-    TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kOutCf, keys, exists, nullptr));
-    // Adjacency entries as numbers (a, type, b); sorted numerically before encoding.
-    std::vector<LinkEntry> out_entries, in_entries;
-    for (size_t i = 0; i < links.size(); ++i) {
-      if (exists[i]) continue;
-      const LinkEntry& link = links[i];
-      ++changes.links_added;
-      ++cs.delta.links_by_type[type_names[link.type]];
-      out_entries.push_back(link);
-      in_entries.push_back(LinkEntry{link.b, link.type, link.a, link.symmetric});
-      if (link.symmetric && link.a != link.b) {
-        out_entries.push_back(LinkEntry{link.b, link.type, link.a, true});
-        in_entries.push_back(LinkEntry{link.a, link.type, link.b, true});
-      }
-    }
-    for (auto [family, entries] : {std::pair{kOutCf, &out_entries}, std::pair{kInCf, &in_entries}}) {
-      std::sort(entries->begin(), entries->end());
-      auto& target = writes[family];
-      target.reserve(entries->size());
-      for (const auto& entry : *entries) {
-        target.emplace_back(codec::AdjacencyKey(entry.a, entry.type, entry.b),
-                            std::string(1, entry.symmetric ? codec::kFlagSymmetric : '\0'));
-      }
-    }
-  }
-  // Observations: new, changed or exactly as stored.
-  {
-    std::vector<ObservationEntry> observations = SortedLastWins(cs.observations, changes);
-    std::vector<std::string> keys;
-    keys.reserve(observations.size());
-    for (const auto& obs : observations) keys.push_back(obs.Key());
-    std::vector<bool> exists;
-    std::vector<std::string> stored;
-    TRAFNET_RETURN_IF_ERROR(MultiGetSorted(store, kObservationsCf, keys, exists, &stored));
-    auto& target = writes[kObservationsCf];
-    for (size_t i = 0; i < observations.size(); ++i) {
-      if (!exists[i]) {
-        ++changes.observations_added;
-        ++cs.delta.observations_by_source[observations[i].suffix.substr(0, observations[i].suffix.find('\0'))];
-      } else if (stored[i] != observations[i].value) {
-        ++changes.observations_updated;
-      } else {
-        ++changes.observations_unchanged;
-        continue;
-      }
-      target.emplace_back(std::move(keys[i]), std::move(observations[i].value));
-    }
-  }
+  // New adjacency entries, sorted for out and for in; each gets part of the sort memory.
+  ExternalSorter out(store.dir / kStagingDir, "out", store.options.sort_buffer_bytes / 3);
+  ExternalSorter in(store.dir / kStagingDir, "in", store.options.sort_buffer_bytes / 3);
+  TRAFNET_RETURN_IF_ERROR(MergeObservations(writer, out, in, type_names, symmetric, changes));
+  TRAFNET_RETURN_IF_ERROR(DrainSorted(out, kOutCf, writer));
+  out.Clear();
+  TRAFNET_RETURN_IF_ERROR(DrainSorted(in, kInCf, writer));
+  in.Clear();
 
   for (const auto& [name, id] : cs.new_types) {
     std::string encoded;
@@ -449,18 +495,13 @@ Status ChangeSet::Commit() {
   codec::PutBigEndian64(next_id, cs.next_id);
   put(kMetaCf, std::string(kMetaNextNodeId), next_id);
 
-  size_t total = 0;
-  for (auto& family : writes) {
-    SortUnique(family);
-    total += family.size();
+  for (ColumnFamily family : {kNodesCf, kNodeKeysCf, kNameIndexCf, kAddressIndexCf, kSourceIndexCf, kMetaCf}) {
+    TRAFNET_RETURN_IF_ERROR(SortUnique(writes[family], family));
+    for (const auto& [key, value] : writes[family]) {
+      TRAFNET_RETURN_IF_ERROR(writer.Put(family, key, value));
+    }
   }
-  Status written = total >= kSstCommitThreshold ? store.IngestSorted(writes) : store.WriteSorted(writes);
-  if (!written.ok()) {
-    cs.broken = true;
-    cs.resolved.clear();
-    cs.settled.clear();
-    return written;
-  }
+  TRAFNET_RETURN_IF_ERROR(writer.Finish());
   {
     std::lock_guard lock(store.mutex);
     store.counts = std::move(after);

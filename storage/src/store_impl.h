@@ -3,6 +3,8 @@
 #define TRAFNET_STORAGE_SRC_STORE_IMPL_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
+#include <rocksdb/write_batch.h>
 
 #include <vector>
 
@@ -76,13 +78,37 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
   std::string TypeName(codec::LinkTypeId id) const;
   Status LoadMeta();
-  // Writes every family's sorted writes atomically: one WriteBatch, or (IngestSorted) one SST
-  // file per family, all ingested by one IngestExternalFiles call.
-  Status WriteSorted(const WritesByFamily& writes);
-  Status IngestSorted(const WritesByFamily& writes);
   uint64_t staged_files = 0;
   StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                            const rocksdb::Snapshot* snapshot = nullptr) const;
+};
+
+// Writes one commit atomically: into a WriteBatch, or (bulk) into one SST file per column family,
+// all ingested by one IngestExternalFiles call. In bulk mode each family's keys must be Put in
+// strictly increasing order. Staged files not ingested are removed when the writer goes.
+class CommitWriter {
+ public:
+  CommitWriter(Store::Impl& store, bool bulk);
+  ~CommitWriter();
+  CommitWriter(const CommitWriter&) = delete;
+  CommitWriter& operator=(const CommitWriter&) = delete;
+
+  Status Put(ColumnFamily family, std::string_view key, std::string_view value);
+  Status Finish();
+  uint64_t writes() const { return writes_; }
+
+ private:
+  struct Family {
+    std::unique_ptr<rocksdb::SstFileWriter> writer;
+    std::filesystem::path path;
+  };
+  void RemoveStaged();
+
+  Store::Impl& store_;
+  bool bulk_;
+  rocksdb::WriteBatch batch_;
+  std::array<Family, kColumnFamilyCount> families_;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace trafnet::storage

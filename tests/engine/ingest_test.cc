@@ -5,6 +5,7 @@
 
 #include "support/temp_dir.h"
 #include "trafnet/engine/export.h"
+#include "trafnet/engine/generate.h"
 #include "trafnet/engine/stats.h"
 
 namespace trafnet::engine {
@@ -87,6 +88,55 @@ TEST_F(IngestTest, ReingestingTheSameFilesChangesNothing) {
   export_options.out = dir_ / "after.jsonl";
   ASSERT_TRUE(Export(*store_, export_options).ok());
   EXPECT_EQ(ReadFile(dir_ / "after.jsonl"), ReadFile(dir_ / "before.jsonl"));
+}
+
+// Commits small enough to merge with what earlier commits stored, and a sort buffer small enough
+// that pending observations spill to disk in many runs: the store ends exactly as with one big
+// in-memory commit, and ingesting it all again changes nothing.
+TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
+  TempDir dir;
+  GenerateOptions world;
+  world.out_dir = dir / "world";
+  world.persons = 3000;
+  world.networks = 2;
+  world.seed = 5;
+  ASSERT_TRUE(GenerateWorld(world).ok());
+  IngestOptions options;
+  options.quiet = true;
+  options.report_dir = dir / "reports";
+  auto ingest = [&](const std::string& name, size_t sort_buffer_bytes, size_t commit_every) {
+    storage::StoreOptions store_options;
+    store_options.sort_buffer_bytes = sort_buffer_bytes;
+    auto store = storage::Store::Open(dir / name, store_options);
+    EXPECT_TRUE(store.ok());
+    IngestOptions run = options;
+    run.commit_every = commit_every;
+    auto summary = Ingest(**store, {dir / "world"}, run);
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    EXPECT_EQ(summary->rows_rejected, 0u);
+    return std::move(store).value();
+  };
+  auto reference = ingest("reference", 256 << 20, 1 << 30);
+  auto spilled = ingest("spilled", 1 << 16, 7000);
+  EXPECT_EQ(StatsJson(*spilled, false), StatsJson(*reference, false));
+  for (auto* store : {reference.get(), spilled.get()}) {
+    auto report = store->Verify();
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok()) << report->problems.front();
+  }
+  ExportOptions export_options{ExportFormat::kJsonl, dir / "reference.jsonl", true};
+  ASSERT_TRUE(Export(*reference, export_options).ok());
+  export_options.out = dir / "spilled.jsonl";
+  ASSERT_TRUE(Export(*spilled, export_options).ok());
+  EXPECT_TRUE(ReadFile(dir / "spilled.jsonl") == ReadFile(dir / "reference.jsonl"));
+
+  IngestOptions again = options;
+  again.commit_every = 7000;
+  auto summary = Ingest(*spilled, {dir / "world"}, again);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->links_added, 0u);
+  EXPECT_EQ(summary->observations_added + summary->observations_updated, 0u);
+  EXPECT_EQ(StatsJson(*spilled, false), StatsJson(*reference, false));
 }
 
 TEST_F(IngestTest, SecondAgencyAddsObservationsNotDuplicates) {

@@ -30,8 +30,11 @@ struct IngestOptions {
   bool quiet = false;
   // Where `ingest-<run>-summary.json` and `ingest-<run>-rejects.csv` are written.
   std::filesystem::path report_dir = ".";
-  // Row-level writes per change set (one atomic WriteBatch each).
-  size_t commit_every = 1'000'000;
+  // Row-level writes (node upserts and link observations) per atomic commit. Pending
+  // observations wait sorted on disk, so this bounds how much work a crash can undo, not memory;
+  // pending node records are in memory and also commit every `commit_nodes_every`.
+  size_t commit_every = 16'000'000;
+  size_t commit_nodes_every = 1'000'000;
   ReaderLimits limits;
 };
 

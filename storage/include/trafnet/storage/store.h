@@ -46,6 +46,9 @@ struct StoreOptions {
   size_t block_cache_bytes = 256 << 20;
   // Size of one memtable, in bytes; bigger absorbs bulk ingest with fewer flushes.
   size_t write_buffer_bytes = 128 << 20;
+  // Memory for a change set's pending observations (and, while committing, its new adjacency
+  // entries); beyond it they are sorted in runs on disk, in the store's staging folder.
+  size_t sort_buffer_bytes = 256 << 20;
 };
 
 // What is in the store, as maintained by every commit and re-checked by Verify.
@@ -125,8 +128,10 @@ class ChangeSet {
   // counted in link_changes() when the change set commits.
   Status PutLink(NodeId from, std::string_view type, NodeId to, const Observation& observation);
 
-  // Number of pending row-level writes, to decide when to commit.
+  // Number of pending row-level writes (node upserts and observations), to decide when to
+  // commit, and of pending node records, which are held in memory.
   size_t pending_operations() const;
+  size_t pending_nodes() const;
 
   // Writes everything atomically, with the updated counts, then starts afresh. A small change set
   // goes in one WriteBatch; a large one is written as sorted SST files, one per column family,

@@ -1,0 +1,219 @@
+#include "external_sorter.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+namespace trafnet::storage {
+
+namespace {
+
+constexpr size_t kFileBufferBytes = 1 << 20;
+
+uint64_t KeyPrefix(std::string_view key) {
+  uint64_t prefix = 0;
+  size_t n = std::min<size_t>(8, key.size());
+  for (size_t i = 0; i < 8; ++i) {
+    prefix = (prefix << 8) | (i < n ? static_cast<unsigned char>(key[i]) : 0u);
+  }
+  return prefix;
+}
+
+void PutVarint(std::FILE* file, uint64_t value) {
+  while (value >= 0x80) {
+    std::putc(static_cast<int>((value & 0x7f) | 0x80), file);
+    value >>= 7;
+  }
+  std::putc(static_cast<int>(value), file);
+}
+
+}  // namespace
+
+// Reads one run file front to back.
+class ExternalSorter::RunReader {
+ public:
+  static StatusOr<std::unique_ptr<RunReader>> Open(const std::filesystem::path& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) return IoError("cannot read sort run " + path.string());
+    auto reader = std::unique_ptr<RunReader>(new RunReader(file, path));
+    TRAFNET_RETURN_IF_ERROR(reader->Next());
+    return reader;
+  }
+  ~RunReader() { std::fclose(file_); }
+  RunReader(const RunReader&) = delete;
+  RunReader& operator=(const RunReader&) = delete;
+
+  bool valid() const { return valid_; }
+  std::string_view key() const { return key_; }
+  std::string_view value() const { return value_; }
+
+  Status Next() {
+    uint64_t key_size = 0;
+    if (!Varint(key_size)) {
+      valid_ = false;
+      return std::ferror(file_) ? IoError("error reading sort run " + path_.string()) : Status::Ok();
+    }
+    uint64_t value_size = 0;
+    if (!Varint(value_size)) return Truncated();
+    key_.resize(key_size);
+    value_.resize(value_size);
+    if (std::fread(key_.data(), 1, key_size, file_) != key_size ||
+        std::fread(value_.data(), 1, value_size, file_) != value_size) {
+      return Truncated();
+    }
+    valid_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  RunReader(std::FILE* file, std::filesystem::path path) : file_(file), path_(std::move(path)) {
+    std::setvbuf(file_, nullptr, _IOFBF, kFileBufferBytes);
+  }
+  bool Varint(uint64_t& value) {
+    value = 0;
+    for (int shift = 0; shift <= 63; shift += 7) {
+      int c = getc_unlocked(file_);
+      if (c == EOF) return false;
+      value |= static_cast<uint64_t>(c & 0x7f) << shift;
+      if ((c & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  Status Truncated() {
+    valid_ = false;
+    return CorruptionError("sort run " + path_.string() + " is truncated");
+  }
+
+  std::FILE* file_;
+  std::filesystem::path path_;
+  std::string key_;
+  std::string value_;
+  bool valid_ = false;
+};
+
+ExternalSorter::ExternalSorter(std::filesystem::path dir, std::string name, size_t buffer_bytes)
+    : dir_(std::move(dir)), name_(std::move(name)), buffer_bytes_(std::max<size_t>(buffer_bytes, 1 << 16)) {}
+
+ExternalSorter::~ExternalSorter() { Clear(); }
+
+void ExternalSorter::Clear() {
+  readers_.clear();
+  heap_.clear();
+  std::error_code ec;
+  for (const auto& run : runs_) std::filesystem::remove(run, ec);
+  runs_.clear();
+  arena_.clear();
+  entries_.clear();
+  added_ = 0;
+  reading_ = false;
+  next_entry_ = 0;
+}
+
+Status ExternalSorter::Add(std::string_view key, std::string_view value) {
+  const size_t record = key.size() + value.size();
+  if (record > 0xffffffffu / 2) return InvalidArgumentError("record too large to sort");
+  if (!entries_.empty() && arena_.size() + record + (entries_.size() + 1) * sizeof(Entry) > buffer_bytes_) {
+    TRAFNET_RETURN_IF_ERROR(Spill());
+  }
+  if (arena_.capacity() < buffer_bytes_ && arena_.empty()) arena_.reserve(buffer_bytes_ / 2);
+  entries_.push_back(Entry{KeyPrefix(key), static_cast<uint32_t>(arena_.size()),
+                           static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  arena_.append(key);
+  arena_.append(value);
+  ++added_;
+  return Status::Ok();
+}
+
+void ExternalSorter::SortBuffer() {
+  std::sort(entries_.begin(), entries_.end(), [this](const Entry& x, const Entry& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    int order = EntryKey(x).compare(EntryKey(y));
+    if (order != 0) return order < 0;
+    return x.offset < y.offset;  // equal keys in the order they were added
+  });
+}
+
+Status ExternalSorter::Spill() {
+  SortBuffer();
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return IoError("cannot create " + dir_.string() + ": " + ec.message());
+  std::filesystem::path path = dir_ / fmt::format("{}-run{:04}.tmp", name_, runs_.size());
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return IoError("cannot write sort run " + path.string());
+  runs_.push_back(path);
+  std::setvbuf(file, nullptr, _IOFBF, kFileBufferBytes);
+  for (const Entry& e : entries_) {
+    PutVarint(file, e.key_size);
+    PutVarint(file, e.value_size);
+    std::fwrite(arena_.data() + e.offset, 1, e.key_size + e.value_size, file);
+  }
+  bool failed = std::ferror(file) != 0;
+  failed = std::fclose(file) != 0 || failed;
+  if (failed) return IoError("error writing sort run " + path.string() + " (disk full?)");
+  arena_.clear();
+  entries_.clear();
+  return Status::Ok();
+}
+
+bool ExternalSorter::RunLess(size_t x, size_t y) const {
+  int order = readers_[x]->key().compare(readers_[y]->key());
+  if (order != 0) return order < 0;
+  return x < y;  // an earlier run holds earlier additions
+}
+
+Status ExternalSorter::StartReading() {
+  reading_ = true;
+  next_entry_ = 0;
+  if (runs_.empty()) {
+    SortBuffer();
+    return Status::Ok();
+  }
+  if (!entries_.empty()) TRAFNET_RETURN_IF_ERROR(Spill());
+  arena_.shrink_to_fit();
+  entries_.shrink_to_fit();
+  for (const auto& run : runs_) {
+    TRAFNET_ASSIGN_OR_RETURN(auto reader, RunReader::Open(run));
+    if (reader->valid()) {
+      heap_.push_back(readers_.size());
+    }
+    readers_.push_back(std::move(reader));
+  }
+  std::make_heap(heap_.begin(), heap_.end(), [this](size_t a, size_t b) { return RunLess(b, a); });
+  return Status::Ok();
+}
+
+bool ExternalSorter::Valid() const {
+  if (!reading_) return false;
+  return runs_.empty() ? next_entry_ < entries_.size() : !heap_.empty();
+}
+
+std::string_view ExternalSorter::key() const {
+  return runs_.empty() ? EntryKey(entries_[next_entry_]) : readers_[heap_.front()]->key();
+}
+
+std::string_view ExternalSorter::value() const {
+  return runs_.empty() ? EntryValue(entries_[next_entry_]) : readers_[heap_.front()]->value();
+}
+
+Status ExternalSorter::Next() {
+  if (runs_.empty()) {
+    ++next_entry_;
+    return Status::Ok();
+  }
+  auto greater = [this](size_t a, size_t b) { return RunLess(b, a); };
+  std::pop_heap(heap_.begin(), heap_.end(), greater);
+  RunReader& top = *readers_[heap_.back()];
+  TRAFNET_RETURN_IF_ERROR(top.Next());
+  if (top.valid()) {
+    std::push_heap(heap_.begin(), heap_.end(), greater);
+  } else {
+    heap_.pop_back();
+  }
+  return Status::Ok();
+}
+
+}  // namespace trafnet::storage

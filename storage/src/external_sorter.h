@@ -1,0 +1,84 @@
+// Sorts any number of (key, value) records in bounded memory.
+//
+// Records are appended to an in-memory buffer; when it is full the buffer is sorted and written
+// to a run file, and reading merges the runs (a k-way merge over buffered file readers). Keys
+// compare as bytes (the store's keys are big-endian, so byte order is numeric order); records
+// with equal keys come out in the order they were added, so "the last write wins" is the last of
+// a run of equal keys. This is how a bulk commit turns millions of link rows in file order into
+// the key order SST files need, without holding them all in memory.
+//
+// Not thread-safe. Run files live in `dir` and are removed by Clear() and the destructor; a
+// crash leaves them behind, and the store removes its staging folder when it next opens.
+#ifndef TRAFNET_STORAGE_SRC_EXTERNAL_SORTER_H_
+#define TRAFNET_STORAGE_SRC_EXTERNAL_SORTER_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trafnet/base/status.h"
+
+namespace trafnet::storage {
+
+class ExternalSorter {
+ public:
+  // `name` prefixes the run files; `buffer_bytes` bounds the in-memory buffer (keys, values and
+  // 24 bytes of bookkeeping per record).
+  ExternalSorter(std::filesystem::path dir, std::string name, size_t buffer_bytes);
+  ~ExternalSorter();
+  ExternalSorter(const ExternalSorter&) = delete;
+  ExternalSorter& operator=(const ExternalSorter&) = delete;
+
+  // REQUIRES: not reading.
+  Status Add(std::string_view key, std::string_view value);
+  // Records added since the last Clear().
+  uint64_t size() const { return added_; }
+
+  // Ends adding and positions at the first record in key order.
+  Status StartReading();
+  bool Valid() const;
+  std::string_view key() const;    // REQUIRES: Valid()
+  std::string_view value() const;  // REQUIRES: Valid()
+  Status Next();                   // REQUIRES: Valid()
+
+  // Drops every record and run file; the sorter can be filled again.
+  void Clear();
+
+ private:
+  struct Entry {
+    uint64_t prefix;  // the key's first 8 bytes, big-endian, zero-padded: most compares end here
+    uint32_t offset;  // into arena_: key then value
+    uint32_t key_size;
+    uint32_t value_size;
+  };
+  class RunReader;
+
+  std::string_view EntryKey(const Entry& e) const { return {arena_.data() + e.offset, e.key_size}; }
+  std::string_view EntryValue(const Entry& e) const {
+    return {arena_.data() + e.offset + e.key_size, e.value_size};
+  }
+  void SortBuffer();
+  Status Spill();
+  void HeapDown(size_t i);
+  bool RunLess(size_t x, size_t y) const;
+
+  std::filesystem::path dir_;
+  std::string name_;
+  size_t buffer_bytes_;
+  std::string arena_;
+  std::vector<Entry> entries_;
+  std::vector<std::filesystem::path> runs_;
+  uint64_t added_ = 0;
+
+  bool reading_ = false;
+  size_t next_entry_ = 0;  // reading from the buffer alone
+  std::vector<std::unique_ptr<RunReader>> readers_;
+  std::vector<size_t> heap_;  // indexes of readers_, smallest (key, run) on top
+};
+
+}  // namespace trafnet::storage
+
+#endif  // TRAFNET_STORAGE_SRC_EXTERNAL_SORTER_H_

@@ -1,0 +1,85 @@
+#include "../../storage/src/external_sorter.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "support/temp_dir.h"
+
+namespace trafnet::storage {
+namespace {
+
+using Record = std::pair<std::string, std::string>;
+
+std::vector<Record> ReadAll(ExternalSorter& sorter) {
+  std::vector<Record> out;
+  EXPECT_TRUE(sorter.StartReading().ok());
+  while (sorter.Valid()) {
+    out.emplace_back(sorter.key(), sorter.value());
+    EXPECT_TRUE(sorter.Next().ok());
+  }
+  return out;
+}
+
+// Random keys of 0..20 bytes from a small alphabet (so many repeat, and many share an 8-byte
+// prefix), each value the record's position in the input.
+std::vector<Record> RandomRecords(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<Record> records;
+  for (size_t i = 0; i < n; ++i) {
+    std::string key(rng() % 21, '\0');
+    for (auto& c : key) c = static_cast<char>("\0ab\xff"[rng() % 4]);
+    records.emplace_back(key, std::to_string(i));
+  }
+  return records;
+}
+
+// The obviously-correct answer: a stable sort by key bytes.
+std::vector<Record> Reference(std::vector<Record> records) {
+  std::stable_sort(records.begin(), records.end(),
+                   [](const Record& a, const Record& b) { return a.first < b.first; });
+  return records;
+}
+
+TEST(ExternalSorterTest, SortsInMemoryKeepingEqualKeysInInsertionOrder) {
+  trafnet::testing::TempDir dir;
+  ExternalSorter sorter(dir.path(), "t", 64 << 20);
+  auto records = RandomRecords(5000, 1);
+  for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
+  EXPECT_EQ(sorter.size(), records.size());
+  EXPECT_EQ(ReadAll(sorter), Reference(records));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "fits in memory: no run files";
+}
+
+TEST(ExternalSorterTest, SpillsRunsToDiskAndMergesThemInOrder) {
+  for (uint32_t seed : {2u, 3u, 4u}) {
+    trafnet::testing::TempDir dir;
+    ExternalSorter sorter(dir.path(), "t", 1 << 16);  // the smallest buffer: many runs
+    auto records = RandomRecords(40000, seed);
+    for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
+    EXPECT_GT(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator()),
+              5);
+    EXPECT_EQ(ReadAll(sorter), Reference(records)) << "seed " << seed;
+    sorter.Clear();
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "Clear removes the runs";
+  }
+}
+
+TEST(ExternalSorterTest, IsReusableAfterClearAndHandlesEmptyInput) {
+  trafnet::testing::TempDir dir;
+  ExternalSorter sorter(dir.path(), "t", 1 << 16);
+  EXPECT_TRUE(ReadAll(sorter).empty());
+  sorter.Clear();
+  auto records = RandomRecords(20000, 5);
+  for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
+  sorter.Clear();
+  EXPECT_EQ(sorter.size(), 0u);
+  ASSERT_TRUE(sorter.Add("b", "2").ok());
+  ASSERT_TRUE(sorter.Add("a", "1").ok());
+  EXPECT_EQ(ReadAll(sorter), (std::vector<Record>{{"a", "1"}, {"b", "2"}}));
+}
+
+}  // namespace
+}  // namespace trafnet::storage
