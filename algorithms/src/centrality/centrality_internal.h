@@ -1,0 +1,142 @@
+// Helpers shared by the centrality kernels: option checks, the reverse graph, arc lengths,
+// a seeded random source and a small deterministic fork-join over fixed chunks.
+//
+// Determinism rule used by every parallel kernel here: work is cut into chunks whose bounds
+// depend only on the input (never on the thread count), and anything a chunk adds into a
+// shared floating-point total is added in chunk order. The result is then bitwise the same
+// for any number of threads.
+#ifndef TRAFNET_ALGORITHMS_SRC_CENTRALITY_CENTRALITY_INTERNAL_H_
+#define TRAFNET_ALGORITHMS_SRC_CENTRALITY_CENTRALITY_INTERNAL_H_
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "trafnet/algorithms/csr_graph.h"
+#include "trafnet/algorithms/edge_length.h"
+#include "trafnet/base/status.h"
+
+namespace trafnet::algorithms::internal {
+
+// Checks a `threads` option: 0 means one per hardware thread. Returns the count to use.
+StatusOr<unsigned> ResolveThreads(int threads, std::string_view kernel);
+
+// Checks that the weights can serve `length`: kHops needs nothing; the weighted lengths need
+// a weighted graph with finite weights > 0 (Brandes' path counting and Dijkstra both rely
+// on every arc strictly lengthening a path).
+Status CheckLengths(const CsrGraph& graph, EdgeLength length, std::string_view kernel);
+
+// Checks that every weight is finite and >= 0 (for kernels that use weights as strengths).
+Status CheckNonNegativeWeights(const CsrGraph& graph, std::string_view kernel);
+
+// The graph with every arc reversed (same weights). Only meaningful for directed graphs: an
+// undirected CSR is its own reverse, so callers use the input directly.
+CsrGraph Reverse(const CsrGraph& graph);
+
+// Length of an arc of weight `w` under `length`.
+inline double ArcLength(EdgeLength length, float w) {
+  switch (length) {
+    case EdgeLength::kHops:
+      return 1.0;
+    case EdgeLength::kWeight:
+      return static_cast<double>(w);
+    case EdgeLength::kInverseWeight:
+      return 1.0 / static_cast<double>(w);
+  }
+  return 1.0;
+}
+
+// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator whose output is the same on
+// every platform, unlike std::uniform_int_distribution.
+class SeededRandom {
+ public:
+  explicit SeededRandom(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, bound), bound > 0, by rejection so that there is no modulo bias.
+  uint64_t Below(uint64_t bound) {
+    const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    uint64_t x = Next();
+    while (x >= limit) x = Next();
+    return x % bound;
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Splits [0, count) into at most `max_chunks` contiguous chunks of equal size (the last may
+// be shorter). The split depends only on `count`, never on the thread count.
+struct ChunkPlan {
+  size_t count = 0;
+  size_t chunk_size = 1;
+  size_t num_chunks = 0;
+  size_t begin(size_t chunk) const { return chunk * chunk_size; }
+  size_t end(size_t chunk) const { return std::min(count, (chunk + 1) * chunk_size); }
+};
+inline ChunkPlan PlanChunks(size_t count, size_t max_chunks) {
+  ChunkPlan plan;
+  plan.count = count;
+  plan.chunk_size = count == 0 ? 1 : (count + max_chunks - 1) / max_chunks;
+  plan.num_chunks = (count + plan.chunk_size - 1) / plan.chunk_size;
+  return plan;
+}
+
+// Runs fn(chunk, worker) for every chunk in [0, num_chunks) on up to `threads` workers
+// (worker in [0, threads)). Chunks are claimed in increasing order. With one worker, or one
+// chunk, everything runs on the calling thread.
+template <typename Fn>
+void ForEachChunk(size_t num_chunks, unsigned threads, Fn&& fn) {
+  const unsigned workers =
+      static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(threads, num_chunks)));
+  if (workers == 1) {
+    for (size_t c = 0; c < num_chunks; ++c) fn(c, 0u);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&](unsigned worker) {
+    for (size_t c = next.fetch_add(1); c < num_chunks; c = next.fetch_add(1)) fn(c, worker);
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : pool) t.join();
+}
+
+// Lets chunks finish in any order but apply their results in chunk order: RunInTurn(c, f)
+// waits until chunks 0..c-1 have run theirs, runs f, and lets c+1 go. Used with
+// ForEachChunk, whose increasing claim order guarantees chunk c-1 is always in progress or
+// done, so the wait cannot deadlock.
+class ChunkTurns {
+ public:
+  template <typename Fn>
+  void RunInTurn(size_t chunk, Fn&& fn) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    turn_changed_.wait(lock, [&] { return turn_ == chunk; });
+    fn();
+    ++turn_;
+    turn_changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable turn_changed_;
+  size_t turn_ = 0;
+};
+
+}  // namespace trafnet::algorithms::internal
+
+#endif  // TRAFNET_ALGORITHMS_SRC_CENTRALITY_CENTRALITY_INTERNAL_H_

@@ -1,0 +1,211 @@
+// Betweenness: hand-worked path and star answers, networkx's values on the karate club,
+// the definition (pair sums over counted shortest paths) on random graphs, determinism over
+// thread counts and seeds, and the sampled estimate's stated bound.
+#include "trafnet/algorithms/betweenness.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "algorithms/centrality_reference.h"
+
+namespace trafnet::algorithms {
+namespace {
+
+CsrGraph Path(Vertex n, bool directed) {
+  std::vector<Edge> edges;
+  for (Vertex v = 1; v < n; ++v) edges.push_back({v - 1, v, 1.0f});
+  return CsrGraph::FromEdges(n, edges, directed, false);
+}
+
+std::vector<double> Scores(const CsrGraph& g, const BetweennessOptions& options) {
+  auto result = Betweenness(g, options);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? result->scores : std::vector<double>{};
+}
+
+void ExpectNear(const std::vector<double>& got, const std::vector<double>& want, double tol,
+                const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << what << " v" << i;
+}
+
+TEST(BetweennessTest, PathGraph) {
+  BetweennessOptions options;
+  options.normalized = false;
+  ExpectNear(Scores(Path(5, false), options), {0, 3, 4, 3, 0}, 1e-12, "raw");
+  options.normalized = true;  // 6 unordered pairs avoid each vertex
+  ExpectNear(Scores(Path(5, false), options), {0, 0.5, 4.0 / 6, 0.5, 0}, 1e-12, "normalised");
+  // Directed 0 -> 1 -> 2: one pair (0, 2) of the 2 ordered pairs avoiding 1 passes it.
+  ExpectNear(Scores(Path(3, true), options), {0, 0.5, 0}, 1e-12, "directed");
+}
+
+TEST(BetweennessTest, StarGraph) {
+  const CsrGraph star =
+      CsrGraph::FromEdges(5, std::vector<Edge>{{0, 1}, {0, 2}, {0, 3}, {0, 4}}, false, false);
+  BetweennessOptions options;
+  ExpectNear(Scores(star, options), {1, 0, 0, 0, 0}, 1e-12, "normalised");
+  options.normalized = false;
+  ExpectNear(Scores(star, options), {6, 0, 0, 0, 0}, 1e-12, "raw");
+}
+
+TEST(BetweennessTest, SplitsEqualShortestPaths) {
+  // A 4-cycle 0-1-2-3-0: each of 0's two paths to 2 carries half.
+  const CsrGraph cycle =
+      CsrGraph::FromEdges(4, std::vector<Edge>{{0, 1}, {1, 2}, {2, 3}, {3, 0}}, false, false);
+  BetweennessOptions options;
+  options.normalized = false;
+  ExpectNear(Scores(cycle, options), {0.5, 0.5, 0.5, 0.5}, 1e-12, "cycle");
+}
+
+TEST(BetweennessTest, KarateClubMatchesNetworkx) {
+  const std::vector<double> bc = Scores(reference::KarateClub(), {});
+  EXPECT_NEAR(bc[0], 0.43763528138528146, 1e-12);
+  EXPECT_NEAR(bc[33], 0.30407497594997596, 1e-12);
+}
+
+TEST(BetweennessTest, MatchesDefinitionOnRandomGraphs) {
+  const EdgeLength lengths[] = {EdgeLength::kHops, EdgeLength::kWeight, EdgeLength::kInverseWeight};
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    reference::RandomGraphSpec spec;
+    spec.directed = seed % 2 == 0;
+    spec.weighted = true;
+    const CsrGraph g = reference::RandomGraph(seed, spec);
+    for (EdgeLength length : lengths) {
+      for (bool normalized : {false, true}) {
+        BetweennessOptions options;
+        options.length = length;
+        options.normalized = normalized;
+        options.threads = 1 + static_cast<int>(seed % 3);
+        ExpectNear(
+            Scores(g, options), reference::Betweenness(g, length, normalized), 1e-9,
+            "seed " + std::to_string(seed) + " length " + std::to_string(static_cast<int>(length)));
+      }
+    }
+  }
+}
+
+TEST(BetweennessTest, BitwiseEqualForOneAndTwoThreads) {
+  for (EdgeLength length : {EdgeLength::kHops, EdgeLength::kInverseWeight}) {
+    reference::RandomGraphSpec spec;
+    spec.weighted = true;
+    spec.min_vertices = 2000;
+    spec.max_vertices = 3000;
+    const CsrGraph g = reference::RandomGraph(11, spec);
+    BetweennessOptions options;
+    options.length = length;
+    const std::vector<double> one = Scores(g, options);
+    options.threads = 2;
+    const std::vector<double> two = Scores(g, options);
+    options.threads = 5;
+    const std::vector<double> five = Scores(g, options);
+    EXPECT_EQ(one, two);  // exact equality of every double
+    EXPECT_EQ(one, five);
+  }
+}
+
+TEST(BetweennessTest, SampledIsSeededAndWithinItsBound) {
+  reference::RandomGraphSpec spec;
+  spec.connected = true;
+  spec.min_vertices = 200;
+  spec.max_vertices = 400;
+  const CsrGraph g = reference::RandomGraph(5, spec);
+  const std::vector<double> exact = Scores(g, {});
+  BetweennessOptions options;
+  options.samples = g.num_vertices() / 2;
+  options.seed = 42;
+  const auto first = Betweenness(g, options);
+  options.threads = 2;
+  const auto second = Betweenness(g, options);
+  options.seed = 43;
+  const auto other_seed = Betweenness(g, options);
+  ASSERT_TRUE(first.ok() && second.ok() && other_seed.ok());
+  EXPECT_FALSE(first->exact);
+  EXPECT_EQ(first->sources, options.samples);
+  EXPECT_EQ(first->scores, second->scores);
+  EXPECT_NE(first->scores, other_seed->scores);
+  EXPECT_GT(first->error_bound, 0.0);
+  EXPECT_EQ(first->delta, 0.1);
+  for (Vertex v = 0; v < g.num_vertices(); ++v) {
+    EXPECT_LE(std::fabs(first->scores[v] - exact[v]), first->error_bound) << v;
+  }
+}
+
+TEST(BetweennessTest, EpsilonChoosesEnoughSources) {
+  reference::RandomGraphSpec spec;
+  spec.connected = true;
+  spec.min_vertices = 1000;
+  spec.max_vertices = 3000;
+  const CsrGraph g = reference::RandomGraph(3, spec);
+  BetweennessOptions options;
+  options.epsilon = 0.2;
+  options.delta = 0.05;
+  const auto result = Betweenness(g, options);
+  ASSERT_TRUE(result.ok());
+  ASSERT_FALSE(result->exact) << "graph too small for this epsilon: " << g.num_vertices();
+  EXPECT_LE(result->error_bound, 0.2);
+  EXPECT_GT(result->error_bound, 0.19);  // the smallest sample that meets the target
+  const std::vector<double> exact = Scores(g, {});
+  for (Vertex v = 0; v < g.num_vertices(); ++v) {
+    EXPECT_LE(std::fabs(result->scores[v] - exact[v]), result->error_bound);
+  }
+  // A target no sample can beat cheaply falls back to the exact answer.
+  options.epsilon = 0.001;
+  const auto exact_again = Betweenness(g, options);
+  ASSERT_TRUE(exact_again.ok());
+  EXPECT_TRUE(exact_again->exact);
+  EXPECT_EQ(exact_again->scores, exact);
+  EXPECT_EQ(exact_again->error_bound, 0.0);
+}
+
+TEST(BetweennessTest, RawBoundIsInRawUnits) {
+  reference::RandomGraphSpec spec;
+  spec.connected = true;
+  spec.min_vertices = 100;
+  spec.max_vertices = 300;
+  const CsrGraph g = reference::RandomGraph(9, spec);
+  BetweennessOptions options;
+  options.samples = 20;
+  const auto normalised = Betweenness(g, options);
+  options.normalized = false;
+  const auto raw = Betweenness(g, options);
+  ASSERT_TRUE(normalised.ok() && raw.ok());
+  const double n = g.num_vertices();
+  EXPECT_NEAR(raw->error_bound, normalised->error_bound * (n - 1) * (n - 2) / 2,
+              1e-9 * raw->error_bound);
+}
+
+TEST(BetweennessTest, RejectsBadOptionsWithReasons) {
+  const CsrGraph unweighted = Path(4, false);
+  BetweennessOptions options;
+  options.length = EdgeLength::kWeight;
+  EXPECT_NE(Betweenness(unweighted, options).status().message().find("no weights"),
+            std::string::npos);
+  const CsrGraph zero = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1, 0.0f}}, false, true);
+  options.length = EdgeLength::kInverseWeight;
+  EXPECT_NE(Betweenness(zero, options).status().message().find("> 0"), std::string::npos);
+  options = {};
+  options.samples = 2;
+  options.epsilon = 0.1;
+  EXPECT_FALSE(Betweenness(unweighted, options).ok());
+  options.samples = 0;
+  options.epsilon = 1.5;
+  EXPECT_FALSE(Betweenness(unweighted, options).ok());
+  options.epsilon = 0.1;
+  options.delta = 0.0;
+  EXPECT_FALSE(Betweenness(unweighted, options).ok());
+  options = {};
+  options.threads = -1;
+  EXPECT_FALSE(Betweenness(unweighted, options).ok());
+}
+
+TEST(BetweennessTest, TinyGraphsAreAllZero) {
+  for (Vertex n : {0u, 1u, 2u}) {
+    const std::vector<double> bc = Scores(Path(n, false), {});
+    EXPECT_EQ(bc, std::vector<double>(n, 0.0));
+  }
+}
+
+}  // namespace
+}  // namespace trafnet::algorithms
