@@ -27,4 +27,28 @@ CsrGraph CsrGraph::FromEdges(Vertex num_vertices, std::span<const Edge> edges, b
   return graph;
 }
 
+StatusOr<CsrGraph> CsrGraph::FromArrays(bool directed, std::vector<uint64_t> offsets,
+                                        std::vector<Vertex> targets, std::vector<float> weights) {
+  if (offsets.empty() || offsets.front() != 0 || offsets.back() != targets.size()) {
+    return InvalidArgumentError("graph arrays: offsets do not span the targets");
+  }
+  if (offsets.size() - 1 > UINT32_MAX) return InvalidArgumentError("graph arrays: too many vertices");
+  for (size_t v = 1; v < offsets.size(); ++v) {
+    if (offsets[v] < offsets[v - 1]) return InvalidArgumentError("graph arrays: offsets decrease");
+  }
+  const auto n = static_cast<Vertex>(offsets.size() - 1);
+  for (Vertex t : targets) {
+    if (t >= n) return InvalidArgumentError("graph arrays: a target is not a vertex");
+  }
+  if (!weights.empty() && weights.size() != targets.size()) {
+    return InvalidArgumentError("graph arrays: weights do not match targets");
+  }
+  CsrGraph graph;
+  graph.directed_ = directed;
+  graph.offsets_ = std::move(offsets);
+  graph.targets_ = std::move(targets);
+  graph.weights_ = std::move(weights);
+  return graph;
+}
+
 }  // namespace trafnet::algorithms

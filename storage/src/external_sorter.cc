@@ -13,11 +13,11 @@ namespace {
 
 constexpr size_t kFileBufferBytes = 1 << 20;
 
-uint64_t KeyPrefix(std::string_view key) {
+// Bytes [from, from + 8) of the key as a big-endian number, zero-padded past its end.
+uint64_t KeyPrefix(std::string_view key, size_t from) {
   uint64_t prefix = 0;
-  size_t n = std::min<size_t>(8, key.size());
-  for (size_t i = 0; i < 8; ++i) {
-    prefix = (prefix << 8) | (i < n ? static_cast<unsigned char>(key[i]) : 0u);
+  for (size_t i = from; i < from + 8; ++i) {
+    prefix = (prefix << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
   }
   return prefix;
 }
@@ -119,7 +119,7 @@ Status ExternalSorter::Add(std::string_view key, std::string_view value) {
     TRAFNET_RETURN_IF_ERROR(Spill());
   }
   if (arena_.capacity() < buffer_bytes_ && arena_.empty()) arena_.reserve(buffer_bytes_ / 2);
-  entries_.push_back(Entry{KeyPrefix(key), static_cast<uint32_t>(arena_.size()),
+  entries_.push_back(Entry{KeyPrefix(key, 0), KeyPrefix(key, 8), static_cast<uint32_t>(arena_.size()),
                            static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   arena_.append(key);
   arena_.append(value);
@@ -130,6 +130,7 @@ Status ExternalSorter::Add(std::string_view key, std::string_view value) {
 void ExternalSorter::SortBuffer() {
   std::sort(entries_.begin(), entries_.end(), [this](const Entry& x, const Entry& y) {
     if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    if (x.prefix2 != y.prefix2) return x.prefix2 < y.prefix2;
     int order = EntryKey(x).compare(EntryKey(y));
     if (order != 0) return order < 0;
     return x.offset < y.offset;  // equal keys in the order they were added

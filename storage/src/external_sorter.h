@@ -26,7 +26,7 @@ namespace trafnet::storage {
 class ExternalSorter {
  public:
   // `name` prefixes the run files; `buffer_bytes` bounds the in-memory buffer (keys, values and
-  // 24 bytes of bookkeeping per record).
+  // 32 bytes of bookkeeping per record).
   ExternalSorter(std::filesystem::path dir, std::string name, size_t buffer_bytes);
   ~ExternalSorter();
   ExternalSorter(const ExternalSorter&) = delete;
@@ -49,7 +49,10 @@ class ExternalSorter {
 
  private:
   struct Entry {
-    uint64_t prefix;  // the key's first 8 bytes, big-endian, zero-padded: most compares end here
+    // The key's first 16 bytes, big-endian, zero-padded: most compares end here (a link key's
+    // first 16 bytes hold its first node and most of its type and second node).
+    uint64_t prefix;
+    uint64_t prefix2;
     uint32_t offset;  // into arena_: key then value
     uint32_t key_size;
     uint32_t value_size;

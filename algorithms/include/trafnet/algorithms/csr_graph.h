@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "trafnet/base/status.h"
+
 namespace trafnet::algorithms {
 
 using Vertex = uint32_t;
@@ -28,6 +30,17 @@ class CsrGraph {
   // Self-loops are kept; parallel edges are kept (their weights are not merged).
   static CsrGraph FromEdges(Vertex num_vertices, std::span<const Edge> edges, bool directed,
                             bool weighted);
+
+  // Rebuilds a graph from the arrays of another (e.g. read back from a file), checking that they
+  // form one: offsets start at 0, never decrease and end at targets.size(); every target is a
+  // vertex; weights are empty or one per target.
+  static StatusOr<CsrGraph> FromArrays(bool directed, std::vector<uint64_t> offsets,
+                                       std::vector<Vertex> targets, std::vector<float> weights);
+
+  // The arrays themselves (offsets has num_vertices() + 1 entries; weight_array may be empty).
+  std::span<const uint64_t> offsets() const { return offsets_; }
+  std::span<const Vertex> targets() const { return targets_; }
+  std::span<const float> weight_array() const { return weights_; }
 
   Vertex num_vertices() const { return static_cast<Vertex>(offsets_.empty() ? 0 : offsets_.size() - 1); }
   uint64_t num_arcs() const { return targets_.size(); }

@@ -148,6 +148,34 @@ class ChangeSet {
   std::unique_ptr<Impl> impl_;
 };
 
+// A link summarised for building graphs: its ends and type, and its observations that fall in
+// the scan's time window, folded into a count and a time span.
+struct LinkSummary {
+  NodeId from = 0;  // for symmetric types, from < to
+  NodeId to = 0;
+  uint16_t type = 0;  // index into Store::LinkTypeNames()
+  bool symmetric = false;
+  uint64_t count = 0;            // sum of the counts of the observations in the window
+  uint32_t observations = 0;     // how many observations are in the window (at least 1)
+  std::string_view first_start;  // earliest start among them, "" when none is dated
+  std::string_view last_end;     // latest end (or start, when no end is given) among them
+};
+
+struct LinkScanOptions {
+  // ISO dates (or datetimes; compared on their first 10 characters), empty for no bound. An
+  // observation is in the window when its [start, end] overlaps [since, until]; an observation
+  // without dates is always in it (no date is not evidence of being outside). A link none of
+  // whose observations is in the window is skipped.
+  std::string since;
+  std::string until;
+  // Node fields whose values ScanGraph passes along with each node (in this order; "" when a
+  // node has no such field).
+  std::vector<std::string> node_fields;
+};
+
+using NodeScanFn = std::function<void(NodeId id, std::string_view kind, std::string_view key,
+                                      const std::vector<std::string_view>& fields)>;
+
 struct VerifyReport {
   std::vector<std::string> problems;  // empty when the store is consistent
   uint64_t nodes_checked = 0;
@@ -195,6 +223,14 @@ class Store {
   // scan by returning a non-OK status, which is passed back.
   Status ForEachNode(const std::function<Status(const NodeRecord&)>& fn) const;
   Status ForEachLink(const std::function<Status(const LinkRecord&)>& fn) const;
+
+  // Every node's kind and natural key, then every link with at least one observation in the
+  // window, in id / key order, all from one consistent snapshot: what a graph projection needs,
+  // without decoding whole records. The views passed to the callbacks live until they return.
+  Status ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
+                   const std::function<void(const LinkSummary&)>& link_fn) const;
+  // Link type names by type id (id 0, never used, is "").
+  std::vector<std::string> LinkTypeNames() const;
 
   StoreCounts counts() const;
   // Bytes on disk (SST and WAL files).

@@ -1,0 +1,262 @@
+#include "trafnet/engine/projection.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace trafnet::engine {
+
+namespace {
+
+using algorithms::Vertex;
+using storage::NodeId;
+
+constexpr Vertex kNone = std::numeric_limits<Vertex>::max();
+
+// An edge before merging: weights are doubles here, floats in the CSR graph.
+struct WeightedEdge {
+  Vertex from;
+  Vertex to;
+  double weight;
+};
+
+// Sorts and merges parallel edges (summing weights; an unweighted graph gets weight 1 each),
+// drops self-loops, and builds the CSR graph. Undirected edges are given once, either way round.
+algorithms::CsrGraph MergeEdges(Vertex n, std::vector<WeightedEdge>& edges, bool directed, bool weighted) {
+  for (auto& e : edges) {
+    if (!directed && e.from > e.to) std::swap(e.from, e.to);
+  }
+  std::sort(edges.begin(), edges.end(), [](const WeightedEdge& a, const WeightedEdge& b) {
+    return a.from != b.from ? a.from < b.from : a.to < b.to;
+  });
+  std::vector<algorithms::Edge> merged;
+  merged.reserve(edges.size());
+  for (const auto& e : edges) {
+    if (e.from == e.to) continue;
+    if (!merged.empty() && merged.back().from == e.from && merged.back().to == e.to) {
+      merged.back().weight += static_cast<float>(e.weight);
+    } else {
+      merged.push_back(algorithms::Edge{e.from, e.to, static_cast<float>(e.weight)});
+    }
+  }
+  edges.clear();
+  edges.shrink_to_fit();
+  if (!weighted) {
+    for (auto& e : merged) e.weight = 1.0f;
+  }
+  return algorithms::CsrGraph::FromEdges(n, merged, directed, weighted);
+}
+
+// Which link types a projection uses, by type id.
+std::vector<bool> TypeFilter(const storage::Store& store, const std::vector<std::string>& wanted) {
+  std::vector<std::string> names = store.LinkTypeNames();
+  std::vector<bool> keep(names.size(), wanted.empty());
+  for (size_t id = 0; id < names.size(); ++id) {
+    if (std::find(wanted.begin(), wanted.end(), names[id]) != wanted.end()) keep[id] = true;
+  }
+  return keep;
+}
+
+// Vertices in node id order, with the map from node id (dense in the store) to vertex.
+struct VertexMap {
+  std::vector<Vertex> vertex_of;  // indexed by node id; kNone when not a vertex
+  Projection* projection;
+
+  Vertex Add(NodeId node, std::string_view kind, std::string_view key, std::string_view status) {
+    if (node >= vertex_of.size()) vertex_of.resize(std::max<size_t>(node + 1, vertex_of.size() * 2), kNone);
+    auto v = static_cast<Vertex>(projection->node.size());
+    vertex_of[node] = v;
+    projection->node.push_back(node);
+    projection->kind.emplace_back(kind);
+    projection->id.emplace_back(key);
+    projection->status.emplace_back(status);
+    return v;
+  }
+  Vertex Of(NodeId node) const { return node < vertex_of.size() ? vertex_of[node] : kNone; }
+};
+
+std::string Describe(const ProjectionOptions& options) {
+  std::string text = options.kind == GraphKind::kFull ? "full" : "persons";
+  text += options.directed ? ", directed" : ", undirected";
+  text += options.weighted ? ", weighted by count" : ", unweighted";
+  if (!options.node_kinds.empty()) text += ", kinds " + fmt::format("{}", fmt::join(options.node_kinds, ","));
+  if (!options.link_types.empty()) text += ", types " + fmt::format("{}", fmt::join(options.link_types, ","));
+  if (!options.window.since.empty()) text += ", since " + options.window.since;
+  if (!options.window.until.empty()) text += ", until " + options.window.until;
+  if (options.kind == GraphKind::kPersons) text += fmt::format(", shared identifiers cut above {} persons", options.shared_cap);
+  return text;
+}
+
+StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOptions& options) {
+  Projection projection;
+  VertexMap map{{}, &projection};
+  std::vector<bool> keep_type = TypeFilter(store, options.link_types);
+  std::unordered_set<std::string> kinds(options.node_kinds.begin(), options.node_kinds.end());
+  std::vector<WeightedEdge> edges;
+  storage::LinkScanOptions scan = options.window;
+  scan.node_fields = {"status"};
+  TRAFNET_RETURN_IF_ERROR(store.ScanGraph(
+      scan,
+      [&](NodeId node, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
+        if (kinds.empty() || kinds.contains(std::string(kind))) map.Add(node, kind, key, fields[0]);
+      },
+      [&](const storage::LinkSummary& link) {
+        if (link.type >= keep_type.size() || !keep_type[link.type]) return;
+        Vertex from = map.Of(link.from), to = map.Of(link.to);
+        if (from == kNone || to == kNone) return;
+        auto weight = static_cast<double>(link.count);
+        edges.push_back(WeightedEdge{from, to, weight});
+        if (options.directed && link.symmetric) edges.push_back(WeightedEdge{to, from, weight});
+      }));
+  if (projection.node.size() >= kNone) return InvalidArgumentError("too many nodes for a 32-bit graph");
+  projection.graph = MergeEdges(static_cast<Vertex>(projection.node.size()), edges, options.directed, options.weighted);
+  return projection;
+}
+
+// One person's link to a phone or address, with when.
+struct Use {
+  NodeId identifier;
+  Vertex person;
+  std::string first, last;  // dates ("" when undated)
+};
+
+bool Overlap(const Use& a, const Use& b) {
+  if ((a.first.empty() && a.last.empty()) || (b.first.empty() && b.last.empty())) return true;
+  std::string_view a_from = a.first.empty() ? a.last : a.first, a_to = a.last.empty() ? a.first : a.last;
+  std::string_view b_from = b.first.empty() ? b.last : b.first, b_to = b.last.empty() ? b.first : b.last;
+  return a_from.substr(0, 10) <= b_to.substr(0, 10) && b_from.substr(0, 10) <= a_to.substr(0, 10);
+}
+
+StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionOptions& options) {
+  Projection projection;
+  VertexMap map{{}, &projection};
+  std::vector<bool> keep_type = TypeFilter(store, options.link_types);
+  std::vector<char> kind_of;  // by node id: 'p'erson, 'h'one, 'a'ddress, other 0
+  std::vector<WeightedEdge> edges;
+  std::vector<Use> phone_uses, address_uses;
+  struct Call {
+    NodeId from, to;
+    double weight;
+  };
+  std::vector<Call> calls;
+  storage::LinkScanOptions scan = options.window;
+  scan.node_fields = {"status"};
+  const PersonTieWeights& ties = options.ties;
+  auto link_weight = [&](const storage::LinkSummary& link) {
+    return options.weighted ? static_cast<double>(link.count) : 1.0;
+  };
+  TRAFNET_RETURN_IF_ERROR(store.ScanGraph(
+      scan,
+      [&](NodeId node, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
+        if (node >= kind_of.size()) kind_of.resize(std::max<size_t>(node + 1, kind_of.size() * 2), 0);
+        if (kind == storage::kPersonKind) {
+          kind_of[node] = 'p';
+          map.Add(node, kind, key, fields[0]);
+        } else if (kind == storage::kPhoneKind) {
+          kind_of[node] = 'h';
+        } else if (kind == storage::kAddressKind) {
+          kind_of[node] = 'a';
+        }
+      },
+      [&](const storage::LinkSummary& link) {
+        if (link.type >= keep_type.size() || !keep_type[link.type]) return;
+        char a = link.from < kind_of.size() ? kind_of[link.from] : 0;
+        char b = link.to < kind_of.size() ? kind_of[link.to] : 0;
+        if (a == 'p' && b == 'p') {
+          double w = ties.direct * link_weight(link);
+          edges.push_back(WeightedEdge{map.Of(link.from), map.Of(link.to), w});
+          if (options.directed && link.symmetric) edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
+        } else if ((a == 'p' && b == 'h') || (a == 'h' && b == 'p')) {
+          phone_uses.push_back(Use{a == 'h' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to), {}, {}});
+        } else if ((a == 'p' && b == 'a') || (a == 'a' && b == 'p')) {
+          address_uses.push_back(Use{a == 'a' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to),
+                                     std::string(link.first_start), std::string(link.last_end)});
+        } else if (a == 'h' && b == 'h') {
+          calls.push_back(Call{link.from, link.to, link_weight(link)});
+        }
+      }));
+  if (projection.node.size() >= kNone) return InvalidArgumentError("too many persons for a 32-bit graph");
+
+  // Users of each identifier, grouped; identifiers with more than the cap are dropped.
+  auto group = [&](std::vector<Use>& uses) {
+    std::sort(uses.begin(), uses.end(), [](const Use& x, const Use& y) {
+      return x.identifier != y.identifier ? x.identifier < y.identifier : x.person < y.person;
+    });
+  };
+  group(phone_uses);
+  group(address_uses);
+  // Distinct users of an identifier's group [begin, end).
+  auto distinct_users = [](const std::vector<Use>& uses, size_t begin, size_t end) {
+    size_t users = 0;
+    for (size_t i = begin; i < end; ++i) users += (i == begin || uses[i].person != uses[i - 1].person);
+    return users;
+  };
+  std::unordered_map<NodeId, std::pair<size_t, size_t>> phone_users;  // phone → [begin, end) in phone_uses
+  for (size_t begin = 0; begin < phone_uses.size();) {
+    size_t end = begin;
+    while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier) ++end;
+    size_t users = distinct_users(phone_uses, begin, end);
+    if (users <= options.shared_cap) phone_users[phone_uses[begin].identifier] = {begin, end};
+    if (users >= 2 && users <= options.shared_cap) {
+      double w = ties.shared_phone / static_cast<double>(users - 1);
+      for (size_t i = begin; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j) {
+          if (phone_uses[i].person == phone_uses[j].person) continue;
+          edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
+          if (options.directed) edges.push_back(WeightedEdge{phone_uses[j].person, phone_uses[i].person, w});
+        }
+      }
+    }
+    begin = end;
+  }
+  for (size_t begin = 0; begin < address_uses.size();) {
+    size_t end = begin;
+    while (end < address_uses.size() && address_uses[end].identifier == address_uses[begin].identifier) ++end;
+    size_t users = distinct_users(address_uses, begin, end);
+    if (users >= 2 && users <= options.shared_cap) {
+      double w = ties.shared_address / static_cast<double>(users - 1);
+      for (size_t i = begin; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j) {
+          if (address_uses[i].person == address_uses[j].person || !Overlap(address_uses[i], address_uses[j])) continue;
+          edges.push_back(WeightedEdge{address_uses[i].person, address_uses[j].person, w});
+          if (options.directed) edges.push_back(WeightedEdge{address_uses[j].person, address_uses[i].person, w});
+        }
+      }
+    }
+    begin = end;
+  }
+  // A call joins every user of the calling phone to every user of the called one.
+  for (const Call& call : calls) {
+    auto from = phone_users.find(call.from), to = phone_users.find(call.to);
+    if (from == phone_users.end() || to == phone_users.end()) continue;
+    size_t users = distinct_users(phone_uses, from->second.first, from->second.second) *
+                   distinct_users(phone_uses, to->second.first, to->second.second);
+    double w = ties.call * call.weight / static_cast<double>(users);
+    for (size_t i = from->second.first; i < from->second.second; ++i) {
+      for (size_t j = to->second.first; j < to->second.second; ++j) {
+        edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
+      }
+    }
+  }
+  projection.graph = MergeEdges(static_cast<Vertex>(projection.node.size()), edges, options.directed, options.weighted);
+  return projection;
+}
+
+}  // namespace
+
+StatusOr<Projection> BuildProjection(const storage::Store& store, const ProjectionOptions& options) {
+  if (options.kind == GraphKind::kPersons && !options.node_kinds.empty()) {
+    return InvalidArgumentError("node kinds cannot be chosen for the persons graph: it holds persons only");
+  }
+  if (options.kind == GraphKind::kPersons && options.shared_cap < 2) {
+    return InvalidArgumentError("the shared-identifier cap must be at least 2");
+  }
+  auto projection = options.kind == GraphKind::kFull ? BuildFull(store, options) : BuildPersons(store, options);
+  if (projection.ok()) projection->description = Describe(options);
+  return projection;
+}
+
+}  // namespace trafnet::engine
