@@ -1,0 +1,132 @@
+// Pieces shared by the community kernels: the aggregatable working graph, the seeded RNG,
+// local moving, validation and result finishing.
+//
+// All quality functions are optimised in one form. Each node i has a weight a_i and a
+// community c has A_c = sum of a_i over its nodes; with w_c its internal edge weight,
+//   H = sum_c [ w_c - (lambda / 2) * A_c^2 ].
+// Modularity is a_i = strength, lambda = resolution / 2m (then Q = H / m); CPM is a_i = number
+// of original vertices, lambda = resolution (H differs from CPM's n_c(n_c-1)/2 form by the
+// constant resolution * n / 2, so both have the same optimum and the same move gains).
+// Moving node v, already taken out of its community, into community C gains
+//   w(v, C) - lambda * a_v * A_C.
+#ifndef TRAFNET_ALGORITHMS_COMMUNITY_COMMUNITY_INTERNAL_H_
+#define TRAFNET_ALGORITHMS_COMMUNITY_COMMUNITY_INTERNAL_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "trafnet/algorithms/community.h"
+#include "trafnet/algorithms/csr_graph.h"
+#include "trafnet/base/status.h"
+
+namespace trafnet::algorithms::community_internal {
+
+// An undirected weighted graph whose nodes may stand for sets of original vertices. Arcs are
+// stored both ways; self-loops are dropped because they never change a move's gain (their
+// weight stays inside whatever community the node is in).
+struct WorkGraph {
+  uint32_t num_nodes = 0;
+  std::vector<uint64_t> offsets;
+  std::vector<uint32_t> targets;
+  std::vector<double> weights;
+  std::vector<double> node_weight;  // a_i
+
+  std::span<const uint32_t> Neighbours(uint32_t v) const {
+    return {targets.data() + offsets[v], targets.data() + offsets[v + 1]};
+  }
+  std::span<const double> Weights(uint32_t v) const {
+    return {weights.data() + offsets[v], weights.data() + offsets[v + 1]};
+  }
+};
+
+// The parameters of H above for one run.
+struct Objective {
+  double lambda = 0.0;
+  // Louvain stops sweeping a level once a sweep gains less than this in H: 1e-6 of the total
+  // edge weight, i.e. a modularity gain below 1e-6 (Blondel et al.'s own threshold). Without
+  // it, graphs with weak structure take sweeps in proportion to their size for vanishing gains.
+  double min_sweep_gain = 0.0;
+};
+
+// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and the same stream on every platform,
+// unlike the std:: distributions whose algorithms are implementation-defined.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, bound). REQUIRES: bound > 0. The modulo bias is below 2^-32 for the
+  // bounds used here (vertex counts).
+  uint64_t Below(uint64_t bound) { return Next() % bound; }
+  // Uniform in [0, 1).
+  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  void Shuffle(std::vector<uint32_t>& values) {
+    for (size_t i = values.size(); i > 1; --i) std::swap(values[i - 1], values[Below(i)]);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Checks that every weight is finite and non-negative, naming the first bad arc.
+Status ValidateWeights(const CsrGraph& graph);
+// Checks resolution (finite, >= 0) and threads (>= 1); `what` names the calling kernel.
+Status ValidateCommon(const char* what, double resolution, int threads);
+
+// The level-0 working graph of `graph` (directed graphs read as undirected), with node weights
+// for `quality`, and the objective for `resolution`. Sets `total_weight` to 2m (arc weights
+// summed, self-loops included). REQUIRES: ValidateWeights(graph) passed.
+WorkGraph BuildWorkGraph(const CsrGraph& graph, QualityFunction quality, double resolution,
+                         Objective& objective, double& total_weight);
+
+// The graph whose nodes are the communities of `community` (ids 0..count-1): node weights
+// summed, edges between communities merged, edges inside dropped. O(n + m).
+WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community, uint32_t count);
+
+// Relabels to 0..k-1 in order of first occurrence; returns k. REQUIRES: labels < bound.
+uint32_t Compact(std::vector<uint32_t>& labels, uint32_t bound);
+
+// Splits every community that is not connected in `graph` into its connected parts. Never
+// lowers modularity or CPM quality: no edge joins the parts. Returns the number of communities.
+uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community);
+
+// Moves single nodes between communities of a WorkGraph to raise H. `community` holds ids
+// < num_nodes; empty ids are reused when a node does best alone.
+class LocalMover {
+ public:
+  LocalMover(const WorkGraph& graph, const Objective& objective, std::vector<uint32_t>& community);
+  // Leiden's fast local moving: a queue seeded with all nodes in random order; a node that
+  // moves re-queues its neighbours outside its new community. Returns whether any node moved.
+  bool FastMoveNodes(Rng& rng);
+  // Louvain's local moving: sweeps over all nodes in one random order until a sweep moves
+  // nothing or gains less than objective.min_sweep_gain. Returns whether any node moved.
+  bool SweepMoveNodes(Rng& rng);
+
+ private:
+  // Moves v to its best community (staying on ties). Returns the gain in H (0: it stayed).
+  double MoveNode(uint32_t v);
+
+  const WorkGraph& graph_;
+  const Objective objective_;
+  std::vector<uint32_t>& community_;
+  std::vector<double> community_weight_;
+  std::vector<uint32_t> community_nodes_;
+  std::vector<uint32_t> empty_ids_;
+  std::vector<double> weight_to_;  // scratch: weight from the node to each community
+  std::vector<char> is_touched_;   // scratch: whether a community is in touched_
+  std::vector<uint32_t> touched_;  // scratch: communities with weight_to_ set
+};
+
+// Fills a result from a raw membership: canonical numbering (size desc, then smallest vertex),
+// sizes, modularity at resolution 1, and `quality` of the given kind at `resolution`.
+StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32_t> membership,
+                                       QualityFunction quality, double resolution, int iterations);
+
+}  // namespace trafnet::algorithms::community_internal
+
+#endif  // TRAFNET_ALGORITHMS_COMMUNITY_COMMUNITY_INTERNAL_H_

@@ -1,0 +1,113 @@
+#include "trafnet/algorithms/coreness.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "algorithms/community_reference.h"
+
+namespace trafnet::algorithms {
+namespace {
+
+// Degree of v among alive vertices, directions ignored (an arc counts at both its ends).
+uint64_t AliveDegree(const CsrGraph& graph, Vertex v, const std::vector<bool>& alive,
+                     bool count_self_loops) {
+  uint64_t degree = 0;
+  for (Vertex u = 0; u < graph.num_vertices(); ++u) {
+    if (!alive[u]) continue;
+    for (Vertex w : graph.neighbours(u)) {
+      if (u == v && w == v) {
+        if (count_self_loops) degree += graph.directed() ? 2 : 1;
+      } else if (u == v) {
+        degree += alive[w] ? 1 : 0;
+      } else if (w == v && graph.directed()) {
+        degree += 1;
+      }
+    }
+  }
+  return degree;
+}
+
+// Peels the k-cores one k at a time: a vertex removed while peeling to k has coreness k - 1.
+std::vector<uint32_t> ReferenceCoreness(const CsrGraph& graph, bool count_self_loops) {
+  const Vertex n = graph.num_vertices();
+  std::vector<bool> alive(n, true);
+  std::vector<uint32_t> coreness(n, 0);
+  Vertex remaining = n;
+  for (uint32_t k = 1; remaining > 0; ++k) {
+    bool removed = true;
+    while (removed) {
+      removed = false;
+      for (Vertex v = 0; v < n; ++v) {
+        if (alive[v] && AliveDegree(graph, v, alive, count_self_loops) < k) {
+          alive[v] = false;
+          coreness[v] = k - 1;
+          --remaining;
+          removed = true;
+        }
+      }
+    }
+  }
+  return coreness;
+}
+
+TEST(CorenessTest, MatchesPeelingOnRandomGraphs) {
+  std::mt19937_64 rng(21);
+  for (int i = 0; i < 200; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    spec.num_edges *= 2;  // denser, so cores above 2 occur
+    CsrGraph graph = testing::RandomGraph(rng, spec);
+    for (bool loops : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops);
+      StatusOr<CorenessResult> result = Coreness(graph, {.count_self_loops = loops});
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+      EXPECT_EQ(result->coreness, expected);
+      uint32_t max_core = 0;
+      for (uint32_t c : expected) max_core = std::max(max_core, c);
+      EXPECT_EQ(result->max_coreness, max_core);
+    }
+  }
+}
+
+TEST(CorenessTest, KarateClubHasKnownCoreNumbers) {
+  StatusOr<CorenessResult> result = Coreness(testing::KarateClub());
+  ASSERT_TRUE(result.ok());
+  // NetworkX core_number(karate_club_graph()).
+  const std::vector<uint32_t> expected = {4, 4, 4, 4, 3, 3, 3, 4, 4, 2, 3, 1, 2, 4, 2, 2, 2,
+                                          2, 2, 3, 2, 2, 2, 3, 3, 3, 2, 3, 3, 3, 4, 3, 4, 4};
+  EXPECT_EQ(result->coreness, expected);
+  EXPECT_EQ(result->max_coreness, 4u);
+}
+
+TEST(CorenessTest, CliqueStarAndIsolatedVertex) {
+  std::vector<Edge> edges;
+  for (Vertex u = 0; u < 5; ++u) {
+    for (Vertex v = u + 1; v < 5; ++v) edges.push_back({u, v});
+  }
+  for (Vertex leaf = 6; leaf < 9; ++leaf) edges.push_back({5, leaf});
+  CsrGraph graph = CsrGraph::FromEdges(10, edges, /*directed=*/false, /*weighted=*/false);
+  StatusOr<CorenessResult> result = Coreness(graph);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->coreness, (std::vector<uint32_t>{4, 4, 4, 4, 4, 1, 1, 1, 1, 0}));
+}
+
+TEST(CorenessTest, DirectedGraphIgnoresDirection) {
+  std::vector<Edge> edges = {{0, 1}, {1, 2}, {2, 0}};
+  CsrGraph graph = CsrGraph::FromEdges(3, edges, /*directed=*/true, /*weighted=*/false);
+  StatusOr<CorenessResult> result = Coreness(graph);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->coreness, (std::vector<uint32_t>{2, 2, 2}));
+}
+
+TEST(CorenessTest, EmptyGraphHasNoCores) {
+  StatusOr<CorenessResult> result =
+      Coreness(CsrGraph::FromEdges(0, {}, /*directed=*/false, /*weighted=*/false));
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->coreness.empty());
+  EXPECT_EQ(result->max_coreness, 0u);
+}
+
+}  // namespace
+}  // namespace trafnet::algorithms
