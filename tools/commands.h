@@ -25,6 +25,11 @@ Action AddStatsCommand(CLI::App& app);
 Action AddVerifyCommand(CLI::App& app);
 Action AddExportCommand(CLI::App& app);
 Action AddGenerateCommand(CLI::App& app);
+Action AddProjectCommand(CLI::App& app);
+Action AddRankCommand(CLI::App& app);
+Action AddCommunitiesCommand(CLI::App& app);
+Action AddComponentsCommand(CLI::App& app);
+Action AddDisruptCommand(CLI::App& app);
 
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

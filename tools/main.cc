@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
   add(AddVerifyCommand);
   add(AddExportCommand);
   add(AddGenerateCommand);
+  add(AddProjectCommand);
+  add(AddRankCommand);
+  add(AddCommunitiesCommand);
+  add(AddComponentsCommand);
+  add(AddDisruptCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

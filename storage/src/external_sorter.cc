@@ -115,10 +115,17 @@ void ExternalSorter::Clear() {
 Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   const size_t record = key.size() + value.size();
   if (record > 0xffffffffu / 2) return InvalidArgumentError("record too large to sort");
-  if (!entries_.empty() && arena_.size() + record + (entries_.size() + 1) * sizeof(Entry) > buffer_bytes_) {
+  // Three quarters of the buffer hold keys and values, one quarter the entries; both are
+  // reserved on first use so that growing them never briefly doubles the memory.
+  const size_t arena_limit = buffer_bytes_ / 4 * 3;
+  const size_t entry_limit = buffer_bytes_ / 4 / sizeof(Entry);
+  if (!entries_.empty() && (arena_.size() + record > arena_limit || entries_.size() + 1 > entry_limit)) {
     TRAFNET_RETURN_IF_ERROR(Spill());
   }
-  if (arena_.capacity() < buffer_bytes_ && arena_.empty()) arena_.reserve(buffer_bytes_ / 2);
+  if (entries_.capacity() == 0) {
+    arena_.reserve(arena_limit);
+    entries_.reserve(entry_limit);
+  }
   entries_.push_back(Entry{KeyPrefix(key, 0), KeyPrefix(key, 8), static_cast<uint32_t>(arena_.size()),
                            static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   arena_.append(key);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/run_trafnet.h"
 #include "support/temp_dir.h"
 #include "trafnet/engine/generate.h"
 
@@ -22,28 +23,11 @@ namespace trafnet {
 namespace {
 
 using ::testing::HasSubstr;
+using trafnet::testing::CommandResult;
+using trafnet::testing::Quote;
 using trafnet::testing::ReadFile;
+using trafnet::testing::RunTrafnet;
 using trafnet::testing::TempDir;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult RunTrafnet(const std::string& args) {
-  std::string command = std::string(TRAFNET_BINARY) + " " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string Quote(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
 nlohmann::json StatsWithoutSize(const std::filesystem::path& db) {
   CommandResult stats = RunTrafnet("stats --json --db " + Quote(db));

@@ -48,7 +48,7 @@ struct StoreOptions {
   size_t write_buffer_bytes = 128 << 20;
   // Memory for a change set's pending observations (and, while committing, its new adjacency
   // entries); beyond it they are sorted in runs on disk, in the store's staging folder.
-  size_t sort_buffer_bytes = 256 << 20;
+  size_t sort_buffer_bytes = 128 << 20;
 };
 
 // What is in the store, as maintained by every commit and re-checked by Verify.

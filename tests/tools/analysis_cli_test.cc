@@ -1,0 +1,139 @@
+// End-to-end tests of the analysis commands: project, rank, communities, components, disrupt.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "algorithms/community_reference.h"
+#include "support/run_trafnet.h"
+#include "support/temp_dir.h"
+
+namespace trafnet {
+namespace {
+
+using ::testing::HasSubstr;
+using trafnet::testing::CommandResult;
+using trafnet::testing::Quote;
+using trafnet::testing::RunTrafnet;
+using trafnet::testing::TempDir;
+using trafnet::testing::WriteFile;
+
+// Zachary's karate club ingested as 34 persons ("K0".."K33") and 78 KNOWS links: the full graph
+// of the store is the club, so published values apply.
+class AnalysisCliTest : public ::testing::Test {
+ protected:
+  AnalysisCliTest() {
+    std::string persons = "id,name,birth_date,gender,nationality,status,source\n";
+    for (int v = 0; v < 34; ++v) persons += "K" + std::to_string(v) + ",Member " + std::to_string(v) + ",,,,,CLUB\n";
+    std::string links = "from,to,type,start,end,count,source\n";
+    for (const auto& e : algorithms::testing::KarateEdges()) {
+      links += "person:K" + std::to_string(e.from) + ",person:K" + std::to_string(e.to) + ",KNOWS,,,,CLUB\n";
+    }
+    WriteFile(dir_ / "club/persons.csv", persons);
+    WriteFile(dir_ / "club/links.csv", links);
+    CommandResult ingest = RunTrafnet("ingest --quiet --db " + db() + " --report-dir " + Quote(dir_ / "r") + " " +
+                                      Quote(dir_ / "club"));
+    EXPECT_EQ(ingest.exit_code, 0) << ingest.output;
+  }
+
+  std::string db() const { return Quote(dir_ / "db"); }
+
+  static nlohmann::json Json(const CommandResult& result) {
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    auto json = nlohmann::json::parse(result.output, nullptr, false);
+    EXPECT_FALSE(json.is_discarded()) << result.output;
+    return json;
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(AnalysisCliTest, RanksByBetweennessWithNetworkxNormalisation) {
+  auto json = Json(RunTrafnet("rank --quiet --json --measure betweenness --top 3 --db " + db()));
+  ASSERT_EQ(json.size(), 3u);
+  EXPECT_EQ(json[0]["id"], "K0");
+  EXPECT_EQ(json[0]["kind"], "person");
+  EXPECT_NEAR(json[0]["score"].get<double>(), 0.43763528, 1e-7);
+  EXPECT_EQ(json[1]["id"], "K33");
+  EXPECT_NEAR(json[1]["score"].get<double>(), 0.30407497, 1e-7);
+  EXPECT_GE(json[1]["score"].get<double>(), json[2]["score"].get<double>()) << "sorted by score";
+}
+
+TEST_F(AnalysisCliTest, RanksByPageRankAndEveryOtherMeasure) {
+  auto json = Json(RunTrafnet("rank --quiet --json --measure pagerank --top 0 --db " + db()));
+  ASSERT_EQ(json.size(), 34u);
+  EXPECT_EQ(json[0]["id"], "K33");
+  // networkx's 0.1009179 stops at its default tol=1e-6; we iterate to convergence (0.1009192).
+  EXPECT_NEAR(json[0]["score"].get<double>(), 0.1009179, 1e-5);
+  for (const char* measure : {"degree", "closeness", "harmonic", "eigenvector", "coreness", "clustering", "constraint"}) {
+    auto ranked = Json(RunTrafnet(std::string("rank --quiet --json --top 0 --measure ") + measure + " --db " + db()));
+    EXPECT_EQ(ranked.size(), 34u) << measure;
+  }
+  auto constraint = Json(RunTrafnet("rank --quiet --json --measure constraint --top 34 --db " + db()));
+  EXPECT_LE(constraint[0]["score"].get<double>(), constraint[33]["score"].get<double>())
+      << "low constraint (a broker) ranks first";
+}
+
+TEST_F(AnalysisCliTest, FindsTheClubsCommunitiesWithLeiden) {
+  auto json = Json(RunTrafnet("communities --quiet --json --seed 1 --db " + db()));
+  EXPECT_EQ(json["algorithm"], "leiden");
+  EXPECT_GE(json["modularity"].get<double>(), 0.4197);
+  size_t members = 0;
+  std::set<std::string> seen;
+  for (const auto& community : json["communities"]) {
+    EXPECT_EQ(community["size"].get<size_t>(), community["members"].size());
+    for (const auto& id : community["members"]) seen.insert(id.get<std::string>());
+    members += community["members"].size();
+  }
+  EXPECT_EQ(members, 34u);
+  EXPECT_EQ(seen.size(), 34u) << "every member in exactly one community";
+  auto again = Json(RunTrafnet("communities --quiet --json --seed 1 --db " + db()));
+  EXPECT_EQ(again, json) << "same seed, same communities";
+  auto louvain = Json(RunTrafnet("communities --quiet --json --algorithm louvain --db " + db()));
+  EXPECT_GE(louvain["modularity"].get<double>(), 0.41);
+}
+
+TEST_F(AnalysisCliTest, ComponentsAndDisruption) {
+  auto components = Json(RunTrafnet("components --quiet --json --db " + db()));
+  EXPECT_EQ(components["count"], 1);
+  EXPECT_EQ(components["largest"], 34);
+
+  auto disrupt = Json(RunTrafnet("disrupt --quiet --json --measure betweenness --steps 3 --db " + db()));
+  EXPECT_EQ(disrupt["measure"], "betweenness");
+  const auto& steps = disrupt["steps"];
+  ASSERT_EQ(steps.size(), 4u);
+  EXPECT_TRUE(steps[0]["removed"].is_null());
+  EXPECT_EQ(steps[0]["largest_component"], 34);
+  EXPECT_EQ(steps[0]["fraction"], 1.0);
+  EXPECT_EQ(steps[1]["removed"], "K0") << "the highest betweenness goes first";
+  for (size_t i = 1; i < steps.size(); ++i) {
+    EXPECT_LE(steps[i]["largest_component"].get<int>(), steps[i - 1]["largest_component"].get<int>());
+    EXPECT_DOUBLE_EQ(steps[i]["fraction"].get<double>(), steps[i]["largest_component"].get<double>() / 34.0);
+  }
+}
+
+TEST_F(AnalysisCliTest, ASavedProjectionGivesTheSameAnswers) {
+  CommandResult saved = RunTrafnet("project --quiet --db " + db() + " --out " + Quote(dir_ / "club.graph"));
+  ASSERT_EQ(saved.exit_code, 0) << saved.output;
+  auto from_store = RunTrafnet("rank --quiet --json --measure harmonic --top 0 --db " + db());
+  auto from_file = RunTrafnet("rank --quiet --json --measure harmonic --top 0 --projection " + Quote(dir_ / "club.graph"));
+  EXPECT_EQ(Json(from_file), Json(from_store));
+}
+
+TEST_F(AnalysisCliTest, BadOptionsGetAClearMessage) {
+  CommandResult bad_measure = RunTrafnet("rank --measure fame --db " + db());
+  EXPECT_EQ(bad_measure.exit_code, 1);
+  EXPECT_THAT(bad_measure.output, HasSubstr("unknown measure 'fame'"));
+  CommandResult inverse = RunTrafnet("rank --measure betweenness --distance inverse --db " + db());
+  EXPECT_EQ(inverse.exit_code, 1);
+  EXPECT_THAT(inverse.output, HasSubstr("--weight count"));
+  CommandResult no_store = RunTrafnet("rank --db " + Quote(dir_ / "nowhere"));
+  EXPECT_EQ(no_store.exit_code, 1);
+  CommandResult not_a_graph = RunTrafnet("rank --projection " + db());
+  EXPECT_EQ(not_a_graph.exit_code, 1);
+  EXPECT_EQ(RunTrafnet("communities --algorithm magic --db " + db()).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace trafnet
