@@ -104,7 +104,14 @@ class Ingester {
     rejects_ = rejects;
     change_set_ = store_.NewChangeSet();
     for (const auto& file : plan.files) TRAFNET_RETURN_IF_ERROR(IngestFile(file));
-    if (!dry_run_) TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+    if (!dry_run_) {
+      auto started = std::chrono::steady_clock::now();
+      Progress committing("commit (sort and merge into the store)", 0, options_.quiet);
+      committing.Update(0, 0);
+      TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+      committing.Finish();
+      summary.final_commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
     const storage::LinkChanges& changes = change_set_->link_changes();
     summary.links_added += changes.links_added;
     summary.observations_added += changes.observations_added;

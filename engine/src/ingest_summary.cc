@@ -11,6 +11,7 @@ std::string IngestSummary::ToJson() const {
   json["finished_at"] = finished_at;
   json["aborted"] = aborted;
   json["seconds"] = seconds;
+  json["final_commit_seconds"] = final_commit_seconds;
   json["rows"] = {{"read", rows_read}, {"rejected", rows_rejected}};
   json["files_rejected"] = files_rejected;
   json["nodes"] = {{"added", nodes_added}, {"merged", nodes_merged}, {"unchanged", nodes_unchanged}};

@@ -87,6 +87,9 @@ struct IngestSummary {
   uint64_t invalid_phones = 0;  // mentions of phones kept but flagged as not valid numbers
   bool aborted = false;         // strict mode found bad rows; nothing was written
   double seconds = 0;
+  // Of which the last commit, after every file was read: sorting the pending observations and
+  // merging them into the store (the per-file rates above do not include it).
+  double final_commit_seconds = 0;
   std::vector<Reject> rejects_shown;  // the first rejects, for printing (all are in the file)
   std::filesystem::path rejects_path;
   std::filesystem::path summary_path;
