@@ -106,6 +106,15 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
 
 void PrintJson(const nlohmann::json& json) { std::printf("%s\n", json.dump(1).c_str()); }
 
+// A graph that could not be had. Naming no graph at all is a usage error (exit 2).
+int FailToLoad(const GraphArgs& args, const Status& status) {
+  if (args.db.empty() && args.projection_file.empty()) {
+    std::fprintf(stderr, "trafnet: %s\n", status.message().c_str());
+    return kExitUsage;
+  }
+  return Fail(status.message());
+}
+
 }  // namespace
 
 Action AddProjectCommand(CLI::App& app) {
@@ -115,10 +124,10 @@ Action AddProjectCommand(CLI::App& app) {
   cmd->add_option("--out", *out, "File to write")->required();
   return [=]() {
     auto projection = LoadGraph(*args);
-    if (!projection.ok()) return Fail(projection.status().message());
+    if (!projection.ok()) return FailToLoad(*args, projection.status());
     Status saved = engine::SaveProjection(*projection, *out);
     if (!saved.ok()) return Fail(saved.message());
-    std::printf("%s graph: %u vertices, %llu arcs → %s\n", projection->description.c_str(),
+    std::printf("projection (%s): %u vertices, %llu arcs → %s\n", projection->description.c_str(),
                 projection->graph.num_vertices(),
                 static_cast<unsigned long long>(projection->graph.num_arcs()), out->c_str());
     return kExitOk;
@@ -136,7 +145,9 @@ Action AddRankCommand(CLI::App& app) {
   auto top = std::make_shared<size_t>(20);
   auto seed = std::make_shared<uint64_t>(1);
   cmd->add_option("--measure", *measure,
-                  "degree | pagerank | betweenness | closeness | harmonic | eigenvector | coreness | clustering | constraint");
+                  "degree | pagerank | betweenness | closeness | harmonic | eigenvector | coreness | clustering | constraint")
+      ->check(CLI::IsMember({"degree", "pagerank", "betweenness", "closeness", "harmonic", "eigenvector", "coreness",
+                             "clustering", "constraint"}));
   cmd->add_option("--distance", *distance, "hops | inverse (a link's length is 1/count; needs --weight count)")
       ->check(CLI::IsMember({"hops", "inverse"}));
   auto* samples_option = cmd->add_option("--samples", *samples, "Betweenness from this many sampled sources");
@@ -147,9 +158,11 @@ Action AddRankCommand(CLI::App& app) {
   return [=]() {
     auto parsed = engine::ParseMeasure(*measure);
     if (!parsed.ok()) return Fail(parsed.status().message());
-    if (*distance == "inverse" && args->weight != "count") return Fail("--distance inverse needs --weight count");
     auto projection = LoadGraph(*args);
-    if (!projection.ok()) return Fail(projection.status().message());
+    if (!projection.ok()) return FailToLoad(*args, projection.status());
+    if (*distance == "inverse" && !projection->graph.weighted()) {
+      return Fail("--distance inverse needs a weighted graph (--weight count)");
+    }
     engine::RankOptions options;
     options.measure = *parsed;
     options.inverse_distance = *distance == "inverse";
@@ -165,6 +178,8 @@ Action AddRankCommand(CLI::App& app) {
     if (!ranked.ok()) return Fail(ranked.status().message());
     size_t shown = *top == 0 ? ranked->order.size() : std::min(*top, ranked->order.size());
     if (args->json) {
+      // The JSON is the ranking alone; what qualifies it goes to stderr.
+      if (!ranked->note.empty()) std::fprintf(stderr, "trafnet: %s by %s: %s\n", projection->description.c_str(), measure->c_str(), ranked->note.c_str());
       auto json = nlohmann::json::array();
       for (size_t i = 0; i < shown; ++i) {
         Vertex v = ranked->order[i];
@@ -202,7 +217,7 @@ Action AddCommunitiesCommand(CLI::App& app) {
     auto parsed = engine::ParseCommunityAlgorithm(*algorithm);
     if (!parsed.ok()) return Fail(parsed.status().message());
     auto projection = LoadGraph(*args);
-    if (!projection.ok()) return Fail(projection.status().message());
+    if (!projection.ok()) return FailToLoad(*args, projection.status());
     engine::CommunityOptions options{*parsed, *resolution, *seed, args->threads};
     auto result = [&] {
       Phase phase("finding communities", args->quiet);
@@ -242,7 +257,7 @@ Action AddComponentsCommand(CLI::App& app) {
   cmd->add_option("--top", *top, "How many of the largest components to list with their members (0: all)");
   return [=]() {
     auto projection = LoadGraph(*args);
-    if (!projection.ok()) return Fail(projection.status().message());
+    if (!projection.ok()) return FailToLoad(*args, projection.status());
     algorithms::ComponentsResult result = [&] {
       Phase phase("finding components", args->quiet);
       return engine::FindComponents(*projection);
@@ -293,9 +308,11 @@ Action AddDisruptCommand(CLI::App& app) {
   cmd->add_option("--steps", *steps, "Removals")->check(CLI::Range(0, 1000000));
   cmd->add_option("--distance", *distance, "hops | inverse (needs --weight count)")->check(CLI::IsMember({"hops", "inverse"}));
   return [=]() {
-    if (*distance == "inverse" && args->weight != "count") return Fail("--distance inverse needs --weight count");
     auto projection = LoadGraph(*args);
-    if (!projection.ok()) return Fail(projection.status().message());
+    if (!projection.ok()) return FailToLoad(*args, projection.status());
+    if (*distance == "inverse" && !projection->graph.weighted()) {
+      return Fail("--distance inverse needs a weighted graph (--weight count)");
+    }
     engine::DisruptOptions options;
     options.measure = *engine::ParseMeasure(*measure);
     options.steps = *steps;

@@ -68,6 +68,10 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
         note = "personalised to " + std::to_string(pagerank.seeds.size()) + " nodes with a known status";
       }
       TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::PageRank(graph, pagerank));
+      if (!result.converged) {
+        note += std::string(note.empty() ? "" : "; ") + "did not converge in 1000 iterations (L1 change " +
+                std::to_string(result.residual) + ")";
+      }
       return std::move(result.scores);
     }
     case Measure::kBetweenness: {

@@ -374,7 +374,11 @@ StatusOr<ExportFormat> ParseExportFormat(std::string_view name) {
 std::string GuardFormula(std::string_view cell) {
   if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
                         cell[0] == '\t' || cell[0] == '\r')) {
-    return "'" + std::string(cell);
+    std::string guarded;
+    guarded.reserve(cell.size() + 1);
+    guarded.push_back('\'');
+    guarded.append(cell);
+    return guarded;
   }
   return std::string(cell);
 }

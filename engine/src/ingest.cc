@@ -185,9 +185,10 @@ class Ingester {
           HandleReadRow(file, row, fs, unknown);
           TRAFNET_RETURN_IF_ERROR(fatal_);
         }
-        if (!dry_run_ && (change_set_->pending_operations() >= options_.commit_every ||
-                          change_set_->pending_nodes() >= options_.commit_nodes_every)) {
+        if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
           TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
+        } else if (!dry_run_ && change_set_->pending_nodes() >= options_.commit_nodes_every) {
+          TRAFNET_RETURN_IF_ERROR(change_set_->CommitNodes());
         }
       }
       progress.Update(batch->bytes_read, fs.rows_read);

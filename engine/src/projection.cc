@@ -188,6 +188,30 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   };
   group(phone_uses);
   group(address_uses);
+  // A person linked to one identifier by several links (USES and OWNS, two stays) is one user:
+  // phones keep one entry, addresses one entry spanning all the stays' dates.
+  auto dedupe = [](std::vector<Use>& uses) {
+    size_t kept = 0;
+    for (size_t i = 0; i < uses.size(); ++i) {
+      if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier && uses[kept - 1].person == uses[i].person) {
+        Use& into = uses[kept - 1];
+        bool undated = (into.first.empty() && into.last.empty()) || (uses[i].first.empty() && uses[i].last.empty());
+        if (undated) {
+          into.first.clear();
+          into.last.clear();
+        } else {
+          if (!uses[i].first.empty() && (into.first.empty() || uses[i].first < into.first)) into.first = uses[i].first;
+          if (uses[i].last > into.last) into.last = uses[i].last;
+        }
+        continue;
+      }
+      if (kept != i) uses[kept] = std::move(uses[i]);
+      ++kept;
+    }
+    uses.resize(kept);
+  };
+  dedupe(phone_uses);
+  dedupe(address_uses);
   // Distinct users of an identifier's group [begin, end).
   auto distinct_users = [](const std::vector<Use>& uses, size_t begin, size_t end) {
     size_t users = 0;

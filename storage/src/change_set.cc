@@ -78,15 +78,17 @@ struct ChangeSet::Impl {
     return id;
   }
 
-  // The commit proper; Commit() marks the change set broken when it fails.
-  Status CommitPending();
+  // The commit proper; Commit() marks the change set broken when it fails. Without
+  // observations it writes nodes only and keeps the observations pending.
+  Status CommitPending(bool with_observations);
+  Status CommitChecked(bool with_observations);
   Status MergeObservations(CommitWriter& writer, ExternalSorter& out, ExternalSorter& in,
                            const std::vector<std::string>& type_names,
                            const std::vector<bool>& symmetric, LinkChanges& changes);
 
-  void Reset() {
+  void Reset(bool with_observations) {
     nodes.clear();
-    observations.Clear();
+    if (with_observations) observations.Clear();
     new_types.clear();
     delta = StoreCounts();
   }
@@ -398,10 +400,14 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   return stored.status();
 }
 
-Status ChangeSet::Commit() {
-  Impl& cs = *impl_;
+Status ChangeSet::Commit() { return impl_->CommitChecked(/*with_observations=*/true); }
+
+Status ChangeSet::CommitNodes() { return impl_->CommitChecked(/*with_observations=*/false); }
+
+Status ChangeSet::Impl::CommitChecked(bool with_observations) {
+  Impl& cs = *this;
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
-  Status status = cs.CommitPending();
+  Status status = cs.CommitPending(with_observations);
   if (!status.ok()) {
     cs.broken = true;
     cs.resolved.clear();
@@ -411,7 +417,7 @@ Status ChangeSet::Commit() {
   return status;
 }
 
-Status ChangeSet::Impl::CommitPending() {
+Status ChangeSet::Impl::CommitPending(bool with_observations) {
   Impl& cs = *this;
   Store::Impl& store = cs.store;
   WritesByFamily writes;
@@ -437,7 +443,8 @@ Status ChangeSet::Impl::CommitPending() {
   }
   size_t node_writes = 0;
   for (auto& family : writes) node_writes += family.size();
-  CommitWriter writer(store, node_writes + 3 * cs.observations.size() >= kSstCommitThreshold);
+  const size_t observation_writes = with_observations ? 3 * cs.observations.size() : 0;
+  CommitWriter writer(store, node_writes + observation_writes >= kSstCommitThreshold);
 
   // Link types by id, with whether each is symmetric.
   std::vector<std::string> type_names;
@@ -459,11 +466,13 @@ Status ChangeSet::Impl::CommitPending() {
   // New adjacency entries, sorted for out and for in; each gets part of the sort memory.
   ExternalSorter out(store.dir / kStagingDir, "out", store.options.sort_buffer_bytes / 3);
   ExternalSorter in(store.dir / kStagingDir, "in", store.options.sort_buffer_bytes / 3);
-  TRAFNET_RETURN_IF_ERROR(MergeObservations(writer, out, in, type_names, symmetric, changes));
-  TRAFNET_RETURN_IF_ERROR(DrainSorted(out, kOutCf, writer));
-  out.Clear();
-  TRAFNET_RETURN_IF_ERROR(DrainSorted(in, kInCf, writer));
-  in.Clear();
+  if (with_observations) {
+    TRAFNET_RETURN_IF_ERROR(MergeObservations(writer, out, in, type_names, symmetric, changes));
+    TRAFNET_RETURN_IF_ERROR(DrainSorted(out, kOutCf, writer));
+    out.Clear();
+    TRAFNET_RETURN_IF_ERROR(DrainSorted(in, kInCf, writer));
+    in.Clear();
+  }
 
   for (const auto& [name, id] : cs.new_types) {
     std::string encoded;
@@ -515,7 +524,7 @@ Status ChangeSet::Impl::CommitPending() {
   cs.changes.observations_added += changes.observations_added;
   cs.changes.observations_updated += changes.observations_updated;
   cs.changes.observations_unchanged += changes.observations_unchanged;
-  cs.Reset();
+  cs.Reset(with_observations);
   return Status::Ok();
 }
 

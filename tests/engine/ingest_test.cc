@@ -90,7 +90,8 @@ TEST_F(IngestTest, ReingestingTheSameFilesChangesNothing) {
   EXPECT_EQ(ReadFile(dir_ / "after.jsonl"), ReadFile(dir_ / "before.jsonl"));
 }
 
-// Commits small enough to merge with what earlier commits stored, and a sort buffer small enough
+// Commits small enough to merge with what earlier commits stored (and node-only commits between
+// them, while observations wait), and a sort buffer small enough
 // that pending observations spill to disk in many runs: the store ends exactly as with one big
 // in-memory commit, and ingesting it all again changes nothing.
 TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
@@ -111,6 +112,7 @@ TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
     EXPECT_TRUE(store.ok());
     IngestOptions run = options;
     run.commit_every = commit_every;
+    run.commit_nodes_every = commit_every / 10;  // node-only commits between the full ones
     auto summary = Ingest(**store, {dir / "world"}, run);
     EXPECT_TRUE(summary.ok()) << summary.status().ToString();
     EXPECT_EQ(summary->rows_rejected, 0u);

@@ -15,7 +15,7 @@ using trafnet::testing::TempDir;
 using trafnet::testing::WriteFile;
 
 // A small world with every kind of tie the persons graph knows:
-//   P1, P2 share phone 0641111111; P3..P6 (4 persons) share the "taxi" 0649999999;
+//   P1, P2 share phone 0641111111 (P2 both uses and owns it); P3..P6 (4 persons) share the "taxi" 0649999999;
 //   P1 and P3 lived at A1 at overlapping times, P4 at A1 years later;
 //   P5's phone 0652222222 called P6's 0663333333; P2 KNOWS P5; P7 is alone.
 class ProjectionTest : public ::testing::Test {
@@ -30,6 +30,7 @@ class ProjectionTest : public ::testing::Test {
               "from,to,type,start,end,count,source\n"
               "person:P1,phone:0641111111,USES,,,,MUP\n"
               "person:P2,phone:0641111111,USES,,,,MUP\n"
+              "person:P2,phone:0641111111,OWNS,,,,MUP\n"
               "person:P3,phone:0649999999,USES,,,,MUP\n"
               "person:P4,phone:0649999999,USES,,,,MUP\n"
               "person:P5,phone:0649999999,USES,,,,MUP\n"
@@ -81,7 +82,7 @@ TEST_F(ProjectionTest, FullGraphHasEveryNodeAndOneEdgePerLinkedPair) {
   EXPECT_EQ(p.graph.num_vertices(), 7u + 1u + 4u);  // persons, the address, the phones
   EXPECT_FALSE(p.graph.directed());
   auto edges = Edges(p);
-  EXPECT_EQ(edges.size(), 13u) << "14 links, the two KNOWS observations are one link";
+  EXPECT_EQ(edges.size(), 13u) << "15 links: P2 USES and OWNS one phone, KNOWS twice is one link";
   EXPECT_EQ(edges.count("P2-P5"), 1u);
   EXPECT_EQ(edges.at("+381652222222-+381663333333"), 1.0f);
   EXPECT_EQ(p.status[0], "victim");
@@ -119,7 +120,7 @@ TEST_F(ProjectionTest, PersonsGraphJoinsBySharedPhonesAddressesCallsAndDirectLin
   Projection p = Build(options);
   EXPECT_EQ(p.graph.num_vertices(), 7u);
   auto edges = Edges(p);
-  EXPECT_FLOAT_EQ(edges.at("P1-P2"), 1.0f) << "shared phone, 2 users";
+  EXPECT_FLOAT_EQ(edges.at("P1-P2"), 1.0f) << "shared phone, 2 users (P2's two links make one user)";
   EXPECT_FLOAT_EQ(edges.at("P1-P3"), 0.5f) << "overlapping stays at A1 (3 users: weight 1/2)";
   EXPECT_EQ(edges.count("P1-P4"), 0u) << "P4 stayed at A1 years apart";
   // The taxi phone has 4 users: each pair gets 1/3.

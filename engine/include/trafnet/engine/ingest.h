@@ -32,7 +32,7 @@ struct IngestOptions {
   std::filesystem::path report_dir = ".";
   // Row-level writes (node upserts and link observations) per atomic commit. Pending
   // observations wait sorted on disk, so this bounds how much work a crash can undo, not memory;
-  // pending node records are in memory and also commit every `commit_nodes_every`.
+  // pending node records are in memory and are committed alone every `commit_nodes_every`.
   size_t commit_every = 16'000'000;
   size_t commit_nodes_every = 250'000;
   ReaderLimits limits;

@@ -138,6 +138,12 @@ class ChangeSet {
   // ingested in one atomic IngestExternalFiles call (far faster for bulk loads, same guarantees).
   Status Commit();
 
+  // Writes the pending nodes (and new link types) atomically and keeps the pending
+  // observations for a later Commit: bounds the node records held in memory without cutting
+  // the run's links into many small overlapping files, each of which every later read of
+  // adjacency would have to check.
+  Status CommitNodes();
+
   // Totals over every commit of this change set so far.
   const LinkChanges& link_changes() const;
 
