@@ -104,6 +104,14 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
   return engine::BuildProjection(*store, options);
 }
 
+// The first few members' ids, for a table row.
+std::string MemberList(const engine::Projection& projection, const std::vector<Vertex>& members) {
+  std::string list;
+  for (size_t i = 0; i < members.size() && i < 8; ++i) list += (i ? ", " : "") + projection.id[members[i]];
+  if (members.size() > 8) list += ", …";
+  return list;
+}
+
 void PrintJson(const nlohmann::json& json) { std::printf("%s\n", json.dump(1).c_str()); }
 
 // A graph that could not be had. Naming no graph at all is a usage error (exit 2).
@@ -241,10 +249,7 @@ Action AddCommunitiesCommand(CLI::App& app) {
                 algorithm->c_str(), result->modularity);
     size_t shown = *top == 0 ? result->count : std::min<size_t>(*top, result->count);
     for (uint32_t c = 0; c < shown; ++c) {
-      std::string list;
-      for (size_t i = 0; i < members[c].size() && i < 8; ++i) list += (i ? ", " : "") + projection->id[members[c][i]];
-      if (members[c].size() > 8) list += ", …";
-      std::printf("%6u  %8zu  %s\n", c, members[c].size(), list.c_str());
+      std::printf("%6u  %8zu  %s\n", c, members[c].size(), MemberList(*projection, members[c]).c_str());
     }
     return kExitOk;
   };
@@ -289,10 +294,7 @@ Action AddComponentsCommand(CLI::App& app) {
     std::printf("%s: %u components, the largest holds %llu of %zu vertices\n", projection->description.c_str(),
                 result.count, static_cast<unsigned long long>(largest), result.component.size());
     for (size_t i = 0; i < shown; ++i) {
-      std::string list;
-      for (size_t k = 0; k < members[i].size() && k < 8; ++k) list += (k ? ", " : "") + projection->id[members[i][k]];
-      if (members[i].size() > 8) list += ", …";
-      std::printf("%6zu  %8zu  %s\n", i, members[i].size(), list.c_str());
+      std::printf("%6zu  %8zu  %s\n", i, members[i].size(), MemberList(*projection, members[i]).c_str());
     }
     return kExitOk;
   };

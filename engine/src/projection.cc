@@ -212,23 +212,16 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   };
   dedupe(phone_uses);
   dedupe(address_uses);
-  // Distinct users of an identifier's group [begin, end).
-  auto distinct_users = [](const std::vector<Use>& uses, size_t begin, size_t end) {
-    size_t users = 0;
-    for (size_t i = begin; i < end; ++i) users += (i == begin || uses[i].person != uses[i - 1].person);
-    return users;
-  };
   std::unordered_map<NodeId, std::pair<size_t, size_t>> phone_users;  // phone → [begin, end) in phone_uses
   for (size_t begin = 0; begin < phone_uses.size();) {
     size_t end = begin;
     while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier) ++end;
-    size_t users = distinct_users(phone_uses, begin, end);
+    size_t users = end - begin;  // one entry per user, after dedupe
     if (users <= options.shared_cap) phone_users[phone_uses[begin].identifier] = {begin, end};
     if (users >= 2 && users <= options.shared_cap) {
       double w = ties.shared_phone / static_cast<double>(users - 1);
       for (size_t i = begin; i < end; ++i) {
         for (size_t j = i + 1; j < end; ++j) {
-          if (phone_uses[i].person == phone_uses[j].person) continue;
           edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
           if (options.directed) edges.push_back(WeightedEdge{phone_uses[j].person, phone_uses[i].person, w});
         }
@@ -239,12 +232,12 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   for (size_t begin = 0; begin < address_uses.size();) {
     size_t end = begin;
     while (end < address_uses.size() && address_uses[end].identifier == address_uses[begin].identifier) ++end;
-    size_t users = distinct_users(address_uses, begin, end);
+    size_t users = end - begin;
     if (users >= 2 && users <= options.shared_cap) {
       double w = ties.shared_address / static_cast<double>(users - 1);
       for (size_t i = begin; i < end; ++i) {
         for (size_t j = i + 1; j < end; ++j) {
-          if (address_uses[i].person == address_uses[j].person || !Overlap(address_uses[i], address_uses[j])) continue;
+          if (!Overlap(address_uses[i], address_uses[j])) continue;
           edges.push_back(WeightedEdge{address_uses[i].person, address_uses[j].person, w});
           if (options.directed) edges.push_back(WeightedEdge{address_uses[j].person, address_uses[i].person, w});
         }
@@ -256,8 +249,7 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   for (const Call& call : calls) {
     auto from = phone_users.find(call.from), to = phone_users.find(call.to);
     if (from == phone_users.end() || to == phone_users.end()) continue;
-    size_t users = distinct_users(phone_uses, from->second.first, from->second.second) *
-                   distinct_users(phone_uses, to->second.first, to->second.second);
+    size_t users = (from->second.second - from->second.first) * (to->second.second - to->second.first);
     double w = ties.call * call.weight / static_cast<double>(users);
     for (size_t i = from->second.first; i < from->second.second; ++i) {
       for (size_t j = to->second.first; j < to->second.second; ++j) {
