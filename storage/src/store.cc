@@ -158,7 +158,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
 
   TRAFNET_ASSIGN_OR_RETURN(auto version, impl->Get(kMetaCf, kMetaSchemaVersion));
   if (!version) {
-    if (options.read_only) return FailedPreconditionError(dir.string() + ": store has no schema version");
+    if (options.read_only) {
+      // A writer killed between creating the database and recording its version leaves an
+      // empty store; anything else without a version is not a trafnet store.
+      std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf[kMetaCf]));
+      it->SeekToFirst();
+      if (it->Valid() || !it->status().ok()) return FailedPreconditionError(dir.string() + ": store has no schema version");
+      return std::unique_ptr<Store>(new Store(std::move(impl)));
+    }
     rocksdb::WriteOptions write_options;
     TRAFNET_RETURN_IF_ERROR(FromRocks(
         impl->db->Put(write_options, impl->cf[kMetaCf], std::string(kMetaSchemaVersion),
