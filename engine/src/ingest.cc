@@ -163,16 +163,19 @@ class Ingester {
       fs.rates.push_back(RateCheckpoint{fraction, fs.rows_read, seconds,
                                         interval > 0 ? static_cast<double>(fs.rows_read - previous.rows) / interval : 0});
     };
-    // Phone numbers in links are normalised ahead, on the reader's thread, into the
-    // normaliser's cache; this thread then finds them there.
-    auto prefetch = [this, &file](const Row& read) {
+    // Phone numbers in links are normalised ahead, on the reader's thread, exactly as ResolveEnd
+    // would read them; this thread takes the results from the batch.
+    auto prepare = [this, &file](const Row& read, PreparedRow& prepared) {
       if (file.kind != "link" && file.kind != "mixed") return;
-      for (std::string_view column : {"from", "to"}) {
-        std::string_view text = Trim(UnguardFormula(read.Get(column)));
-        if (text.substr(0, 6) == "phone:") (void)phones_.Normalize(Trim(text.substr(6)));
-      }
+      auto normalize = [&](std::string_view column, std::optional<StatusOr<storage::NormalizedPhone>>& out) {
+        std::string_view value = read.Get(column);
+        if (!file.jsonl) value = UnguardFormula(value);
+        if (auto number = PhoneReference(Trim(value))) out = phones_.Normalize(*number);
+      };
+      normalize("from", prepared.from_phone);
+      normalize("to", prepared.to_phone);
     };
-    RowPipeline pipeline(*reader, prefetch);
+    RowPipeline pipeline(*reader, prepare);
     while (auto batch = pipeline.Next()) {
       for (size_t i = 0; i < batch->size(); ++i) {
         const RowBatch::Item& item = batch->item(i);
@@ -182,7 +185,7 @@ class Ingester {
           AddReject(fs, item.error.line, item.error.field, item.error.reason);
         } else {
           batch->View(i, row);
-          HandleReadRow(file, row, fs, unknown);
+          HandleReadRow(file, row, batch->prepared(i), fs, unknown);
           TRAFNET_RETURN_IF_ERROR(fatal_);
         }
         if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
@@ -203,7 +206,8 @@ class Ingester {
     return Status::Ok();
   }
 
-  void HandleReadRow(const InputFile& file, Row& row, FileSummary& fs, std::set<std::string>& unknown) {
+  void HandleReadRow(const InputFile& file, Row& row, const PreparedRow& prepared, FileSummary& fs,
+                     std::set<std::string>& unknown) {
     if (!file.jsonl) {
       for (auto& value : row.values) value = UnguardFormula(value);
     }
@@ -215,7 +219,7 @@ class Ingester {
         if (!known.contains(name)) unknown.emplace(name);
       }
     }
-    std::optional<RowProblem> problem = HandleRow(row, kind, file.jsonl);
+    std::optional<RowProblem> problem = HandleRow(row, prepared, kind, file.jsonl);
     if (problem && fatal_.ok()) AddReject(fs, row.line, problem->field, problem->reason);
   }
 
@@ -236,7 +240,8 @@ class Ingester {
   }
 
   // Validates the row whole, then writes it; a problem means nothing of the row was written.
-  std::optional<RowProblem> HandleRow(const Row& row, std::string_view kind, bool jsonl) {
+  std::optional<RowProblem> HandleRow(const Row& row, const PreparedRow& prepared, std::string_view kind,
+                                      bool jsonl) {
     jsonl_ = jsonl;
     for (size_t i = 0; i < row.values.size(); ++i) {
       if (!storage::IsValidUtf8(row.values[i])) return RowProblem{std::string(row.names[i]), "invalid UTF-8"};
@@ -252,7 +257,7 @@ class Ingester {
     if (kind == "person") return HandlePerson(row);
     if (kind == "address") return HandleAddress(row, jsonl);
     if (kind == "phone") return HandlePhone(row, jsonl);
-    if (kind == "link") return HandleLink(row);
+    if (kind == "link") return HandleLink(row, prepared);
     if (IsGenericNodeKind(kind)) return HandleGeneric(row, kind);
     if (kind.empty()) return RowProblem{"kind", "missing kind"};
     return RowProblem{"kind", "unknown kind '" + std::string(kind) + "'"};
@@ -390,31 +395,26 @@ class Ingester {
                   MergePolicy::kRejectConflicts, "id");
   }
 
-  // A phone node a link row has already created or updated with this spelling and source: the
-  // same row end again changes nothing, so it skips normalising and upserting.
-  struct SettledPhone {
-    NodeId id = 0;
-    bool valid = false;
-    bool respelled = false;  // written otherwise than its E.164 key
-  };
-
   // A link end: an existing node, or a phone to create once the whole row is known to be good.
   struct End {
     std::string_view kind;
     std::optional<NodeId> id;
     std::optional<storage::NormalizedPhone> phone;
-    std::optional<SettledPhone> settled;
+    bool settled = false;  // a phone an earlier row already brought up to date
     std::string_view raw;
   };
 
-  // raw spelling \0 source, the key of phone_ends_.
-  const std::string& PhoneEndKey(std::string_view raw) {
-    phone_end_key_.assign(raw).push_back('\0');
+  // E.164 key \0 source, the key of phone_ends_.
+  const std::string& PhoneEndKey(std::string_view key) {
+    phone_end_key_.assign(key).push_back('\0');
     phone_end_key_.append(source_);
     return phone_end_key_;
   }
 
-  std::optional<RowProblem> ResolveEnd(const Row& row, std::string_view field, End& end) {
+  // `normalized` is the reader thread's reading of a phone end (see PhoneReference), if any.
+  std::optional<RowProblem> ResolveEnd(const Row& row, std::string_view field,
+                                       const std::optional<StatusOr<storage::NormalizedPhone>>& normalized,
+                                       End& end) {
     std::string_view text = Trim(row.Get(field));
     if (text.empty()) return RowProblem{std::string(field), "empty reference"};
     auto ref = ParseRef(text);
@@ -424,15 +424,14 @@ class Ingester {
     end.kind = ref->kind;
     end.raw = Trim(ref->key);
     if (ref->kind == storage::kPhoneKind) {
-      auto settled = phone_ends_.find(PhoneEndKey(end.raw));
-      if (settled != phone_ends_.end()) {
-        end.settled = settled->second;
-        end.id = settled->second.id;
-        return std::nullopt;
-      }
-      auto phone = NormalizePhone(end.raw, {});
+      auto phone = normalized ? *normalized : NormalizePhone(end.raw, {});
       if (!phone.ok()) return RowProblem{std::string(field), phone.status().message()};
       end.phone = std::move(phone).value();
+      auto settled = phone_ends_.find(PhoneEndKey(end.phone->key));
+      if (settled != phone_ends_.end()) {
+        end.settled = true;
+        end.id = settled->second;
+      }
       return std::nullopt;
     }
     if (ref->kind != storage::kPersonKind && ref->kind != storage::kAddressKind &&
@@ -451,10 +450,10 @@ class Ingester {
     return std::nullopt;
   }
 
-  std::optional<RowProblem> HandleLink(const Row& row) {
+  std::optional<RowProblem> HandleLink(const Row& row, const PreparedRow& prepared) {
     End from, to;
-    if (auto problem = ResolveEnd(row, "from", from)) return problem;
-    if (auto problem = ResolveEnd(row, "to", to)) return problem;
+    if (auto problem = ResolveEnd(row, "from", prepared.from_phone, from)) return problem;
+    if (auto problem = ResolveEnd(row, "to", prepared.to_phone, to)) return problem;
     std::string_view type = Trim(row.Get("type"));
     if (type.empty()) return RowProblem{"type", "empty link type"};
     if (!storage::IsValidLinkType(type)) {
@@ -484,17 +483,15 @@ class Ingester {
 
     // The row is good: create phone ends, then the observation.
     for (End* end : {&from, &to}) {
-      if (end->settled) {
-        if (!end->settled->valid) ++summary_->invalid_phones;
-        ++summary_->nodes_unchanged;
-        if (end->settled->respelled) {
-          obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", std::string(end->raw));
-        }
-        continue;
-      }
       if (!end->phone) continue;
       bool respelled = end->raw != end->phone->key;
       if (respelled) obs.extra.emplace_back(end == &from ? "from_raw" : "to_raw", std::string(end->raw));
+      if (end->settled) {
+        // The upsert below would change nothing; count it as it would.
+        if (end->phone->quality != storage::PhoneQuality::kValid) ++summary_->invalid_phones;
+        ++summary_->nodes_unchanged;
+        continue;
+      }
       NodeId id = 0;
       if (auto problem = Upsert(storage::kPhoneKind, end->phone->key, {}, PhoneDerived(*end->phone, end->raw),
                                 obs.source, MergePolicy::kKeepExisting, end == &from ? "from" : "to", &id)) {
@@ -502,8 +499,7 @@ class Ingester {
       }
       end->id = id;
       if (phone_ends_.size() >= kPhoneEndCacheSize) phone_ends_.clear();
-      phone_ends_.emplace(PhoneEndKey(end->raw),
-                          SettledPhone{id, end->phone->quality == storage::PhoneQuality::kValid, respelled});
+      phone_ends_.emplace(PhoneEndKey(end->phone->key), id);
     }
     if (dry_run_) return std::nullopt;
     Status put = change_set_->PutLink(*from.id, type, *to.id, obs);
@@ -525,7 +521,9 @@ class Ingester {
   storage::NameKeyer names_;
   storage::AddressKeyer addresses_;
   std::unique_ptr<storage::ChangeSet> change_set_;
-  absl::flat_hash_map<std::string, SettledPhone> phone_ends_;
+  // Phones (E.164 key \0 source) a link row has already created or brought up to date: the
+  // same upsert again, from any spelling of the number, would change nothing.
+  absl::flat_hash_map<std::string, NodeId> phone_ends_;
   std::string phone_end_key_;
   IngestSummary* summary_ = nullptr;
   // The row being handled: its file's format and its trimmed source.

@@ -7,7 +7,7 @@ constexpr size_t kBatchRows = 4096;
 constexpr size_t kBatchesAhead = 4;
 }  // namespace
 
-void RowBatch::Add(ReadOutcome outcome, const Row& row, const RowError& error) {
+void RowBatch::Add(ReadOutcome outcome, const Row& row, const RowError& error, PreparedRow prepared) {
   Item item;
   item.outcome = outcome;
   if (outcome == ReadOutcome::kError) {
@@ -30,6 +30,7 @@ void RowBatch::Add(ReadOutcome outcome, const Row& row, const RowError& error) {
     }
   }
   items_.push_back(std::move(item));
+  prepared_.push_back(std::move(prepared));
 }
 
 void RowBatch::View(size_t i, Row& row) const {
@@ -44,8 +45,8 @@ void RowBatch::View(size_t i, Row& row) const {
   }
 }
 
-RowPipeline::RowPipeline(RecordReader& reader, std::function<void(const Row&)> prefetch)
-    : reader_(reader), prefetch_(std::move(prefetch)), thread_([this] { ReadAll(); }) {}
+RowPipeline::RowPipeline(RecordReader& reader, std::function<void(const Row&, PreparedRow&)> prepare)
+    : reader_(reader), prepare_(std::move(prepare)), thread_([this] { ReadAll(); }) {}
 
 RowPipeline::~RowPipeline() {
   {
@@ -68,8 +69,9 @@ void RowPipeline::ReadAll() {
         end = true;
         break;
       }
-      if (outcome == ReadOutcome::kRow && prefetch_) prefetch_(row);
-      batch->Add(outcome, row, error);
+      PreparedRow prepared;
+      if (outcome == ReadOutcome::kRow && prepare_) prepare_(row, prepared);
+      batch->Add(outcome, row, error, std::move(prepared));
     }
     batch->bytes_read = reader_.bytes_read();
     std::unique_lock lock(mutex_);

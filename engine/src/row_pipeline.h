@@ -1,5 +1,5 @@
 // Reads records on a background thread, in batches, while the caller handles the previous ones:
-// parsing (and, through `prefetch`, phone normalisation) overlaps with validation and writing.
+// parsing (and, through `prepare`, phone normalisation) overlaps with validation and writing.
 #ifndef TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
 #define TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
 
@@ -13,9 +13,20 @@
 #include <thread>
 #include <vector>
 
+#include <optional>
+
+#include "trafnet/base/status.h"
 #include "trafnet/engine/record_reader.h"
+#include "trafnet/storage/normalize.h"
 
 namespace trafnet::engine {
+
+// What the reader thread worked out about a row ahead of its handling: the phone numbers its link
+// ends refer to, normalised (unset when an end is not a phone reference).
+struct PreparedRow {
+  std::optional<StatusOr<storage::NormalizedPhone>> from_phone;
+  std::optional<StatusOr<storage::NormalizedPhone>> to_phone;
+};
 
 // A batch of records copied out of the reader, so the reader can go on while they are used.
 class RowBatch {
@@ -28,9 +39,10 @@ class RowBatch {
     uint32_t num_fields = 0;
   };
 
-  void Add(ReadOutcome outcome, const Row& row, const RowError& error);
+  void Add(ReadOutcome outcome, const Row& row, const RowError& error, PreparedRow prepared);
   size_t size() const { return items_.size(); }
   const Item& item(size_t i) const { return items_[i]; }
+  const PreparedRow& prepared(size_t i) const { return prepared_[i]; }
   // Points `row` at item i's fields (valid while the batch lives).
   void View(size_t i, Row& row) const;
   uint64_t bytes_read = 0;  // the reader's position after the batch
@@ -38,13 +50,14 @@ class RowBatch {
  private:
   std::string arena_;
   std::vector<Item> items_;
+  std::vector<PreparedRow> prepared_;
   std::vector<std::array<uint32_t, 4>> fields_;  // name offset, name size, value offset, size
 };
 
 class RowPipeline {
  public:
-  // `prefetch` runs on the reader thread for every good row (e.g. to warm a cache).
-  RowPipeline(RecordReader& reader, std::function<void(const Row&)> prefetch);
+  // `prepare` runs on the reader thread for every good row; what it fills in travels with the row.
+  RowPipeline(RecordReader& reader, std::function<void(const Row&, PreparedRow&)> prepare);
   ~RowPipeline();
   RowPipeline(const RowPipeline&) = delete;
   RowPipeline& operator=(const RowPipeline&) = delete;
@@ -56,7 +69,7 @@ class RowPipeline {
   void ReadAll();
 
   RecordReader& reader_;
-  std::function<void(const Row&)> prefetch_;
+  std::function<void(const Row&, PreparedRow&)> prepare_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::unique_ptr<RowBatch>> ready_;

@@ -106,6 +106,12 @@ std::optional<ParsedRef> ParseRef(std::string_view text) {
   return ParsedRef{text.substr(0, colon), text.substr(colon + 1)};
 }
 
+std::optional<std::string_view> PhoneReference(std::string_view text) {
+  auto ref = ParseRef(text);
+  if (!ref || ref->kind != "phone") return std::nullopt;
+  return Trim(ref->key);
+}
+
 bool IsGenericNodeKind(std::string_view kind) {
   static constexpr std::array<std::string_view, 7> kKinds = {
       "account", "vehicle", "email", "ad", "company", "document", "device"};

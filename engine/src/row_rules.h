@@ -30,6 +30,9 @@ struct ParsedRef {
   std::string_view key;
 };
 std::optional<ParsedRef> ParseRef(std::string_view text);
+// The number of a phone reference ("phone: 064/123-4567" → "064/123-4567", trimmed), or nothing
+// when `text` (a trimmed cell) is not a phone reference.
+std::optional<std::string_view> PhoneReference(std::string_view text);
 
 // Node kinds the v1 contract accepts besides person, phone and address: records with an `id`
 // and any other columns.

@@ -100,13 +100,14 @@ ExternalSorter::ExternalSorter(std::filesystem::path dir, std::string name, size
 ExternalSorter::~ExternalSorter() { Clear(); }
 
 void ExternalSorter::Clear() {
+  (void)WaitForSpill();
   readers_.clear();
   heap_.clear();
   std::error_code ec;
   for (const auto& run : runs_) std::filesystem::remove(run, ec);
   runs_.clear();
-  arena_.clear();
-  entries_.clear();
+  buffer_.arena.clear();
+  buffer_.entries.clear();
   added_ = 0;
   reading_ = false;
   next_entry_ = 0;
@@ -115,55 +116,70 @@ void ExternalSorter::Clear() {
 Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   const size_t record = key.size() + value.size();
   if (record > 0xffffffffu / 2) return InvalidArgumentError("record too large to sort");
-  // Three quarters of the buffer hold keys and values, one quarter the entries; both are
-  // reserved on first use so that growing them never briefly doubles the memory.
-  const size_t arena_limit = buffer_bytes_ / 4 * 3;
-  const size_t entry_limit = buffer_bytes_ / 4 / sizeof(Entry);
-  if (!entries_.empty() && (arena_.size() + record > arena_limit || entries_.size() + 1 > entry_limit)) {
+  // Each of the two buffers gets half the memory: three quarters of it for keys and values, one
+  // quarter for the entries; both are reserved on first use so that growing them never briefly
+  // doubles the memory.
+  const size_t arena_limit = buffer_bytes_ / 8 * 3;
+  const size_t entry_limit = buffer_bytes_ / 8 / sizeof(Entry);
+  if (!buffer_.entries.empty() &&
+      (buffer_.arena.size() + record > arena_limit || buffer_.entries.size() + 1 > entry_limit)) {
     TRAFNET_RETURN_IF_ERROR(Spill());
   }
-  if (entries_.capacity() == 0) {
-    arena_.reserve(arena_limit);
-    entries_.reserve(entry_limit);
+  if (buffer_.entries.capacity() == 0) {
+    buffer_.arena.reserve(std::max(arena_limit, record));
+    buffer_.entries.reserve(entry_limit);
   }
-  entries_.push_back(Entry{KeyPrefix(key, 0), KeyPrefix(key, 8), static_cast<uint32_t>(arena_.size()),
-                           static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
-  arena_.append(key);
-  arena_.append(value);
+  buffer_.entries.push_back(Entry{KeyPrefix(key, 0), KeyPrefix(key, 8),
+                                  static_cast<uint32_t>(buffer_.arena.size()),
+                                  static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  buffer_.arena.append(key);
+  buffer_.arena.append(value);
   ++added_;
   return Status::Ok();
 }
 
-void ExternalSorter::SortBuffer() {
-  std::sort(entries_.begin(), entries_.end(), [this](const Entry& x, const Entry& y) {
+void ExternalSorter::Buffer::Sort() {
+  std::sort(entries.begin(), entries.end(), [this](const Entry& x, const Entry& y) {
     if (x.prefix != y.prefix) return x.prefix < y.prefix;
     if (x.prefix2 != y.prefix2) return x.prefix2 < y.prefix2;
-    int order = EntryKey(x).compare(EntryKey(y));
+    int order = Key(x).compare(Key(y));
     if (order != 0) return order < 0;
     return x.offset < y.offset;  // equal keys in the order they were added
   });
 }
 
+Status ExternalSorter::WriteRun(Buffer& buffer, const std::filesystem::path& path) {
+  buffer.Sort();
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return IoError("cannot write sort run " + path.string());
+  std::setvbuf(file, nullptr, _IOFBF, kFileBufferBytes);
+  for (const Entry& e : buffer.entries) {
+    PutVarint(file, e.key_size);
+    PutVarint(file, e.value_size);
+    std::fwrite(buffer.arena.data() + e.offset, 1, e.key_size + e.value_size, file);
+  }
+  bool failed = std::ferror(file) != 0;
+  failed = std::fclose(file) != 0 || failed;
+  buffer.arena.clear();
+  buffer.entries.clear();
+  if (failed) return IoError("error writing sort run " + path.string() + " (disk full?)");
+  return Status::Ok();
+}
+
+Status ExternalSorter::WaitForSpill() {
+  if (!spill_.valid()) return Status::Ok();
+  return spill_.get();
+}
+
 Status ExternalSorter::Spill() {
-  SortBuffer();
+  TRAFNET_RETURN_IF_ERROR(WaitForSpill());
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return IoError("cannot create " + dir_.string() + ": " + ec.message());
   std::filesystem::path path = dir_ / fmt::format("{}-run{:04}.tmp", name_, runs_.size());
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) return IoError("cannot write sort run " + path.string());
-  runs_.push_back(path);
-  std::setvbuf(file, nullptr, _IOFBF, kFileBufferBytes);
-  for (const Entry& e : entries_) {
-    PutVarint(file, e.key_size);
-    PutVarint(file, e.value_size);
-    std::fwrite(arena_.data() + e.offset, 1, e.key_size + e.value_size, file);
-  }
-  bool failed = std::ferror(file) != 0;
-  failed = std::fclose(file) != 0 || failed;
-  if (failed) return IoError("error writing sort run " + path.string() + " (disk full?)");
-  arena_.clear();
-  entries_.clear();
+  runs_.push_back(path);  // runs are numbered, and merged, in the order their records were added
+  std::swap(buffer_, spilling_);
+  spill_ = std::async(std::launch::async, [this, path] { return WriteRun(spilling_, path); });
   return Status::Ok();
 }
 
@@ -177,12 +193,15 @@ Status ExternalSorter::StartReading() {
   reading_ = true;
   next_entry_ = 0;
   if (runs_.empty()) {
-    SortBuffer();
+    buffer_.Sort();
     return Status::Ok();
   }
-  if (!entries_.empty()) TRAFNET_RETURN_IF_ERROR(Spill());
-  arena_.shrink_to_fit();
-  entries_.shrink_to_fit();
+  if (!buffer_.entries.empty()) TRAFNET_RETURN_IF_ERROR(Spill());
+  TRAFNET_RETURN_IF_ERROR(WaitForSpill());
+  for (Buffer* buffer : {&buffer_, &spilling_}) {
+    buffer->arena = std::string();
+    buffer->entries = std::vector<Entry>();
+  }
   for (const auto& run : runs_) {
     TRAFNET_ASSIGN_OR_RETURN(auto reader, RunReader::Open(run));
     if (reader->valid()) {
@@ -196,15 +215,15 @@ Status ExternalSorter::StartReading() {
 
 bool ExternalSorter::Valid() const {
   if (!reading_) return false;
-  return runs_.empty() ? next_entry_ < entries_.size() : !heap_.empty();
+  return runs_.empty() ? next_entry_ < buffer_.entries.size() : !heap_.empty();
 }
 
 std::string_view ExternalSorter::key() const {
-  return runs_.empty() ? EntryKey(entries_[next_entry_]) : readers_[heap_.front()]->key();
+  return runs_.empty() ? buffer_.Key(buffer_.entries[next_entry_]) : readers_[heap_.front()]->key();
 }
 
 std::string_view ExternalSorter::value() const {
-  return runs_.empty() ? EntryValue(entries_[next_entry_]) : readers_[heap_.front()]->value();
+  return runs_.empty() ? buffer_.Value(buffer_.entries[next_entry_]) : readers_[heap_.front()]->value();
 }
 
 Status ExternalSorter::Next() {

@@ -1,19 +1,21 @@
 // Sorts any number of (key, value) records in bounded memory.
 //
 // Records are appended to an in-memory buffer; when it is full the buffer is sorted and written
-// to a run file, and reading merges the runs (a k-way merge over buffered file readers). Keys
+// to a run file on a background thread while adding goes on into a second buffer (each buffer is
+// half the memory bound), and reading merges the runs (a k-way merge over buffered file readers). Keys
 // compare as bytes (the store's keys are big-endian, so byte order is numeric order); records
 // with equal keys come out in the order they were added, so "the last write wins" is the last of
 // a run of equal keys. This is how a bulk commit turns millions of link rows in file order into
 // the key order SST files need, without holding them all in memory.
 //
-// Not thread-safe. Run files live in `dir` and are removed by Clear() and the destructor; a
+// Not thread-safe (its own spill thread aside). Run files live in `dir` and are removed by Clear() and the destructor; a
 // crash leaves them behind, and the store removes its staging folder when it next opens.
 #ifndef TRAFNET_STORAGE_SRC_EXTERNAL_SORTER_H_
 #define TRAFNET_STORAGE_SRC_EXTERNAL_SORTER_H_
 
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,26 +55,36 @@ class ExternalSorter {
     // first 16 bytes hold its first node and most of its type and second node).
     uint64_t prefix;
     uint64_t prefix2;
-    uint32_t offset;  // into arena_: key then value
+    uint32_t offset;  // into the buffer's arena: key then value
     uint32_t key_size;
     uint32_t value_size;
   };
   class RunReader;
 
-  std::string_view EntryKey(const Entry& e) const { return {arena_.data() + e.offset, e.key_size}; }
-  std::string_view EntryValue(const Entry& e) const {
-    return {arena_.data() + e.offset + e.key_size, e.value_size};
-  }
-  void SortBuffer();
+  // A buffer of records: keys and values back to back in `arena`, and their entries.
+  struct Buffer {
+    std::string arena;
+    std::vector<Entry> entries;
+    std::string_view Key(const Entry& e) const { return {arena.data() + e.offset, e.key_size}; }
+    std::string_view Value(const Entry& e) const {
+      return {arena.data() + e.offset + e.key_size, e.value_size};
+    }
+    void Sort();
+  };
+  static Status WriteRun(Buffer& buffer, const std::filesystem::path& path);
+
+  // Hands the full buffer to the spill thread (after the previous spill is done) and goes on with
+  // the other one.
   Status Spill();
-  void HeapDown(size_t i);
+  Status WaitForSpill();
   bool RunLess(size_t x, size_t y) const;
 
   std::filesystem::path dir_;
   std::string name_;
   size_t buffer_bytes_;
-  std::string arena_;
-  std::vector<Entry> entries_;
+  Buffer buffer_;    // being filled, or read when nothing was spilled
+  Buffer spilling_;  // being written by the spill thread
+  std::future<Status> spill_;
   std::vector<std::filesystem::path> runs_;
   uint64_t added_ = 0;
 

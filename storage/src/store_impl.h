@@ -78,7 +78,7 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
   std::string TypeName(codec::LinkTypeId id) const;
   Status LoadMeta();
-  uint64_t staged_files = 0;
+  std::atomic<uint64_t> staged_files = 0;
   StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                            const rocksdb::Snapshot* snapshot = nullptr) const;
 };
@@ -93,8 +93,10 @@ class CommitWriter {
   CommitWriter(const CommitWriter&) = delete;
   CommitWriter& operator=(const CommitWriter&) = delete;
 
+  // In bulk mode, Put may run on several threads at once for different column families.
   Status Put(ColumnFamily family, std::string_view key, std::string_view value);
   Status Finish();
+  bool bulk() const { return bulk_; }
   uint64_t writes() const { return writes_; }
 
  private:
@@ -108,7 +110,7 @@ class CommitWriter {
   bool bulk_;
   rocksdb::WriteBatch batch_;
   std::array<Family, kColumnFamilyCount> families_;
-  uint64_t writes_ = 0;
+  std::atomic<uint64_t> writes_ = 0;
 };
 
 }  // namespace trafnet::storage

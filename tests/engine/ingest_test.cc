@@ -71,6 +71,29 @@ TEST_F(IngestTest, StoresPersonsPhonesAndLinks) {
   EXPECT_TRUE(store_->Verify()->ok());
 }
 
+// Links name one phone in several spellings: one node, created once; each observation made
+// through a spelling other than the E.164 key keeps that spelling as evidence.
+TEST_F(IngestTest, EverySpellingOfAPhoneInLinksIsKeptOnItsObservation) {
+  auto summary = RunCsv(std::string(kPersonsHeader) + "P1,Ana,,F,,,MUP\nP2,Bojan,,M,,,MUP\n",
+                        std::string(kLinksHeader) +
+                            "person:P1,phone:064/123-4567,USES,,,,MUP\n"
+                            "person:P2,phone:+381 64 1234567,USES,,,,MUP\n"
+                            "phone:+381641234567,phone:0651112233,CALLED,,,,MUP\n"
+                            "phone:064/123-4567,phone:065 111 2233,CALLED,2024-01-01,,,MUP\n");
+  EXPECT_EQ(summary.rows_rejected, 0u);
+  EXPECT_EQ(summary.nodes_added, 4u);      // two persons, two phones
+  EXPECT_EQ(summary.nodes_unchanged, 4u);  // the phone ends seen again
+  EXPECT_EQ(store_->counts().nodes_by_kind["phone"], 2u);
+  ExportOptions export_options{ExportFormat::kJsonl, dir_ / "out.jsonl", true};
+  ASSERT_TRUE(Export(*store_, export_options).ok());
+  std::string exported = ReadFile(dir_ / "out.jsonl");
+  // (export writes an end as it was spelled)
+  EXPECT_THAT(exported, HasSubstr(R"("from":"person:P1","to":"phone:064/123-4567")"));
+  EXPECT_THAT(exported, HasSubstr(R"("from":"person:P2","to":"phone:+381 64 1234567")"));
+  EXPECT_THAT(exported, HasSubstr(R"("from":"phone:+381641234567","to":"phone:0651112233")"));
+  EXPECT_THAT(exported, HasSubstr(R"("from":"phone:064/123-4567","to":"phone:065 111 2233")"));
+}
+
 TEST_F(IngestTest, ReingestingTheSameFilesChangesNothing) {
   std::string persons = std::string(kPersonsHeader) + "P1,Ana,,F,,,MUP\nP2,Bojan,,M,,,MUP\n";
   std::string links = std::string(kLinksHeader) + "person:P1,phone:0641234567,USES,,,,MUP\n"
