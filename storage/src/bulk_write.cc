@@ -26,6 +26,7 @@ Status CommitWriter::Put(ColumnFamily family, std::string_view key, std::string_
   if (!bulk_) return FromRocks(batch_.Put(store_.cf[family], key, value), "build write batch");
   Family& target = families_[family];
   if (!target.writer) {
+    std::lock_guard lock(open_mutex_);  // threads writing other families may be opening theirs
     std::filesystem::path staging = store_.dir / kStagingDir;
     std::error_code ec;
     std::filesystem::create_directories(staging, ec);

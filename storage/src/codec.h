@@ -23,6 +23,15 @@ inline constexpr size_t kLinkKeyBytes = 8 + 2 + 8;
 
 void PutBigEndian64(std::string& out, uint64_t value);
 void PutBigEndian16(std::string& out, uint16_t value);
+// Bytes [from, from + 8) of `key` as a big-endian number, zero-padded past its end: comparing
+// these first orders keys as bytes with few whole-key compares (sorting millions of keys).
+inline uint64_t KeyPrefix(std::string_view key, size_t from) {
+  uint64_t prefix = 0;
+  for (size_t i = from; i < from + 8; ++i) {
+    prefix = (prefix << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  }
+  return prefix;
+}
 uint64_t GetBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
 uint16_t GetBigEndian16(std::string_view in);  // REQUIRES: in.size() >= 2
 void PutVarint(std::string& out, uint64_t value);

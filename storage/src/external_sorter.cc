@@ -1,5 +1,7 @@
 #include "external_sorter.h"
 
+#include "codec.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,15 +14,6 @@ namespace trafnet::storage {
 namespace {
 
 constexpr size_t kFileBufferBytes = 1 << 20;
-
-// Bytes [from, from + 8) of the key as a big-endian number, zero-padded past its end.
-uint64_t KeyPrefix(std::string_view key, size_t from) {
-  uint64_t prefix = 0;
-  for (size_t i = from; i < from + 8; ++i) {
-    prefix = (prefix << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
-  }
-  return prefix;
-}
 
 void PutVarint(std::FILE* file, uint64_t value) {
   while (value >= 0x80) {
@@ -129,7 +122,7 @@ Status ExternalSorter::Add(std::string_view key, std::string_view value) {
     buffer_.arena.reserve(std::max(arena_limit, record));
     buffer_.entries.reserve(entry_limit);
   }
-  buffer_.entries.push_back(Entry{KeyPrefix(key, 0), KeyPrefix(key, 8),
+  buffer_.entries.push_back(Entry{codec::KeyPrefix(key, 0), codec::KeyPrefix(key, 8),
                                   static_cast<uint32_t>(buffer_.arena.size()),
                                   static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   buffer_.arena.append(key);

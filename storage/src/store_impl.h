@@ -110,6 +110,7 @@ class CommitWriter {
   bool bulk_;
   rocksdb::WriteBatch batch_;
   std::array<Family, kColumnFamilyCount> families_;
+  std::mutex open_mutex_;
   std::atomic<uint64_t> writes_ = 0;
 };
 

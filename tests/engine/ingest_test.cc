@@ -114,9 +114,10 @@ TEST_F(IngestTest, ReingestingTheSameFilesChangesNothing) {
 }
 
 // Commits small enough to merge with what earlier commits stored (and node-only commits between
-// them, while observations wait), and a sort buffer small enough
-// that pending observations spill to disk in many runs: the store ends exactly as with one big
-// in-memory commit, and ingesting it all again changes nothing.
+// them, while observations wait), a sort buffer small enough that pending observations spill to
+// disk in many runs, and a cache of resolved keys small enough to be forgotten again and again:
+// the store ends exactly as with one big in-memory commit, and ingesting it all again changes
+// nothing.
 TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
   TempDir dir;
   GenerateOptions world;
@@ -128,9 +129,11 @@ TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
   IngestOptions options;
   options.quiet = true;
   options.report_dir = dir / "reports";
-  auto ingest = [&](const std::string& name, size_t sort_buffer_bytes, size_t commit_every) {
+  auto ingest = [&](const std::string& name, size_t sort_buffer_bytes, size_t commit_every,
+                    size_t resolved_cache_entries = 4'000'000) {
     storage::StoreOptions store_options;
     store_options.sort_buffer_bytes = sort_buffer_bytes;
+    store_options.resolved_cache_entries = resolved_cache_entries;
     auto store = storage::Store::Open(dir / name, store_options);
     EXPECT_TRUE(store.ok());
     IngestOptions run = options;
@@ -142,7 +145,7 @@ TEST(IngestCommitTest, SpilledAndSmallCommitsStoreWhatOneBigCommitStores) {
     return std::move(store).value();
   };
   auto reference = ingest("reference", 256 << 20, 1 << 30);
-  auto spilled = ingest("spilled", 1 << 16, 7000);
+  auto spilled = ingest("spilled", 1 << 16, 7000, 1000);
   EXPECT_EQ(StatsJson(*spilled, false), StatsJson(*reference, false));
   for (auto* store : {reference.get(), spilled.get()}) {
     auto report = store->Verify();

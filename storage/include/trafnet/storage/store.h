@@ -49,6 +49,9 @@ struct StoreOptions {
   // Memory for a change set's pending observations (and, while committing, its new adjacency
   // entries); beyond it they are sorted in runs on disk, in the store's staging folder.
   size_t sort_buffer_bytes = 128 << 20;
+  // Natural keys a change set remembers as resolved (about 60 bytes each); past this many it
+  // forgets those already committed and looks them up in RocksDB again.
+  size_t resolved_cache_entries = 4'000'000;
 };
 
 // What is in the store, as maintained by every commit and re-checked by Verify.
