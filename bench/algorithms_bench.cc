@@ -27,6 +27,7 @@
 #include "trafnet/algorithms/clustering.h"
 #include "trafnet/algorithms/community.h"
 #include "trafnet/algorithms/components.h"
+#include "trafnet/algorithms/bfs.h"
 #include "trafnet/algorithms/coreness.h"
 #include "trafnet/algorithms/pagerank.h"
 
@@ -168,6 +169,26 @@ void BM_BreadthFirstSearchBgl(benchmark::State& state) {
   state.counters["reached"] = static_cast<double>(reached);
 }
 BENCHMARK(BM_BreadthFirstSearchBgl)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_BreadthFirstSearch(benchmark::State& state) {
+  const Fixture& f = Uniform();
+  algo::BfsOptions options;
+  options.threads = static_cast<int>(state.range(0));
+  uint64_t reached = 0;
+  for (auto _ : state) {
+    auto result = OrDie(algo::BreadthFirstSearch(f.graph, 0, options), "BreadthFirstSearch");
+    reached = result.reached;
+    benchmark::DoNotOptimize(result.distance.data());
+  }
+  ReportEdgeRate(state, f);
+  state.counters["reached"] = static_cast<double>(reached);
+}
+BENCHMARK(BM_BreadthFirstSearch)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

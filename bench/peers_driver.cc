@@ -22,9 +22,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bfs_levels.h"
 #include "graph_generators.h"
 #include "trafnet/algorithms/betweenness.h"
+#include "trafnet/algorithms/bfs.h"
 #include "trafnet/algorithms/clustering.h"
 #include "trafnet/algorithms/community.h"
 #include "trafnet/algorithms/components.h"
@@ -145,17 +145,11 @@ const std::map<std::string, Kernel>& Kernels() {
          return json{{"count", result.count}, {"largest", largest}};
        }},
       {"bfs",
-       [](const algo::CsrGraph& g, int, double& seconds) {
-         std::vector<uint32_t> distance =
-             Timed(seconds, [&] { return trafnet::bench::BfsLevels(g, 0); });
-         uint64_t reached = 0;
-         uint32_t depth = 0;
-         for (uint32_t d : distance) {
-           if (d == trafnet::bench::kUnreached) continue;
-           ++reached;
-           depth = std::max(depth, d);
-         }
-         return json{{"reached", reached}, {"depth", depth}};
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         algo::BfsOptions options;
+         options.threads = threads;
+         auto result = OrFail(Timed(seconds, [&] { return algo::BreadthFirstSearch(g, 0, options); }));
+         return json{{"reached", result.reached}, {"depth", result.depth}};
        }},
       {"coreness",
        [](const algo::CsrGraph& g, int, double& seconds) {
