@@ -32,18 +32,20 @@ import numpy as np
 # Which kernels run on which graph: the cheap traversals on the uniform graph, community
 # detection where there are communities to find, exact betweenness where it is affordable.
 PLAN = {
-    "uniform": ["pagerank", "components", "bfs", "coreness", "triangles"],
+    "uniform": ["pagerank", "components", "bfs", "coreness", "triangles", "betweenness_sampled"],
     "planted": ["leiden", "louvain"],
-    "ba": ["betweenness"],
+    "ba": ["betweenness", "betweenness_sampled"],
 }
 # trafnet kernels with a thread count; the others are sequential and run once, at 1 thread.
-THREADED = {"pagerank", "triangles", "betweenness"}
+THREADED = {"pagerank", "triangles", "betweenness", "betweenness_sampled"}
 ALL_KERNELS = {k for kernels in PLAN.values() for k in kernels}
 LIBRARIES = ["igraph", "graph-tool", "networkx"]
 SHORT = {"igraph": "ig", "graph-tool": "gt", "networkx": "nx"}
 # Kernels a library lacks: graph-tool has no modularity optimiser (its community detection fits
 # stochastic block models), networkx 2.8 has no Leiden.
-MISSING = {"igraph": set(), "graph-tool": {"leiden", "louvain"}, "networkx": {"leiden"}}
+# Sampled betweenness is trafnet's alone here: its check is against trafnet's exact scores.
+MISSING = {"igraph": {"betweenness_sampled"}, "graph-tool": {"leiden", "louvain", "betweenness_sampled"},
+           "networkx": {"leiden", "betweenness_sampled"}}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,6 +283,10 @@ def summary(kernel, digest):
         return f"{digest['triangles']} triangles"
     if kernel in ("leiden", "louvain"):
         return f"Q {digest['modularity']:.4f}, {digest['communities']} comms"
+    if kernel == "betweenness_sampled":
+        overlap = digest.get("top100_overlap_with_exact")
+        return (f"{digest['sources']} sources, bound {digest['error_bound']:.3f}" +
+                (f", top-100 overlap {overlap}" if overlap is not None else ""))
     return f"top {digest['top10_values'][0]:.6f}"
 
 
