@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 #include "commands.h"
 #include "trafnet/engine/analysis.h"
@@ -63,22 +64,40 @@ std::shared_ptr<GraphArgs> AddGraphOptions(CLI::App* cmd, bool from_file_allowed
   return args;
 }
 
-// "building persons graph… 2.1 s" on a terminal; nothing otherwise.
+// "building persons graph… 2.1 s" on a terminal; nothing otherwise. A kernel given
+// Reporter() draws a progress line (percent, rate, ETA) in place of the label while it runs.
 class Phase {
  public:
   Phase(std::string label, bool quiet)
-      : enabled_(!quiet && engine::Progress::StderrIsTerminal()), start_(std::chrono::steady_clock::now()) {
-    if (enabled_) std::fprintf(stderr, "%s…", label.c_str());
+      : label_(std::move(label)), quiet_(quiet), enabled_(!quiet && engine::Progress::StderrIsTerminal()),
+        start_(std::chrono::steady_clock::now()) {
+    if (enabled_) std::fprintf(stderr, "%s…", label_.c_str());
   }
   ~Phase() {
     if (!enabled_) return;
+    bool redraw = bar_ && bar_->drawn();
+    if (bar_) bar_->Finish();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    std::fprintf(stderr, " %.1f s\n", seconds);
+    std::fprintf(stderr, "%s%s %.1f s\n", redraw ? label_.c_str() : "", redraw ? "…" : "", seconds);
+  }
+  Phase(const Phase&) = delete;
+  Phase& operator=(const Phase&) = delete;
+
+  // A progress callback for a kernel counting `unit` ("searches", "steps").
+  algorithms::ProgressFn Reporter(std::string unit) {
+    if (!enabled_) return {};
+    return [this, unit](uint64_t done, uint64_t total) {
+      if (!bar_) bar_.emplace(label_, total, quiet_, unit);
+      bar_->Update(done, done);
+    };
   }
 
  private:
+  std::string label_;
+  bool quiet_;
   bool enabled_;
   std::chrono::steady_clock::time_point start_;
+  std::optional<engine::Progress> bar_;
 };
 
 StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
@@ -181,6 +200,7 @@ Action AddRankCommand(CLI::App& app) {
     options.seed = *seed;
     StatusOr<engine::RankResult> ranked = [&] {
       Phase phase(fmt::format("computing {}", *measure), args->quiet);
+      options.progress = phase.Reporter("searches");
       return engine::Rank(*projection, options);
     }();
     if (!ranked.ok()) return Fail(ranked.status().message());
@@ -322,6 +342,7 @@ Action AddDisruptCommand(CLI::App& app) {
     options.threads = args->threads;
     auto result = [&] {
       Phase phase("removing nodes by " + *measure, args->quiet);
+      options.progress = phase.Reporter("steps");
       return engine::Disrupt(*projection, options);
     }();
     if (!result.ok()) return Fail(result.status().message());

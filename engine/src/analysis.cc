@@ -81,6 +81,7 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       betweenness.samples = options.samples;
       betweenness.epsilon = options.epsilon;
       betweenness.seed = options.seed;
+      betweenness.progress = options.progress;
       TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Betweenness(graph, betweenness));
       if (!result.exact) {
         note = "sampled from " + std::to_string(result.sources) + " sources: each score within " +
@@ -93,12 +94,14 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       algorithms::ClosenessOptions closeness;
       closeness.length = Length(projection, options);
       closeness.threads = options.threads;
+      closeness.progress = options.progress;
       return algorithms::Closeness(graph, closeness);
     }
     case Measure::kHarmonic: {
       algorithms::HarmonicOptions harmonic;
       harmonic.length = Length(projection, options);
       harmonic.threads = options.threads;
+      harmonic.progress = options.progress;
       return algorithms::HarmonicCentrality(graph, harmonic);
     }
     case Measure::kEigenvector: {
@@ -212,6 +215,7 @@ StatusOr<algorithms::DisruptionResult> Disrupt(const Projection& projection, con
   }
   disruption.steps = options.steps;
   disruption.threads = options.threads;
+  disruption.progress = options.progress;
   disruption.length = projection.graph.weighted() && options.inverse_distance
                           ? algorithms::EdgeLength::kInverseWeight
                           : algorithms::EdgeLength::kHops;

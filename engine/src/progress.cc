@@ -16,9 +16,10 @@ std::string HumanCount(double value) {
 
 bool Progress::StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
-Progress::Progress(std::string label, uint64_t total, bool quiet)
+Progress::Progress(std::string label, uint64_t total, bool quiet, std::string unit)
     : label_(std::move(label)),
       total_(total),
+      unit_(std::move(unit)),
       enabled_(!quiet && StderrIsTerminal()),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
@@ -37,7 +38,7 @@ void Progress::Draw(uint64_t done, uint64_t items) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string line = label_;
   if (total_ > 0) line += fmt::format("  {:3.0f}%", 100.0 * static_cast<double>(done) / static_cast<double>(total_));
-  line += fmt::format("  {} rows", HumanCount(static_cast<double>(items)));
+  line += fmt::format("  {} {}", HumanCount(static_cast<double>(items)), unit_);
   if (seconds > 0.2) {
     line += fmt::format("  {}/s", HumanCount(static_cast<double>(items) / seconds));
     if (total_ > 0 && done > 0 && done < total_) {

@@ -132,6 +132,24 @@ TEST(BetweennessTest, SampledIsSeededAndWithinItsBound) {
   }
 }
 
+// Progress counts searched sources, increasing, one report at a time, up to all of them.
+TEST(BetweennessTest, ReportsProgressUpToEverySource) {
+  CsrGraph g = reference::RandomGraph(3, {.connected = true, .min_vertices = 600, .max_vertices = 600});
+  for (uint32_t samples : {0u, 100u}) {
+    std::vector<std::pair<uint64_t, uint64_t>> reports;
+    BetweennessOptions options;
+    options.threads = 2;
+    options.samples = samples;
+    options.progress = [&reports](uint64_t done, uint64_t total) { reports.emplace_back(done, total); };
+    auto result = Betweenness(g, options);
+    ASSERT_TRUE(result.ok());
+    ASSERT_FALSE(reports.empty());
+    for (size_t i = 1; i < reports.size(); ++i) EXPECT_GT(reports[i].first, reports[i - 1].first);
+    EXPECT_EQ(reports.back().first, result->sources);
+    EXPECT_EQ(reports.back().second, result->sources);
+  }
+}
+
 TEST(BetweennessTest, EpsilonChoosesEnoughSources) {
   reference::RandomGraphSpec spec;
   spec.connected = true;

@@ -106,5 +106,24 @@ TEST(ClosenessTest, RejectsWeightedLengthsWithoutWeights) {
   EXPECT_NE(HarmonicCentrality(g, harmonic).status().message().find("threads"), std::string::npos);
 }
 
+// Progress counts finished searches, one per vertex.
+TEST(ClosenessTest, ReportsProgressUpToEveryVertex) {
+  CsrGraph g = reference::RandomGraph(5, {.connected = true, .min_vertices = 500, .max_vertices = 500});
+  uint64_t last = 0, total = 0;
+  size_t calls = 0;
+  ClosenessOptions options;
+  options.threads = 2;
+  options.progress = [&](uint64_t done, uint64_t of) {
+    EXPECT_GT(done, last);
+    last = done;
+    total = of;
+    ++calls;
+  };
+  ASSERT_TRUE(Closeness(g, options).ok());
+  EXPECT_GT(calls, 1u);
+  EXPECT_EQ(last, 500u);
+  EXPECT_EQ(total, 500u);
+}
+
 }  // namespace
 }  // namespace trafnet::algorithms

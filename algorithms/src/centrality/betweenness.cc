@@ -232,6 +232,7 @@ StatusOr<BetweennessResult> Betweenness(const CsrGraph& graph, const Betweenness
   workspaces.reserve(workers);
   for (unsigned w = 0; w < workers; ++w) workspaces.emplace_back(n);
   internal::ChunkTurns turns;
+  internal::ProgressCounter progress(options.progress, sources.size());
   internal::ForEachChunk(plan.num_chunks, workers, [&](size_t chunk, unsigned worker) {
     Workspace& ws = workspaces[worker];
     std::fill(ws.partial.begin(), ws.partial.end(), 0.0);
@@ -251,6 +252,7 @@ StatusOr<BetweennessResult> Betweenness(const CsrGraph& graph, const Betweenness
     turns.RunInTurn(chunk, [&] {
       for (Vertex v = 0; v < n; ++v) total[v] += ws.partial[v];
     });
+    progress.Add(plan.end(chunk) - plan.begin(chunk));
   });
 
   // Brandes sums over ordered pairs; an undirected pair is thus counted twice. The

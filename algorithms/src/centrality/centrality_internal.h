@@ -22,6 +22,7 @@
 
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/algorithms/edge_length.h"
+#include "trafnet/algorithms/progress.h"
 #include "trafnet/base/status.h"
 
 namespace trafnet::algorithms::internal {
@@ -135,6 +136,25 @@ class ChunkTurns {
   std::mutex mutex_;
   std::condition_variable turn_changed_;
   size_t turn_ = 0;
+};
+
+// Adds finished work from any worker and reports the running total through a ProgressFn,
+// one call at a time.
+class ProgressCounter {
+ public:
+  ProgressCounter(const ProgressFn& report, uint64_t total) : report_(report), total_(total) {}
+  void Add(uint64_t done) {
+    if (!report_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    done_ += done;
+    report_(done_, total_);
+  }
+
+ private:
+  const ProgressFn& report_;
+  uint64_t total_;
+  uint64_t done_ = 0;
+  std::mutex mutex_;
 };
 
 }  // namespace trafnet::algorithms::internal

@@ -100,7 +100,8 @@ Reach SearchWeighted(const CsrGraph& graph, Vertex start, Workspace& ws) {
 template <typename ScoreFn>
 StatusOr<std::vector<double>> ScoreEveryVertex(const CsrGraph& graph, EdgeLength length,
                                                PathDirection direction, int threads_option,
-                                               const char* kernel, ScoreFn score) {
+                                               const ProgressFn& report, const char* kernel,
+                                               ScoreFn score) {
   TRAFNET_RETURN_IF_ERROR(internal::CheckLengths(graph, length, kernel));
   TRAFNET_ASSIGN_OR_RETURN(const unsigned threads,
                            internal::ResolveThreads(threads_option, kernel));
@@ -117,6 +118,7 @@ StatusOr<std::vector<double>> ScoreEveryVertex(const CsrGraph& graph, EdgeLength
   std::vector<Workspace> workspaces;
   workspaces.reserve(workers);
   for (unsigned w = 0; w < workers; ++w) workspaces.emplace_back(n);
+  internal::ProgressCounter progress(report, n);
   internal::ForEachChunk(plan.num_chunks, workers, [&](size_t chunk, unsigned worker) {
     Workspace& ws = workspaces[worker];
     for (size_t i = plan.begin(chunk); i < plan.end(chunk); ++i) {
@@ -135,6 +137,7 @@ StatusOr<std::vector<double>> ScoreEveryVertex(const CsrGraph& graph, EdgeLength
       }
       scores[v] = score(reach);
     }
+    progress.Add(plan.end(chunk) - plan.begin(chunk));
   });
   return scores;
 }
@@ -144,7 +147,8 @@ StatusOr<std::vector<double>> ScoreEveryVertex(const CsrGraph& graph, EdgeLength
 StatusOr<std::vector<double>> Closeness(const CsrGraph& graph, const ClosenessOptions& options) {
   const double others = static_cast<double>(graph.num_vertices()) - 1.0;
   const bool wf_improved = options.wf_improved;
-  return ScoreEveryVertex(graph, options.length, options.direction, options.threads, "Closeness",
+  return ScoreEveryVertex(graph, options.length, options.direction, options.threads,
+                          options.progress, "Closeness",
                           [others, wf_improved](const Reach& reach) {
                             if (reach.distance_sum <= 0.0 || others <= 0.0) return 0.0;
                             const double reached_others = static_cast<double>(reach.reached) - 1.0;
@@ -159,7 +163,7 @@ StatusOr<std::vector<double>> HarmonicCentrality(const CsrGraph& graph,
   const Vertex n = graph.num_vertices();
   const double scale = options.normalized && n > 1 ? 1.0 / (static_cast<double>(n) - 1.0) : 1.0;
   return ScoreEveryVertex(graph, options.length, options.direction, options.threads,
-                          "HarmonicCentrality",
+                          options.progress, "HarmonicCentrality",
                           [scale](const Reach& reach) { return reach.inverse_sum * scale; });
 }
 

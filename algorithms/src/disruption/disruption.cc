@@ -149,8 +149,11 @@ StatusOr<std::vector<double>> RemainingBetweenness(const MaskedGraph& g,
                                                    const DisruptionOptions& options) {
   std::vector<Vertex> original;
   const CsrGraph compact = CompactRemaining(g, original);
-  StatusOr<BetweennessResult> betweenness = Betweenness(
-      compact, {.length = options.length, .normalized = false, .threads = options.threads});
+  BetweennessOptions betweenness_options;
+  betweenness_options.length = options.length;
+  betweenness_options.normalized = false;
+  betweenness_options.threads = options.threads;
+  StatusOr<BetweennessResult> betweenness = Betweenness(compact, betweenness_options);
   if (!betweenness.ok()) {
     return Status(betweenness.status().code(), "disruption: " + betweenness.status().message());
   }
@@ -218,6 +221,7 @@ StatusOr<DisruptionResult> Disruption(const CsrGraph& graph, const DisruptionOpt
          .removed_score = victim_score,
          .largest_component = largest,
          .fraction = static_cast<double>(largest) / static_cast<double>(initial_largest)});
+    if (options.progress) options.progress(step, static_cast<uint64_t>(options.steps));
   }
   return result;
 }

@@ -15,6 +15,7 @@
 
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/algorithms/edge_length.h"
+#include "trafnet/algorithms/progress.h"
 #include "trafnet/base/status.h"
 
 namespace trafnet::algorithms {
@@ -41,6 +42,8 @@ struct BetweennessOptions {
   double delta = 0.1;
   // Seed for the source sample; the same seed gives the same scores.
   uint64_t seed = 1;
+  // Told how many of the sources have been searched (see progress.h).
+  ProgressFn progress = nullptr;
 };
 
 struct BetweennessResult {

@@ -16,6 +16,7 @@
 
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/algorithms/edge_length.h"
+#include "trafnet/algorithms/progress.h"
 #include "trafnet/base/status.h"
 
 namespace trafnet::algorithms {
@@ -32,6 +33,7 @@ struct ClosenessOptions {
   // Scale by the fraction of vertices reached (Wasserman & Faust); networkx's default.
   bool wf_improved = true;
   int threads = 1;  // 0 means one per hardware thread; results do not depend on it
+  ProgressFn progress = nullptr;  // told how many of the n searches are done (see progress.h)
 };
 
 struct HarmonicOptions {
@@ -41,6 +43,7 @@ struct HarmonicOptions {
   // does not normalise.
   bool normalized = false;
   int threads = 1;
+  ProgressFn progress = nullptr;  // told how many of the n searches are done (see progress.h)
 };
 
 // One shortest-path search per vertex: O(n m) for hops, O(n (m + n log n)) weighted; O(n)

@@ -23,6 +23,7 @@
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/algorithms/degree.h"
 #include "trafnet/algorithms/edge_length.h"
+#include "trafnet/algorithms/progress.h"
 #include "trafnet/base/status.h"
 
 namespace trafnet::algorithms {
@@ -55,6 +56,8 @@ struct DisruptionOptions {
   DegreeDirection degree_direction = DegreeDirection::kTotal;
   // kDegree: sum the arc weights instead of counting arcs.
   bool degree_weighted = false;
+  // Told how many of the `steps` removals are done (see progress.h).
+  ProgressFn progress = nullptr;
 };
 
 struct DisruptionStep {

@@ -11,6 +11,7 @@
 #include "trafnet/algorithms/community.h"
 #include "trafnet/algorithms/components.h"
 #include "trafnet/algorithms/disruption.h"
+#include "trafnet/algorithms/progress.h"
 #include "trafnet/engine/projection.h"
 
 namespace trafnet::engine {
@@ -43,6 +44,8 @@ struct RankOptions {
   bool seeds_from_status = false;
   int threads = 1;
   uint64_t seed = 1;
+  // Betweenness, closeness and harmonic: told how many shortest-path searches are done.
+  algorithms::ProgressFn progress = nullptr;
 };
 
 struct RankResult {
@@ -77,6 +80,7 @@ struct DisruptOptions {
   int steps = 10;
   bool inverse_distance = false;  // betweenness on a weighted graph: a link's length is 1/weight
   int threads = 1;
+  algorithms::ProgressFn progress = nullptr;  // told how many removal steps are done
 };
 
 // Removes the top node by the measure, recomputes, repeats (see algorithms/disruption.h for the

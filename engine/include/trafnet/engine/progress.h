@@ -13,8 +13,9 @@ namespace trafnet::engine {
 
 class Progress {
  public:
-  // `total` is the amount of work in the caller's unit (bytes, rows); 0 when unknown.
-  Progress(std::string label, uint64_t total, bool quiet);
+  // `total` is the amount of work in the caller's unit (bytes, rows); 0 when unknown. `unit`
+  // names the items counted in Update ("rows", "searches").
+  Progress(std::string label, uint64_t total, bool quiet, std::string unit = "rows");
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -23,6 +24,8 @@ class Progress {
   void Update(uint64_t done, uint64_t items);
   // Clears the line.
   void Finish();
+  // Whether a line is on the terminal now.
+  bool drawn() const { return drawn_; }
 
   // True when progress would be drawn for a caller that is not quiet.
   static bool StderrIsTerminal();
@@ -32,6 +35,7 @@ class Progress {
 
   std::string label_;
   uint64_t total_;
+  std::string unit_;
   bool enabled_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
