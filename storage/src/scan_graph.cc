@@ -1,5 +1,10 @@
 // Store::ScanGraph: the fast, read-only full scan graph projections are built from.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "store_impl.h"
 
@@ -43,6 +48,82 @@ std::vector<std::string> Store::LinkTypeNames() const {
   return names;
 }
 
+namespace {
+
+// Records decoded by the scanning thread, copied out of RocksDB's buffers, for the caller's
+// thread to hand to the callbacks.
+struct ScanBatch {
+  std::string arena;  // the bytes the offsets below point into
+  // Nodes: id, then 2 + F (offset, size) pairs per node: kind, key, the F requested fields.
+  std::vector<NodeId> node_ids;
+  std::vector<std::pair<uint32_t, uint32_t>> node_refs;
+  // Links, with first_start and last_end as (offset, size) pairs.
+  std::vector<LinkSummary> links;
+  std::vector<std::pair<uint32_t, uint32_t>> link_dates;
+
+  std::pair<uint32_t, uint32_t> Keep(std::string_view text) {
+    std::pair<uint32_t, uint32_t> ref(static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(text.size()));
+    arena.append(text);
+    return ref;
+  }
+  std::string_view View(std::pair<uint32_t, uint32_t> ref) const { return {arena.data() + ref.first, ref.second}; }
+  size_t size() const { return node_ids.size() + links.size(); }
+};
+
+constexpr size_t kScanBatchRecords = 8192;
+constexpr size_t kScanBatchesAhead = 4;
+
+// A bounded hand-over of batches from the scanning thread to the caller's.
+class BatchQueue {
+ public:
+  // False when the consumer has stopped listening.
+  bool Push(std::unique_ptr<ScanBatch> batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return stopped_ || ready_.size() < kScanBatchesAhead; });
+    if (stopped_) return false;
+    ready_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+  void Finish(Status status) {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    status_ = std::move(status);
+    changed_.notify_all();
+  }
+  // The next batch, or nullptr when the scan is over (then status() says how it ended).
+  std::unique_ptr<ScanBatch> Pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !ready_.empty() || done_; });
+    if (ready_.empty()) return nullptr;
+    auto batch = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+  void Stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  Status status() {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<ScanBatch>> ready_;
+  bool done_ = false;
+  bool stopped_ = false;
+  Status status_;
+};
+
+}  // namespace
+
+// RocksDB's iteration and decoding run on a thread of their own, a few batches ahead of the
+// callbacks on the caller's thread; the callbacks see exactly the sequential scan's order.
 Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
                         const std::function<void(const LinkSummary&)>& link_fn) const {
   const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
@@ -52,10 +133,19 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
   read_options.readahead_size = 4 << 20;
   std::vector<bool> symmetric;
   for (const auto& name : LinkTypeNames()) symmetric.push_back(IsSymmetricLinkType(name));
+  const size_t num_fields = options.node_fields.size();
+  BatchQueue queue;
 
-  std::vector<std::string_view> fields(options.node_fields.size());
   auto scan = [&]() -> Status {
+    auto batch = std::make_unique<ScanBatch>();
+    auto hand_over = [&]() -> bool {
+      if (batch->size() == 0) return true;
+      bool listening = queue.Push(std::move(batch));
+      batch = std::make_unique<ScanBatch>();
+      return listening;
+    };
     std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
+    std::vector<std::pair<uint32_t, uint32_t>> fields(num_fields);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
       std::string_view value(it->value().data(), it->value().size());
@@ -64,20 +154,25 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
       std::string_view kind, natural;
       uint64_t count = 0;
       if (!reader.String(kind) || !reader.String(natural)) return CorruptionError("bad node record");
-      std::fill(fields.begin(), fields.end(), std::string_view());
-      if (!fields.empty()) {
+      batch->node_ids.push_back(codec::GetBigEndian64(key));
+      batch->node_refs.push_back(batch->Keep(kind));
+      batch->node_refs.push_back(batch->Keep(natural));
+      std::fill(fields.begin(), fields.end(), std::pair<uint32_t, uint32_t>(0, 0));
+      if (num_fields > 0) {
         if (!reader.Varint(count)) return CorruptionError("bad node record");
         for (uint64_t i = 0; i < count; ++i) {
           std::string_view name, field_value;
           if (!reader.String(name) || !reader.String(field_value)) return CorruptionError("bad node record");
-          for (size_t f = 0; f < fields.size(); ++f) {
-            if (name == options.node_fields[f]) fields[f] = field_value;
+          for (size_t f = 0; f < num_fields; ++f) {
+            if (name == options.node_fields[f]) fields[f] = batch->Keep(field_value);
           }
         }
       }
-      node_fn(codec::GetBigEndian64(key), kind, natural, fields);
+      batch->node_refs.insert(batch->node_refs.end(), fields.begin(), fields.end());
+      if (batch->size() >= kScanBatchRecords && !hand_over()) return Status::Ok();
     }
     TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
+    if (!hand_over()) return Status::Ok();
 
     it.reset(impl_->db->NewIterator(read_options, impl_->cf[kObservationsCf]));
     LinkSummary link;
@@ -85,15 +180,16 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
     bool have = false;
     auto emit = [&] {
       if (!have || link.observations == 0) return;
-      link.first_start = first_start;
-      link.last_end = last_end;
-      link_fn(link);
+      batch->links.push_back(link);
+      batch->link_dates.push_back(batch->Keep(first_start));
+      batch->link_dates.push_back(batch->Keep(last_end));
     };
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
       if (key.size() < codec::kLinkKeyBytes) return CorruptionError("bad observation key");
       if (!have || key.substr(0, codec::kLinkKeyBytes) != link_key) {
         emit();
+        if (batch->size() >= kScanBatchRecords && !hand_over()) return Status::Ok();
         have = true;
         link_key.assign(key.substr(0, codec::kLinkKeyBytes));
         codec::AdjacencyParts parts;
@@ -120,11 +216,29 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
     }
     TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
     emit();
+    hand_over();
     return Status::Ok();
   };
-  Status status = scan();
+  std::thread scanner([&] { queue.Finish(scan()); });
+
+  std::vector<std::string_view> fields(num_fields);
+  while (auto batch = queue.Pop()) {
+    for (size_t i = 0; i < batch->node_ids.size(); ++i) {
+      const auto* refs = &batch->node_refs[i * (2 + num_fields)];
+      for (size_t f = 0; f < num_fields; ++f) fields[f] = batch->View(refs[2 + f]);
+      node_fn(batch->node_ids[i], batch->View(refs[0]), batch->View(refs[1]), fields);
+    }
+    for (size_t i = 0; i < batch->links.size(); ++i) {
+      LinkSummary& link = batch->links[i];
+      link.first_start = batch->View(batch->link_dates[2 * i]);
+      link.last_end = batch->View(batch->link_dates[2 * i + 1]);
+      link_fn(link);
+    }
+  }
+  queue.Stop();
+  scanner.join();
   impl_->db->ReleaseSnapshot(snapshot);
-  return status;
+  return queue.status();
 }
 
 }  // namespace trafnet::storage

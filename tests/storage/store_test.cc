@@ -319,5 +319,56 @@ TEST(StoreTest, RecordsIngestRuns) {
   EXPECT_EQ((*runs)[0].json, R"({"status":"done"})");
 }
 
+// ScanGraph hands over nodes in id order with the asked-for fields, and each link once with
+// its observations in the window summed, across many of its internal batches.
+TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  constexpr NodeId kPersons = 20000;
+  {
+    auto cs = store->NewChangeSet();
+    for (NodeId i = 0; i < kPersons; ++i) AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+    for (NodeId i = 0; i + 1 < kPersons; ++i) {
+      ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("MUP", "2024-01-01", 2)).ok());
+      ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("BIA", "2020-05-05", 1)).ok());
+    }
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  for (const char* since : {"", "2023-01-01"}) {
+    LinkScanOptions options;
+    options.since = since;
+    options.node_fields = {"name", "missing"};
+    std::vector<NodeId> ids;
+    bool fields_right = true;
+    uint64_t links = 0, counts = 0, observations = 0;
+    bool links_in_order = true;
+    NodeId previous_from = 0;
+    Status status = store->ScanGraph(
+        options,
+        [&](NodeId id, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
+          ids.push_back(id);
+          fields_right = fields_right && kind == kPersonKind && key == "P" + std::to_string(id) &&
+                         fields.size() == 2 && fields[0] == "Name " + std::to_string(id) && fields[1].empty();
+        },
+        [&](const LinkSummary& link) {
+          links_in_order = links_in_order && link.from >= previous_from && link.to == link.from + 1;
+          previous_from = link.from;
+          ++links;
+          counts += link.count;
+          observations += link.observations;
+          fields_right = fields_right && link.last_end == "2024-01-01" &&
+                         link.first_start == (std::string_view(since).empty() ? "2020-05-05" : "2024-01-01");
+        });
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    ASSERT_EQ(ids.size(), kPersons);
+    for (NodeId i = 0; i < kPersons; ++i) ASSERT_EQ(ids[i], i);
+    EXPECT_TRUE(fields_right);
+    EXPECT_TRUE(links_in_order);
+    EXPECT_EQ(links, kPersons - 1);
+    EXPECT_EQ(observations, (std::string_view(since).empty() ? 2 : 1) * (kPersons - 1));
+    EXPECT_EQ(counts, (std::string_view(since).empty() ? 3 : 2) * (kPersons - 1));
+  }
+}
+
 }  // namespace
 }  // namespace trafnet::storage
