@@ -46,14 +46,10 @@ void RowBatch::View(size_t i, Row& row) const {
 }
 
 RowPipeline::RowPipeline(RecordReader& reader, std::function<void(const Row&, PreparedRow&)> prepare)
-    : reader_(reader), prepare_(std::move(prepare)), thread_([this] { ReadAll(); }) {}
+    : reader_(reader), prepare_(std::move(prepare)), ready_(kBatchesAhead), thread_([this] { ReadAll(); }) {}
 
 RowPipeline::~RowPipeline() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  changed_.notify_all();
+  ready_.Stop();
   thread_.join();
 }
 
@@ -74,25 +70,14 @@ void RowPipeline::ReadAll() {
       batch->Add(outcome, row, error, std::move(prepared));
     }
     batch->bytes_read = reader_.bytes_read();
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return stop_ || ready_.size() < kBatchesAhead; });
-    if (stop_) return;
-    if (batch->size() > 0) ready_.push_back(std::move(batch));
-    changed_.notify_all();
+    if (batch->size() > 0 && !ready_.Push(std::move(batch))) return;  // the caller stopped
   }
-  std::lock_guard lock(mutex_);
-  done_ = true;
-  changed_.notify_all();
+  ready_.Close();
 }
 
 std::unique_ptr<RowBatch> RowPipeline::Next() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !ready_.empty() || done_; });
-  if (ready_.empty()) return nullptr;
-  auto batch = std::move(ready_.front());
-  ready_.pop_front();
-  changed_.notify_all();
-  return batch;
+  std::optional<std::unique_ptr<RowBatch>> batch = ready_.Pop();
+  return batch ? std::move(*batch) : nullptr;
 }
 
 }  // namespace trafnet::engine

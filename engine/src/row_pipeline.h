@@ -4,17 +4,15 @@
 #define TRAFNET_ENGINE_SRC_ROW_PIPELINE_H_
 
 #include <array>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <optional>
 
+#include "trafnet/base/bounded_queue.h"
 #include "trafnet/base/status.h"
 #include "trafnet/engine/record_reader.h"
 #include "trafnet/storage/normalize.h"
@@ -70,11 +68,7 @@ class RowPipeline {
 
   RecordReader& reader_;
   std::function<void(const Row&, PreparedRow&)> prepare_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<RowBatch>> ready_;
-  bool done_ = false;
-  bool stop_ = false;
+  BoundedQueue<std::unique_ptr<RowBatch>> ready_;
   std::thread thread_;
 };
 

@@ -1,12 +1,11 @@
 // Store::ScanGraph: the fast, read-only full scan graph projections are built from.
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store_impl.h"
+#include "trafnet/base/bounded_queue.h"
 
 namespace trafnet::storage {
 
@@ -73,53 +72,6 @@ struct ScanBatch {
 constexpr size_t kScanBatchRecords = 8192;
 constexpr size_t kScanBatchesAhead = 4;
 
-// A bounded hand-over of batches from the scanning thread to the caller's.
-class BatchQueue {
- public:
-  // False when the consumer has stopped listening.
-  bool Push(std::unique_ptr<ScanBatch> batch) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return stopped_ || ready_.size() < kScanBatchesAhead; });
-    if (stopped_) return false;
-    ready_.push_back(std::move(batch));
-    changed_.notify_all();
-    return true;
-  }
-  void Finish(Status status) {
-    std::lock_guard lock(mutex_);
-    done_ = true;
-    status_ = std::move(status);
-    changed_.notify_all();
-  }
-  // The next batch, or nullptr when the scan is over (then status() says how it ended).
-  std::unique_ptr<ScanBatch> Pop() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty() || done_; });
-    if (ready_.empty()) return nullptr;
-    auto batch = std::move(ready_.front());
-    ready_.pop_front();
-    changed_.notify_all();
-    return batch;
-  }
-  void Stop() {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    changed_.notify_all();
-  }
-  Status status() {
-    std::lock_guard lock(mutex_);
-    return status_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<ScanBatch>> ready_;
-  bool done_ = false;
-  bool stopped_ = false;
-  Status status_;
-};
-
 }  // namespace
 
 // RocksDB's iteration and decoding run on a thread of their own, a few batches ahead of the
@@ -134,7 +86,8 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
   std::vector<bool> symmetric;
   for (const auto& name : LinkTypeNames()) symmetric.push_back(IsSymmetricLinkType(name));
   const size_t num_fields = options.node_fields.size();
-  BatchQueue queue;
+  BoundedQueue<std::unique_ptr<ScanBatch>> queue(kScanBatchesAhead);
+  Status scan_status;
 
   auto scan = [&]() -> Status {
     auto batch = std::make_unique<ScanBatch>();
@@ -219,17 +172,21 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
     hand_over();
     return Status::Ok();
   };
-  std::thread scanner([&] { queue.Finish(scan()); });
+  std::thread scanner([&] {
+    scan_status = scan();
+    queue.Close();
+  });
 
   std::vector<std::string_view> fields(num_fields);
-  while (auto batch = queue.Pop()) {
+  while (std::optional<std::unique_ptr<ScanBatch>> next = queue.Pop()) {
+    const ScanBatch* batch = next->get();
     for (size_t i = 0; i < batch->node_ids.size(); ++i) {
       const auto* refs = &batch->node_refs[i * (2 + num_fields)];
       for (size_t f = 0; f < num_fields; ++f) fields[f] = batch->View(refs[2 + f]);
       node_fn(batch->node_ids[i], batch->View(refs[0]), batch->View(refs[1]), fields);
     }
     for (size_t i = 0; i < batch->links.size(); ++i) {
-      LinkSummary& link = batch->links[i];
+      LinkSummary link = batch->links[i];
       link.first_start = batch->View(batch->link_dates[2 * i]);
       link.last_end = batch->View(batch->link_dates[2 * i + 1]);
       link_fn(link);
@@ -238,7 +195,7 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
   queue.Stop();
   scanner.join();
   impl_->db->ReleaseSnapshot(snapshot);
-  return queue.status();
+  return scan_status;
 }
 
 }  // namespace trafnet::storage
