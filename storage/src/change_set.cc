@@ -251,9 +251,7 @@ Status ChangeSet::PutLink(NodeId from, std::string_view type, NodeId to,
   TRAFNET_ASSIGN_OR_RETURN(codec::LinkTypeId type_id, impl_->TypeId(type));
   std::string& key = impl_->scratch;
   key.clear();
-  codec::PutBigEndian64(key, from);
-  codec::PutBigEndian16(key, type_id);
-  codec::PutBigEndian64(key, to);
+  codec::AppendAdjacencyKey(key, from, type_id, to);
   key.append(observation.source).push_back('\0');
   key.append(observation.start).push_back('\0');
   key.append(observation.end);
@@ -358,6 +356,21 @@ Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& wr
   return Status::Ok();
 }
 
+// Runs `first` on another thread and `second` on this one when `side_by_side` (a bulk commit,
+// where each family has its own file), else one after the other; the first error, or Ok.
+Status RunBoth(bool side_by_side, const std::function<Status()>& first,
+               const std::function<Status()>& second) {
+  if (!side_by_side) {
+    TRAFNET_RETURN_IF_ERROR(first());
+    return second();
+  }
+  auto first_done = std::async(std::launch::async, first);
+  Status second_status = second();
+  Status first_status = first_done.get();
+  TRAFNET_RETURN_IF_ERROR(first_status);
+  return second_status;
+}
+
 // Above this many writes a commit goes through SST files instead of a WriteBatch.
 constexpr size_t kSstCommitThreshold = 50'000;
 
@@ -412,9 +425,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
         bool is_symmetric = symmetric[parts.type];
         std::string_view flags(is_symmetric ? flags_symmetric : flags_directed, 1);
         mirrored.clear();
-        codec::PutBigEndian64(mirrored, parts.b);
-        codec::PutBigEndian16(mirrored, parts.type);
-        codec::PutBigEndian64(mirrored, parts.a);
+        codec::AppendAdjacencyKey(mirrored, parts.b, parts.type, parts.a);
         TRAFNET_RETURN_IF_ERROR(out.Add(link, flags));
         TRAFNET_RETURN_IF_ERROR(in.Add(mirrored, flags));
         if (is_symmetric && parts.a != parts.b) {
@@ -526,17 +537,8 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
       sorter.Clear();
       return status;
     };
-    if (writer.bulk()) {
-      // The two adjacency families go to separate files: sort and write them side by side.
-      auto in_written = std::async(std::launch::async, drain, std::ref(in), kInCf);
-      Status out_written = drain(out, kOutCf);
-      Status in_status = in_written.get();
-      TRAFNET_RETURN_IF_ERROR(out_written);
-      TRAFNET_RETURN_IF_ERROR(in_status);
-    } else {
-      TRAFNET_RETURN_IF_ERROR(drain(out, kOutCf));
-      TRAFNET_RETURN_IF_ERROR(drain(in, kInCf));
-    }
+    TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(), [&] { return drain(out, kOutCf); },
+                                    [&] { return drain(in, kInCf); }));
   }
 
   for (const auto& [name, id] : cs.new_types) {
@@ -576,18 +578,9 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
     }
     return Status::Ok();
   };
-  if (writer.bulk()) {
-    // Each family goes to its own file: two threads share them out.
-    auto keys_written = std::async(std::launch::async, write_families,
-                                   std::vector<ColumnFamily>{kNodeKeysCf, kNameIndexCf, kAddressIndexCf});
-    Status rest = write_families({kNodesCf, kSourceIndexCf, kMetaCf});
-    Status keys = keys_written.get();
-    TRAFNET_RETURN_IF_ERROR(rest);
-    TRAFNET_RETURN_IF_ERROR(keys);
-  } else {
-    TRAFNET_RETURN_IF_ERROR(
-        write_families({kNodesCf, kNodeKeysCf, kNameIndexCf, kAddressIndexCf, kSourceIndexCf, kMetaCf}));
-  }
+  TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(),
+                                  [&] { return write_families({kNodeKeysCf, kNameIndexCf, kAddressIndexCf}); },
+                                  [&] { return write_families({kNodesCf, kSourceIndexCf, kMetaCf}); }));
   TRAFNET_RETURN_IF_ERROR(writer.Finish());
   {
     std::lock_guard lock(store.mutex);

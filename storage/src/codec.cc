@@ -92,12 +92,16 @@ std::string IndexKey(std::string_view text, NodeId id) {
   return out;
 }
 
-std::string AdjacencyKey(NodeId a, LinkTypeId type, NodeId b) {
-  std::string out;
-  out.reserve(kLinkKeyBytes);
+void AppendAdjacencyKey(std::string& out, NodeId a, LinkTypeId type, NodeId b) {
   PutBigEndian64(out, a);
   PutBigEndian16(out, type);
   PutBigEndian64(out, b);
+}
+
+std::string AdjacencyKey(NodeId a, LinkTypeId type, NodeId b) {
+  std::string out;
+  out.reserve(kLinkKeyBytes);
+  AppendAdjacencyKey(out, a, type, b);
   return out;
 }
 

@@ -57,6 +57,8 @@ std::string NaturalKey(std::string_view kind, std::string_view key);
 std::string IndexKey(std::string_view text, NodeId id);
 // a(8) type(2) b(8): out uses (from, to), in uses (to, from)
 std::string AdjacencyKey(NodeId a, LinkTypeId type, NodeId b);
+// The same bytes appended to `out` (reusing its memory in hot loops).
+void AppendAdjacencyKey(std::string& out, NodeId a, LinkTypeId type, NodeId b);
 struct AdjacencyParts {
   NodeId a = 0;
   LinkTypeId type = 0;
