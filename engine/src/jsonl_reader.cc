@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -169,8 +170,8 @@ class JsonlReader final : public RecordReader {
   uint64_t bytes_read() const override { return input_.bytes_consumed(); }
 
  private:
-  // The first repeated key, or empty. Keys are the row's names, already in `names`.
-  std::string_view FindDuplicateKey(const std::vector<std::string_view>& names);
+  // The first repeated key, if any (the empty key can repeat too). Keys are the row's names.
+  std::optional<std::string_view> FindDuplicateKey(const std::vector<std::string_view>& names);
 
   RecordInput input_;
   ReaderLimits limits_;
@@ -218,15 +219,18 @@ ReadOutcome JsonlReader::Next(Row& row, RowError& error) {
       row.names.emplace_back(arena_.data() + keys_[i].offset, keys_[i].size);
       row.values.emplace_back(arena_.data() + values_[i].offset, values_[i].size);
     }
-    if (const std::string_view key = FindDuplicateKey(row.names); !key.empty()) {
-      error = RowError{line, std::string(key), "duplicate key"};
+    if (const std::optional<std::string_view> key = FindDuplicateKey(row.names)) {
+      // The field name is how an error is located; an empty one would vanish from the message.
+      error = RowError{line, std::string(*key),
+                       key->empty() ? "duplicate empty key \"\"" : "duplicate key"};
       return ReadOutcome::kError;
     }
     return ReadOutcome::kRow;
   }
 }
 
-std::string_view JsonlReader::FindDuplicateKey(const std::vector<std::string_view>& names) {
+std::optional<std::string_view> JsonlReader::FindDuplicateKey(
+    const std::vector<std::string_view>& names) {
   // A pairwise check is quadratic, and a hostile megabyte line can hold 100k keys.
   if (names.size() <= kPairwiseDuplicateCheckKeys) {
     for (size_t i = 1; i < names.size(); ++i) {
@@ -234,12 +238,13 @@ std::string_view JsonlReader::FindDuplicateKey(const std::vector<std::string_vie
         if (names[i] == names[j]) return names[i];
       }
     }
-    return {};
+    return std::nullopt;
   }
   sorted_keys_.assign(names.begin(), names.end());
   std::sort(sorted_keys_.begin(), sorted_keys_.end());
   const auto repeat = std::adjacent_find(sorted_keys_.begin(), sorted_keys_.end());
-  return repeat == sorted_keys_.end() ? std::string_view() : *repeat;
+  if (repeat == sorted_keys_.end()) return std::nullopt;
+  return *repeat;
 }
 
 StatusOr<std::unique_ptr<RecordReader>> FinishOpen(std::unique_ptr<JsonlReader> reader) {

@@ -391,6 +391,16 @@ TEST(JsonlReaderTest, ReportsDuplicateKey) {
               ElementsAre("error 1: a: duplicate key", "error 2: k7: duplicate key"));
 }
 
+TEST(JsonlReaderTest, ReportsRepeatedEmptyKey) {
+  // Found by the fuzzer: the empty key repeated was taken for "no duplicate".
+  std::string many_keys = "{";
+  for (int i = 0; i < 40; ++i) many_keys += "\"k" + std::to_string(i) + "\":1,";
+  many_keys += "\"\":1,\"\":2}";
+  EXPECT_THAT(
+      ReadJsonl("{\"\":\"2\",\"\":\"Js\",\"age\":null}\n" + many_keys + "\n"),
+      ElementsAre("error 1: duplicate empty key \"\"", "error 2: duplicate empty key \"\""));
+}
+
 TEST(JsonlReaderTest, ReportsOverlongValueByKey) {
   const ReaderLimits limits{.max_field_bytes = 3};
   EXPECT_THAT(
