@@ -30,6 +30,8 @@ Action AddRankCommand(CLI::App& app);
 Action AddCommunitiesCommand(CLI::App& app);
 Action AddComponentsCommand(CLI::App& app);
 Action AddDisruptCommand(CLI::App& app);
+Action AddAnalyzeCommand(CLI::App& app);
+Action AddEvaluateCommand(CLI::App& app);
 
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   add(AddCommunitiesCommand);
   add(AddComponentsCommand);
   add(AddDisruptCommand);
+  add(AddAnalyzeCommand);
+  add(AddEvaluateCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

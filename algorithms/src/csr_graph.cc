@@ -1,5 +1,7 @@
 #include "trafnet/algorithms/csr_graph.h"
 
+#include <algorithm>
+
 namespace trafnet::algorithms {
 
 CsrGraph CsrGraph::FromEdges(Vertex num_vertices, std::span<const Edge> edges, bool directed,
@@ -27,12 +29,50 @@ CsrGraph CsrGraph::FromEdges(Vertex num_vertices, std::span<const Edge> edges, b
   return graph;
 }
 
+CsrGraph CsrGraph::FromEdgesMerged(Vertex num_vertices, std::vector<Edge> edges, bool directed,
+                                   bool weighted) {
+  for (Edge& e : edges) {
+    if (!directed && e.from > e.to) std::swap(e.from, e.to);
+  }
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) {
+    return a.from != b.from ? a.from < b.from : a.to < b.to;
+  });
+  size_t kept = 0;
+  for (const Edge& e : edges) {
+    if (e.from == e.to) continue;
+    if (kept > 0 && edges[kept - 1].from == e.from && edges[kept - 1].to == e.to) {
+      edges[kept - 1].weight += e.weight;
+    } else {
+      edges[kept++] = e;
+    }
+  }
+  edges.resize(kept);
+  return FromEdges(num_vertices, edges, directed, weighted);
+}
+
+CsrGraph CsrGraph::InducedSubgraph(std::span<const Vertex> vertices) const {
+  std::vector<Edge> edges;
+  for (Vertex i = 0; i < vertices.size(); ++i) {
+    const Vertex v = vertices[i];
+    for (uint64_t a = offsets_[v]; a < offsets_[v + 1]; ++a) {
+      auto found = std::lower_bound(vertices.begin(), vertices.end(), targets_[a]);
+      if (found == vertices.end() || *found != targets_[a]) continue;
+      const auto j = static_cast<Vertex>(found - vertices.begin());
+      // An undirected graph holds each edge both ways; keep one.
+      if (!directed_ && j < i) continue;
+      edges.push_back(Edge{i, j, weights_.empty() ? 1.0f : weights_[a]});
+    }
+  }
+  return FromEdges(static_cast<Vertex>(vertices.size()), edges, directed_, !weights_.empty());
+}
+
 StatusOr<CsrGraph> CsrGraph::FromArrays(bool directed, std::vector<uint64_t> offsets,
                                         std::vector<Vertex> targets, std::vector<float> weights) {
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != targets.size()) {
     return InvalidArgumentError("graph arrays: offsets do not span the targets");
   }
-  if (offsets.size() - 1 > UINT32_MAX) return InvalidArgumentError("graph arrays: too many vertices");
+  if (offsets.size() - 1 > UINT32_MAX)
+    return InvalidArgumentError("graph arrays: too many vertices");
   for (size_t v = 1; v < offsets.size(); ++v) {
     if (offsets[v] < offsets[v - 1]) return InvalidArgumentError("graph arrays: offsets decrease");
   }

@@ -43,23 +43,7 @@ std::string FileStem(std::string_view kind) {
   return std::string(kind) + "s";
 }
 
-void WriteCsvRow(std::ostream& out, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out << ',';
-    std::string cell = GuardFormula(cells[i]);
-    if (cell.find_first_of(",\"\r\n") != std::string::npos) {
-      out << '"';
-      for (char c : cell) {
-        if (c == '"') out << '"';
-        out << c;
-      }
-      out << '"';
-    } else {
-      out << cell;
-    }
-  }
-  out << '\n';
-}
+void WriteCsvRow(std::ostream& out, const std::vector<std::string>& cells) { out << CsvRow(cells); }
 
 std::string XmlEscape(std::string_view text) {
   std::string out;
@@ -381,6 +365,26 @@ std::string GuardFormula(std::string_view cell) {
     return guarded;
   }
   return std::string(cell);
+}
+
+std::string CsvRow(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out += ',';
+    const std::string cell = GuardFormula(cells[i]);
+    if (cell.find_first_of(",\"\r\n") != std::string::npos) {
+      out += '"';
+      for (char c : cell) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    } else {
+      out += cell;
+    }
+  }
+  out += '\n';
+  return out;
 }
 
 std::string_view UnguardFormula(std::string_view cell) {

@@ -31,6 +31,12 @@ class CsrGraph {
   static CsrGraph FromEdges(Vertex num_vertices, std::span<const Edge> edges, bool directed,
                             bool weighted);
 
+  // Like FromEdges, but a simple graph: self-loops are dropped and parallel edges (for an
+  // undirected graph, u–v and v–u alike) become one whose weight is their sum.
+  static CsrGraph FromEdgesMerged(Vertex num_vertices, std::vector<Edge> edges, bool directed,
+                                  bool weighted);
+  // The subgraph induced by `vertices` (sorted, distinct), its vertex i being vertices[i].
+  CsrGraph InducedSubgraph(std::span<const Vertex> vertices) const;
   // Rebuilds a graph from the arrays of another (e.g. read back from a file), checking that they
   // form one: offsets start at 0, never decrease and end at targets.size(); every target is a
   // vertex; weights are empty or one per target.
@@ -42,7 +48,9 @@ class CsrGraph {
   std::span<const Vertex> targets() const { return targets_; }
   std::span<const float> weight_array() const { return weights_; }
 
-  Vertex num_vertices() const { return static_cast<Vertex>(offsets_.empty() ? 0 : offsets_.size() - 1); }
+  Vertex num_vertices() const {
+    return static_cast<Vertex>(offsets_.empty() ? 0 : offsets_.size() - 1);
+  }
   uint64_t num_arcs() const { return targets_.size(); }
   bool directed() const { return directed_; }
   bool weighted() const { return !weights_.empty(); }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "trafnet/base/status.h"
 #include "trafnet/storage/store.h"
@@ -41,6 +42,8 @@ StatusOr<ExportSummary> Export(const storage::Store& store, const ExportOptions&
 std::string GuardFormula(std::string_view cell);
 // The inverse, applied by ingest: "'=1+1" → "=1+1"; other text unchanged.
 std::string_view UnguardFormula(std::string_view cell);
+// One CSV line (RFC 4180 quoting, "\n" ending) of guarded cells.
+std::string CsvRow(const std::vector<std::string>& cells);
 
 }  // namespace trafnet::engine
 

@@ -1,0 +1,228 @@
+#include "detect_groups.h"
+
+#include <algorithm>
+
+#include "trafnet/algorithms/community.h"
+
+namespace trafnet::engine::detect {
+
+namespace {
+
+using algorithms::Edge;
+using algorithms::Vertex;
+
+// One person's use of a phone or address, with when.
+struct Use {
+  NodeIndex identifier;
+  Vertex person;
+  Day first, last;
+};
+
+bool Overlap(const Use& a, const Use& b) {
+  if (a.first == kNoDay || b.first == kNoDay) return true;  // no date is no evidence of apart
+  return a.first <= b.last && b.first <= a.last;
+}
+
+// Sorts uses by identifier then person, folding one person's several links to one identifier
+// into one use spanning them all.
+void Group(std::vector<Use>& uses) {
+  std::sort(uses.begin(), uses.end(), [](const Use& x, const Use& y) {
+    return x.identifier != y.identifier ? x.identifier < y.identifier : x.person < y.person;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < uses.size(); ++i) {
+    if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier &&
+        uses[kept - 1].person == uses[i].person) {
+      Use& into = uses[kept - 1];
+      if (into.first == kNoDay || uses[i].first == kNoDay) {
+        into.first = into.last = kNoDay;
+      } else {
+        into.first = std::min(into.first, uses[i].first);
+        into.last = std::max(into.last, uses[i].last);
+      }
+      continue;
+    }
+    uses[kept++] = uses[i];
+  }
+  uses.resize(kept);
+}
+
+bool Communal(AddressKind kind) {
+  return kind == AddressKind::kHostel || kind == AddressKind::kDormitory ||
+         kind == AddressKind::kHotel || kind == AddressKind::kShelter;
+}
+
+}  // namespace
+
+PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>& representative,
+                             const DetectConfig& config) {
+  PersonGraph out;
+  const auto n = static_cast<NodeIndex>(data.num_nodes());
+  out.vertex_of.assign(n, kNoVertex);
+  for (NodeIndex p = 0; p < n; ++p) {
+    if (data.node(p).kind != NodeKind::kPerson || representative[p] != p) continue;
+    out.vertex_of[p] = static_cast<Vertex>(out.person.size());
+    out.person.push_back(p);
+  }
+  for (NodeIndex p = 0; p < n; ++p) {
+    if (data.node(p).kind == NodeKind::kPerson) out.vertex_of[p] = out.vertex_of[representative[p]];
+  }
+  std::vector<Edge> edges;
+  std::vector<Use> phone_uses, address_uses;
+  std::vector<uint32_t> calls;
+  for (uint32_t l = 0; l < data.links().size(); ++l) {
+    const Link& link = data.link(l);
+    const NodeKind a = data.node(link.from).kind, b = data.node(link.to).kind;
+    if (a == NodeKind::kPerson && b == NodeKind::kPerson) {
+      edges.push_back(Edge{out.vertex_of[link.from], out.vertex_of[link.to], 1.0f});
+    } else if (a == NodeKind::kPerson || b == NodeKind::kPerson) {
+      const NodeIndex person = a == NodeKind::kPerson ? link.from : link.to;
+      const NodeIndex other = a == NodeKind::kPerson ? link.to : link.from;
+      const NodeKind kind = data.node(other).kind;
+      if (kind == NodeKind::kPhone)
+        phone_uses.push_back(Use{other, out.vertex_of[person], kNoDay, kNoDay});
+      if (kind == NodeKind::kAddress)
+        address_uses.push_back(Use{other, out.vertex_of[person], link.first, link.last});
+    } else if (a == NodeKind::kPhone && b == NodeKind::kPhone) {
+      calls.push_back(l);
+    }
+  }
+  Group(phone_uses);
+  Group(address_uses);
+  // Phone → [begin, end) of its users in phone_uses, for phones under the cap.
+  std::vector<std::pair<uint32_t, uint32_t>> users_of(n, {0, 0});
+  for (size_t begin = 0; begin < phone_uses.size();) {
+    size_t end = begin;
+    while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier)
+      ++end;
+    const size_t users = end - begin;
+    if (users <= config.shared_cap) {
+      users_of[phone_uses[begin].identifier] = {static_cast<uint32_t>(begin),
+                                                static_cast<uint32_t>(end)};
+      const auto w = static_cast<float>(1.0 / static_cast<double>(users - 1 + (users == 1)));
+      for (size_t i = begin; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j)
+          edges.push_back(Edge{phone_uses[i].person, phone_uses[j].person, w});
+      }
+    }
+    begin = end;
+  }
+  for (size_t begin = 0; begin < address_uses.size();) {
+    size_t end = begin;
+    while (end < address_uses.size() &&
+           address_uses[end].identifier == address_uses[begin].identifier)
+      ++end;
+    const size_t users = end - begin;
+    if (users >= 2 && users <= config.shared_cap) {
+      double w = 1.0 / static_cast<double>(users - 1);
+      if (Communal(data.node(address_uses[begin].identifier).address_kind))
+        w *= config.communal_address_factor;
+      for (size_t i = begin; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j) {
+          if (Overlap(address_uses[i], address_uses[j])) {
+            edges.push_back(
+                Edge{address_uses[i].person, address_uses[j].person, static_cast<float>(w)});
+          }
+        }
+      }
+    }
+    begin = end;
+  }
+  for (uint32_t l : calls) {
+    const auto [fb, fe] = users_of[data.link(l).from];
+    const auto [tb, te] = users_of[data.link(l).to];
+    if (fb == fe || tb == te) continue;
+    const auto w = static_cast<float>(1.0 / static_cast<double>((fe - fb) * (te - tb)));
+    for (uint32_t i = fb; i < fe; ++i) {
+      for (uint32_t j = tb; j < te; ++j)
+        edges.push_back(Edge{phone_uses[i].person, phone_uses[j].person, w});
+    }
+  }
+  out.graph = algorithms::CsrGraph::FromEdgesMerged(static_cast<Vertex>(out.person.size()),
+                                                    std::move(edges),
+                                                    /*directed=*/false, /*weighted=*/true);
+  return out;
+}
+
+namespace {
+
+constexpr int kLeidenIterations = 3;
+
+// Splits `group` by Leiden on its own subgraph, recursively, until every part has at most
+// `max_group_size` members or cannot be split; parts of at least `min_group_size` go to `out`.
+Status SplitLarge(const PersonGraph& graph, const DetectConfig& config, std::vector<Vertex> group,
+                  uint64_t& seed, std::vector<std::vector<Vertex>>& out) {
+  std::vector<std::vector<Vertex>> pending;
+  pending.push_back(std::move(group));
+  while (!pending.empty()) {
+    std::vector<Vertex> part = std::move(pending.back());
+    pending.pop_back();
+    if (part.size() < config.min_group_size) continue;
+    if (part.size() <= config.max_group_size) {
+      out.push_back(std::move(part));
+      continue;
+    }
+    algorithms::LeidenOptions leiden;
+    leiden.seed = ++seed;
+    leiden.max_iterations = kLeidenIterations;
+    TRAFNET_ASSIGN_OR_RETURN(algorithms::CommunityResult parts,
+                             algorithms::Leiden(graph.graph.InducedSubgraph(part), leiden));
+    if (parts.count <= 1) {
+      out.push_back(std::move(part));  // cannot be split: examined whole
+      continue;
+    }
+    std::vector<std::vector<Vertex>> pieces(parts.count);
+    for (Vertex i = 0; i < part.size(); ++i) pieces[parts.membership[i]].push_back(part[i]);
+    // Depth-first in community order, so the order of groups depends only on the partitions.
+    for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) pending.push_back(std::move(*it));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed) {
+  Groups out;
+  const double n = graph.graph.num_vertices();
+  uint64_t next_seed = seed;
+  for (size_t level = 0; level < kGroupScales.size(); ++level) {
+    algorithms::LeidenOptions leiden;
+    leiden.seed = ++next_seed;
+    // Modularity's communities grow with the graph (its resolution limit); a resolution
+    // proportional to the number of persons keeps their size about the same in any store.
+    leiden.resolution = n / kGroupScales[level];
+    // Repeating Leiden until it stops improving can take tens of passes over a million persons
+    // at these resolutions for a last fraction of a percent of quality; groups do not need it.
+    leiden.max_iterations = kLeidenIterations;
+    TRAFNET_ASSIGN_OR_RETURN(algorithms::CommunityResult partition,
+                             algorithms::Leiden(graph.graph, leiden));
+    if (level == 0) {
+      out.communities = partition.count;
+      out.modularity = partition.modularity;
+    }
+    std::vector<std::vector<Vertex>> communities(partition.count);
+    for (Vertex v = 0; v < partition.membership.size(); ++v)
+      communities[partition.membership[v]].push_back(v);
+    for (std::vector<Vertex>& community : communities) {
+      TRAFNET_RETURN_IF_ERROR(
+          SplitLarge(graph, config, std::move(community), next_seed, out.groups));
+    }
+  }
+  // The same group found at several scales is examined once.
+  std::vector<size_t> order(out.groups.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return out.groups[a] < out.groups[b]; });
+  std::vector<bool> keep(out.groups.size(), true);
+  for (size_t i = 1; i < order.size(); ++i) {
+    if (out.groups[order[i]] == out.groups[order[i - 1]]) keep[order[i]] = false;
+  }
+  std::vector<std::vector<Vertex>> unique;
+  for (size_t i = 0; i < out.groups.size(); ++i) {
+    if (keep[i]) unique.push_back(std::move(out.groups[i]));
+  }
+  out.groups = std::move(unique);
+  return out;
+}
+
+}  // namespace trafnet::engine::detect

@@ -1,0 +1,51 @@
+// The person graph detection runs communities on, and the candidate groups it yields.
+//
+// Vertices are resolved persons (one per accepted same-person cluster). Two persons are tied by
+// a direct person–person link (weight 1), by a phone both use (1/(k-1) for a phone with k
+// users), by an address both live or stay at at overlapping times (1/(k-1), times
+// `communal_address_factor` for hostels, dormitories, hotels and shelters), and by calls or
+// messages between their phones (1 split over the pairs of users). A phone or address with more
+// than `shared_cap` users ties nobody. Ties add up; the graph is undirected and weighted.
+//
+// Groups are Leiden communities (modularity, seeded) at several scales: the resolution is the
+// number of persons over each of kGroupScales, so communities are about as large in a store of
+// 20 000 persons as in one of a million (modularity's own scale grows with the graph). A
+// community larger than `max_group_size` is split by running Leiden again on its own subgraph,
+// recursively, so that large communities are examined in parts rather than flagged whole. A
+// network cut in two at one scale is usually whole at another; the groups overlap, and the
+// ranking keeps the best of overlapping ones.
+#ifndef TRAFNET_ENGINE_DETECT_GROUPS_H_
+#define TRAFNET_ENGINE_DETECT_GROUPS_H_
+
+#include <array>
+#include <vector>
+
+#include "case_data.h"
+#include "trafnet/algorithms/csr_graph.h"
+#include "trafnet/engine/detect.h"
+
+namespace trafnet::engine::detect {
+
+struct PersonGraph {
+  algorithms::CsrGraph graph;
+  std::vector<NodeIndex> person;              // per vertex: the representative record
+  std::vector<algorithms::Vertex> vertex_of;  // per node: its person's vertex, or kNoVertex
+};
+inline constexpr algorithms::Vertex kNoVertex = static_cast<algorithms::Vertex>(-1);
+
+PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>& representative,
+                             const DetectConfig& config);
+
+inline constexpr std::array<double, 3> kGroupScales = {2000.0, 1000.0, 500.0};
+
+struct Groups {
+  std::vector<std::vector<algorithms::Vertex>> groups;  // each sorted; groups in a stable order
+  uint64_t communities = 0;  // of the first scale's whole-graph Leiden run
+  double modularity = 0.0;
+};
+
+StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed);
+
+}  // namespace trafnet::engine::detect
+
+#endif  // TRAFNET_ENGINE_DETECT_GROUPS_H_

@@ -1,0 +1,582 @@
+#include "detect_indicators.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace trafnet::engine::detect {
+
+namespace {
+
+using algorithms::Vertex;
+
+double Clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+
+std::string_view AddressKindName(AddressKind kind) {
+  switch (kind) {
+    case AddressKind::kResidential:
+      return "residential";
+    case AddressKind::kHostel:
+      return "hostel";
+    case AddressKind::kDormitory:
+      return "dormitory";
+    case AddressKind::kHotel:
+      return "hotel";
+    case AddressKind::kShelter:
+      return "shelter";
+    case AddressKind::kBusiness:
+      return "business";
+    case AddressKind::kOther:
+      break;
+  }
+  return "address";
+}
+
+// What the indicators need to know about one member, gathered from all their records.
+struct Profile {
+  Vertex vertex = 0;
+  Day birth = kNoDay;
+  char gender = 0;
+  std::string_view home_city;      // of a LIVES_AT address, "" unknown
+  std::string home_country;        // of a LIVES_AT address, else nationality, "" unknown
+  std::set<Vertex> family, knows;  // persons tied by FAMILY / KNOWS
+  std::set<NodeIndex> homes;       // LIVES_AT addresses
+  std::set<NodeIndex> phones;      // USES
+  CaseStatus status = CaseStatus::kNone;
+};
+
+int AgeAt(const Profile& p, Day day) {
+  if (p.birth == kNoDay || day == kNoDay) return -1;
+  return static_cast<int>(std::floor((day - p.birth) / 365.2425));
+}
+
+class GroupView {
+ public:
+  GroupView(const AssessContext& context, uint32_t group, const std::vector<Vertex>& members)
+      : c_(context), data_(*context.data), group_(group), members_(members) {
+    profiles_.resize(members.size());
+    for (size_t i = 0; i < members.size(); ++i) index_[members[i]] = i;
+    for (size_t i = 0; i < members.size(); ++i) BuildProfile(i);
+  }
+
+  size_t size() const { return members_.size(); }
+  const Profile& profile(size_t i) const { return profiles_[i]; }
+  const std::vector<NodeIndex>& records(size_t i) const { return c_.records[members_[i]]; }
+  // The member index of a person node, or -1 when the node is not a member.
+  long MemberOf(NodeIndex node) const {
+    if (data_.node(node).kind != NodeKind::kPerson) return -1;
+    const Vertex v = c_.graph->vertex_of[node];
+    if (v == kNoVertex || c_.group_of[v] != group_) return -1;
+    return static_cast<long>(index_.at(v));
+  }
+  bool Related(size_t i, size_t j) const {
+    const Profile &a = profiles_[i], &b = profiles_[j];
+    if (a.family.contains(b.vertex)) return true;
+    for (NodeIndex home : a.homes) {
+      if (b.homes.contains(home)) return true;
+    }
+    return false;
+  }
+  bool Acquainted(size_t i, size_t j) const {
+    return Related(i, j) || profiles_[i].knows.contains(profiles_[j].vertex);
+  }
+  // Greedily keeps members of `candidates` none related (family, same home) to one kept before.
+  std::vector<size_t> Unrelated(const std::vector<size_t>& candidates,
+                                bool count_acquaintance = false) const {
+    std::vector<size_t> kept;
+    for (size_t i : candidates) {
+      bool ok = true;
+      for (size_t k : kept) ok = ok && !(count_acquaintance ? Acquainted(i, k) : Related(i, k));
+      if (ok) kept.push_back(i);
+    }
+    return kept;
+  }
+  // Visits (member index of the other end, link) for every link of member i to another member.
+  template <typename Fn>
+  void ForEachLink(size_t i, Fn&& fn) const {
+    for (NodeIndex r : records(i)) {
+      for (uint32_t l : data_.links_of(r)) fn(data_.other(l, r), l, r);
+    }
+  }
+  const CaseData& data() const { return data_; }
+  const std::vector<Vertex>& members() const { return members_; }
+
+ private:
+  void BuildProfile(size_t i) {
+    Profile& p = profiles_[i];
+    p.vertex = members_[i];
+    for (NodeIndex r : records(i)) {
+      const Node& node = data_.node(r);
+      if (p.birth == kNoDay) p.birth = node.birth;
+      if (p.gender == 0) p.gender = node.gender;
+      if (p.status == CaseStatus::kNone) p.status = node.status;
+      if (p.home_country.empty() && node.nationality[0] != 0)
+        p.home_country.assign(node.nationality, 2);
+    }
+    std::string address_country;
+    ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = data_.link(l);
+      const Node& node = data_.node(other);
+      if (node.kind == NodeKind::kPerson) {
+        const Vertex v = c_.graph->vertex_of[other];
+        if (link.type == LinkType::kFamily) p.family.insert(v);
+        if (link.type == LinkType::kKnows) p.knows.insert(v);
+      } else if (node.kind == NodeKind::kAddress && link.type == LinkType::kLivesAt) {
+        p.homes.insert(other);
+        if (p.home_city.empty()) p.home_city = data_.city(other);
+        if (address_country.empty() && node.country[0] != 0)
+          address_country.assign(node.country, 2);
+      } else if (node.kind == NodeKind::kPhone && link.type == LinkType::kUses) {
+        p.phones.insert(other);
+      }
+    });
+    if (!address_country.empty()) p.home_country = address_country;
+  }
+
+  const AssessContext& c_;
+  const CaseData& data_;
+  uint32_t group_;
+  const std::vector<Vertex>& members_;
+  std::vector<Profile> profiles_;
+  std::map<Vertex, size_t> index_;
+};
+
+std::string People(const GroupView& view, const std::vector<size_t>& who) {
+  size_t women = 0, men = 0;
+  for (size_t i : who) {
+    women += view.profile(i).gender == 'F';
+    men += view.profile(i).gender == 'M';
+  }
+  if (women == who.size()) return "women";
+  if (men == who.size()) return "men";
+  if (women * 4 >= who.size() * 3) return "people, mostly women,";
+  return "people";
+}
+
+std::string AgeRange(const GroupView& view, const std::vector<size_t>& who,
+                     const std::vector<Day>& when) {
+  int lo = 1000, hi = -1;
+  for (size_t k = 0; k < who.size(); ++k) {
+    const int age = AgeAt(view.profile(who[k]), when[k]);
+    if (age < 0) continue;
+    lo = std::min(lo, age);
+    hi = std::max(hi, age);
+  }
+  if (hi < 0) return "";
+  return lo == hi ? fmt::format(" aged {}", lo) : fmt::format(" aged {}–{}", lo, hi);
+}
+
+size_t Towns(const GroupView& view, const std::vector<size_t>& who) {
+  std::set<std::string_view> towns;
+  for (size_t i : who) {
+    if (!view.profile(i).home_city.empty()) towns.insert(view.profile(i).home_city);
+  }
+  return towns.size();
+}
+
+// Everything found about one group, filled indicator by indicator.
+struct Findings {
+  std::map<std::string, double> strength;
+  std::map<std::string, std::string> sentence;
+  std::vector<std::vector<std::string>> member_reasons;
+  std::vector<double> recruiter, controller, driver, victim;
+  std::set<NodeIndex> phones, addresses;
+  // The strongest convergence: its address, the arrivals and their arrival days.
+  NodeIndex meeting_address = kNoNode;
+  std::vector<size_t> arrivals;
+  std::vector<Day> arrival_days;
+  NodeIndex shared_phone = kNoNode;
+
+  void Set(const std::string& name, double value, std::string text) {
+    if (value <= strength[name]) return;
+    strength[name] = value;
+    sentence[name] = std::move(text);
+  }
+};
+
+void SharedPhone(const GroupView& view, Findings& f) {
+  std::map<NodeIndex, std::vector<size_t>> users;
+  for (size_t i = 0; i < view.size(); ++i) {
+    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
+  }
+  for (const auto& [phone, who] : users) {
+    if (who.size() < 3) continue;
+    const std::vector<size_t> unrelated = view.Unrelated(who);
+    if (unrelated.size() < 3) continue;
+    const double s = Clamp01((static_cast<double>(unrelated.size()) - 2.0) / 2.0);
+    if (s > f.strength["shared_phone"]) f.shared_phone = phone;
+    f.Set("shared_phone", s,
+          fmt::format("phone {} was used by {} members with no family tie or home in common",
+                      view.data().id(phone), unrelated.size()));
+    f.phones.insert(phone);
+    for (size_t i : who)
+      f.member_reasons[i].push_back(fmt::format("used the shared phone {}", view.data().id(phone)));
+  }
+}
+
+void Convergence(const GroupView& view, const DetectConfig& config, Findings& f) {
+  // Arrivals (first day of a stay) of members at each address.
+  std::map<NodeIndex, std::vector<std::pair<Day, size_t>>> arrivals;
+  for (size_t i = 0; i < view.size(); ++i) {
+    std::map<NodeIndex, Day> first;
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = view.data().link(l);
+      if (view.data().node(other).kind != NodeKind::kAddress || link.first == kNoDay) return;
+      if (link.type != LinkType::kStayedAt && link.type != LinkType::kLivesAt) return;
+      if (view.profile(i).homes.contains(other) && link.type == LinkType::kLivesAt)
+        return;  // their own home
+      auto [it, added] = first.try_emplace(other, link.first);
+      if (!added) it->second = std::min(it->second, link.first);
+    });
+    for (const auto& [address, day] : first) arrivals[address].emplace_back(day, i);
+  }
+  for (auto& [address, list] : arrivals) {
+    if (list.size() < 3) continue;
+    std::sort(list.begin(), list.end());
+    const AddressKind kind = view.data().node(address).address_kind;
+    if (kind == AddressKind::kShelter)
+      continue;  // victims are brought there: aftermath, not pattern
+    // The widest window of young, unrelated arrivals.
+    for (size_t begin = 0; begin < list.size(); ++begin) {
+      std::vector<size_t> young;
+      std::vector<Day> days;
+      for (size_t k = begin;
+           k < list.size() && list[k].first - list[begin].first <= config.convergence_window_days;
+           ++k) {
+        const int age = AgeAt(view.profile(list[k].second), list[k].first);
+        if (age >= config.young_min_age && age <= config.young_max_age)
+          young.push_back(list[k].second);
+      }
+      std::vector<size_t> who = view.Unrelated(young, /*count_acquaintance=*/true);
+      if (who.size() < 3) continue;
+      for (size_t i : who) {
+        for (const auto& [day, member] : list) {
+          if (member == i) {
+            days.push_back(day);
+            break;
+          }
+        }
+      }
+      const size_t towns = Towns(view, who);
+      double s = Clamp01((static_cast<double>(who.size()) - 2.0) / 3.0) * (towns >= 2 ? 1.0 : 0.5);
+      // Meeting strangers is what hostels and dormitories are for.
+      if (kind == AddressKind::kHostel || kind == AddressKind::kDormitory) s *= 0.5;
+      const std::string where =
+          fmt::format("{} ({}{}{})", view.data().id(address), AddressKindName(kind),
+                      view.data().city(address).empty() ? "" : ", ", view.data().city(address));
+      const Day lo = *std::min_element(days.begin(), days.end()),
+                hi = *std::max_element(days.begin(), days.end());
+      if (s > f.strength["convergence"]) {
+        f.meeting_address = address;
+        f.arrivals = who;
+        f.arrival_days = days;
+      }
+      f.Set("convergence", s,
+            fmt::format("{} unrelated {}{} from {} town{} arrived at {} between {} and {}",
+                        who.size(), People(view, who), AgeRange(view, who, days), towns,
+                        towns == 1 ? "" : "s", where, FormatDay(lo), FormatDay(hi)));
+    }
+  }
+  if (f.meeting_address == kNoNode) return;
+  f.addresses.insert(f.meeting_address);
+  for (size_t k = 0; k < f.arrivals.size(); ++k) {
+    f.victim[f.arrivals[k]] += 0.5;
+    f.member_reasons[f.arrivals[k]].push_back(
+        fmt::format("arrived at {} on {} with other unrelated young people",
+                    view.data().id(f.meeting_address), FormatDay(f.arrival_days[k])));
+  }
+  // Strangers under one roof: the share of the arrivals' pairs with no tie before.
+  f.Set("unrelated_cohabitants", 1.0,
+        fmt::format("none of the {} who arrived at {} are family or known to have known each other",
+                    f.arrivals.size(), view.data().id(f.meeting_address)));
+}
+
+// Members each member called or messaged (directly or between their phones), with the first day.
+std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
+  std::vector<std::map<size_t, Day>> contacts(view.size());
+  auto note = [&](size_t i, size_t j, Day day) {
+    if (i == j) return;
+    auto [it, added] = contacts[i].try_emplace(j, day);
+    if (!added && day != kNoDay && (it->second == kNoDay || day < it->second)) it->second = day;
+  };
+  // Phones used by one member only: a call on a shared phone says nothing about who made it.
+  std::map<NodeIndex, std::vector<size_t>> users;
+  for (size_t i = 0; i < view.size(); ++i) {
+    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
+  }
+  for (size_t i = 0; i < view.size(); ++i) {
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = view.data().link(l);
+      if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) return;
+      const long j = view.MemberOf(other);
+      if (j >= 0) note(i, static_cast<size_t>(j), link.first);
+    });
+    for (NodeIndex phone : view.profile(i).phones) {
+      if (users[phone].size() != 1) continue;
+      for (uint32_t l : view.data().links_of(phone)) {
+        const Link& link = view.data().link(l);
+        if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) continue;
+        auto them = users.find(view.data().other(l, phone));
+        if (them == users.end() || them->second.size() != 1) continue;
+        note(i, them->second[0], link.first);
+      }
+    }
+  }
+  return contacts;
+}
+
+void RecruiterContacts(const GroupView& view, const DetectConfig& config, Findings& f) {
+  const std::vector<std::map<size_t, Day>> contacts = Contacts(view);
+  for (size_t r = 0; r < view.size(); ++r) {
+    std::vector<size_t> young;
+    std::vector<Day> days;
+    for (const auto& [j, day] : contacts[r]) {
+      const int age = AgeAt(view.profile(j), day);
+      if (age < config.young_min_age || age > config.young_max_age || view.Related(r, j)) continue;
+      // Contact before the move: recruitment precedes the stay.
+      auto arrival = std::find(f.arrivals.begin(), f.arrivals.end(), j);
+      if (arrival != f.arrivals.end() && day != kNoDay &&
+          day > f.arrival_days[arrival - f.arrivals.begin()])
+        continue;
+      young.push_back(j);
+    }
+    const std::vector<size_t> strangers = view.Unrelated(young, /*count_acquaintance=*/true);
+    if (strangers.size() < 3) continue;
+    for (size_t j : strangers) days.push_back(contacts[r].at(j));
+    const size_t towns = Towns(view, strangers);
+    const double s =
+        Clamp01((static_cast<double>(strangers.size()) - 2.0) / 3.0) * (towns >= 2 ? 1.0 : 0.5);
+    f.recruiter[r] = std::max(f.recruiter[r], s);
+    const std::string text = fmt::format(
+        "contacted {} young {}{} from {} town{} who had no tie to each other", strangers.size(),
+        People(view, strangers), AgeRange(view, strangers, days), towns, towns == 1 ? "" : "s");
+    f.member_reasons[r].push_back(text);
+    f.Set("recruiter_contacts", s,
+          fmt::format("{} {}", view.data().id(view.records(r).front()), text));
+    for (size_t j : strangers) {
+      f.victim[j] += 0.25;
+      f.member_reasons[j].push_back(
+          fmt::format("was contacted by {}", view.data().id(view.records(r).front())));
+    }
+  }
+}
+
+void PaymentsAndController(const GroupView& view, Findings& f) {
+  std::vector<std::set<size_t>> payers(view.size());
+  for (size_t i = 0; i < view.size(); ++i) {
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex self) {
+      const Link& link = view.data().link(l);
+      if (link.type != LinkType::kPaid || link.from != self) return;
+      const long j = view.MemberOf(other);
+      if (j >= 0 && static_cast<size_t>(j) != i) payers[static_cast<size_t>(j)].insert(i);
+    });
+  }
+  for (size_t i = 0; i < view.size(); ++i) {
+    const std::vector<size_t> who(payers[i].begin(), payers[i].end());
+    const std::vector<size_t> unrelated = view.Unrelated(who);
+    if (unrelated.size() >= 2) {
+      const double s = Clamp01((static_cast<double>(unrelated.size()) - 1.0) / 3.0);
+      f.Set("payments", s,
+            fmt::format("{} unrelated members paid {}", unrelated.size(),
+                        view.data().id(view.records(i).front())));
+      f.member_reasons[i].push_back(
+          fmt::format("was paid by {} unrelated members", unrelated.size()));
+      f.controller[i] += 0.34 * s;
+      for (size_t j : unrelated) f.victim[j] += 0.15;
+    }
+  }
+  // The controller: tied to where the recruits stayed and to the phone they shared.
+  for (size_t i = 0; i < view.size(); ++i) {
+    if (std::find(f.arrivals.begin(), f.arrivals.end(), i) != f.arrivals.end()) continue;
+    std::vector<std::string> ties;
+    bool address = false, phone = false;
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = view.data().link(l);
+      if (other == f.meeting_address) address = true;
+      if (other == f.shared_phone && link.type == LinkType::kUses) phone = true;
+    });
+    if (address)
+      ties.push_back(fmt::format("linked to the address {} where they stayed",
+                                 view.data().id(f.meeting_address)));
+    if (phone)
+      ties.push_back(fmt::format("uses the shared phone {}", view.data().id(f.shared_phone)));
+    if (ties.empty()) continue;
+    const double s = (address ? 0.5 : 0.0) + (phone ? 0.5 : 0.0);
+    f.controller[i] += 0.66 * s;
+    for (std::string& tie : ties) f.member_reasons[i].push_back(std::move(tie));
+    if (address && phone) {
+      f.Set("controller", 1.0,
+            fmt::format(
+                "{} is linked both to {} where the recruits stayed and to the phone {} they shared",
+                view.data().id(view.records(i).front()), view.data().id(f.meeting_address),
+                view.data().id(f.shared_phone)));
+    } else {
+      f.Set("controller", 0.4,
+            fmt::format("{} is {}", view.data().id(view.records(i).front()), ties.front()));
+    }
+  }
+}
+
+void EscortedTravel(const GroupView& view, Findings& f) {
+  for (size_t d = 0; d < view.size(); ++d) {
+    std::set<size_t> on_arrival, others;
+    view.ForEachLink(d, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = view.data().link(l);
+      if (link.type != LinkType::kTraveledWith) return;
+      const long j = view.MemberOf(other);
+      if (j < 0) return;
+      auto arrival = std::find(f.arrivals.begin(), f.arrivals.end(), static_cast<size_t>(j));
+      if (arrival != f.arrivals.end() && link.first != kNoDay &&
+          std::abs(link.first - f.arrival_days[arrival - f.arrivals.begin()]) <= 2) {
+        on_arrival.insert(static_cast<size_t>(j));
+      } else if (!view.Related(d, static_cast<size_t>(j))) {
+        others.insert(static_cast<size_t>(j));
+      }
+    });
+    if (on_arrival.size() >= 2) {
+      const double s = Clamp01((static_cast<double>(on_arrival.size()) - 1.0) / 2.0);
+      f.driver[d] = std::max(f.driver[d], s);
+      f.member_reasons[d].push_back(fmt::format(
+          "travelled with {} of the recruits on the day they arrived", on_arrival.size()));
+      f.Set("escorted_travel", s,
+            fmt::format("{} travelled with {} of the recruits on their arrival days",
+                        view.data().id(view.records(d).front()), on_arrival.size()));
+    } else if (others.size() >= 3) {
+      const double s = 0.3 * Clamp01((static_cast<double>(others.size()) - 2.0) / 2.0);
+      f.driver[d] = std::max(f.driver[d], s);
+      f.Set("escorted_travel", s,
+            fmt::format("{} travelled with {} unrelated members",
+                        view.data().id(view.records(d).front()), others.size()));
+    }
+  }
+}
+
+void Centralisation(const GroupView& view, const PersonGraph& graph, Findings& f) {
+  const size_t n = view.size();
+  if (n < 3) return;
+  std::vector<size_t> degree(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (Vertex w : graph.graph.neighbours(view.members()[i])) {
+      degree[i] += std::binary_search(view.members().begin(), view.members().end(), w);
+    }
+  }
+  const size_t top =
+      static_cast<size_t>(std::max_element(degree.begin(), degree.end()) - degree.begin());
+  double sum = 0;
+  for (size_t d : degree) sum += static_cast<double>(degree[top] - d);
+  const double centralisation = sum / static_cast<double>((n - 1) * (n - 2));
+  f.Set("centralisation", Clamp01(centralisation),
+        fmt::format(
+            "star-shaped: {} is tied to {} of the other {} members (degree centralisation {:.2f})",
+            view.data().id(view.records(top).front()), degree[top], n - 1, centralisation));
+}
+
+void CrossBorder(const GroupView& view, const DetectConfig& config, Findings& f) {
+  if (f.meeting_address == kNoNode) return;
+  const Node& place = view.data().node(f.meeting_address);
+  const std::string destination =
+      place.country[0] != 0 ? std::string(place.country, 2) : config.home_country;
+  size_t crossed = 0;
+  for (size_t i : f.arrivals) {
+    const std::string& home = view.profile(i).home_country;
+    crossed += !home.empty() && home != destination;
+  }
+  if (crossed == 0) return;
+  f.Set("cross_border", static_cast<double>(crossed) / static_cast<double>(f.arrivals.size()),
+        fmt::format("{} of the {} recruits crossed a border to reach {} ({})", crossed,
+                    f.arrivals.size(), view.data().id(f.meeting_address), destination));
+}
+
+void KnownCases(const GroupView& view, const AssessContext& context, Findings& f) {
+  double best = 0;
+  size_t who = 0;
+  for (size_t i = 0; i < view.size(); ++i) {
+    const CaseStatus status = view.profile(i).status;
+    if (status == CaseStatus::kVictim || status == CaseStatus::kSuspect ||
+        status == CaseStatus::kConvicted) {
+      f.member_reasons[i].push_back(
+          fmt::format("recorded as {} in an earlier case", CaseStatusName(status)));
+      f.Set("known_cases", 1.0,
+            fmt::format("{} is recorded as {} in an earlier case",
+                        view.data().id(view.records(i).front()), CaseStatusName(status)));
+    }
+    const double proximity = context.known_case_proximity[view.members()[i]];
+    if (proximity > best) {
+      best = proximity;
+      who = i;
+    }
+  }
+  if (best > 0) {
+    f.Set(
+        "known_cases", 0.5 * best,
+        fmt::format("{} is close to known victims or suspects in the graph (personalised PageRank)",
+                    view.data().id(view.records(who).front())));
+  }
+}
+
+}  // namespace
+
+GroupAssessment AssessGroup(const AssessContext& context, uint32_t group,
+                            const std::vector<Vertex>& members) {
+  const DetectConfig& config = *context.config;
+  const GroupView view(context, group, members);
+  Findings f;
+  const size_t n = members.size();
+  f.member_reasons.resize(n);
+  f.recruiter.assign(n, 0);
+  f.controller.assign(n, 0);
+  f.driver.assign(n, 0);
+  f.victim.assign(n, 0);
+  SharedPhone(view, f);
+  Convergence(view, config, f);
+  RecruiterContacts(view, config, f);
+  PaymentsAndController(view, f);
+  EscortedTravel(view, f);
+  Centralisation(view, *context.graph, f);
+  CrossBorder(view, config, f);
+  KnownCases(view, context, f);
+
+  GroupAssessment out;
+  double weighted = 0, total = 0;
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [name, weight] : config.weights) {
+    const double s = f.strength.contains(name) ? f.strength[name] : 0.0;
+    out.indicators[name] = s;
+    weighted += weight * s;
+    total += weight;
+    if (s > 0) ranked.emplace_back(weight * s, f.sentence[name]);
+  }
+  out.score = total > 0 ? weighted / total : 0.0;
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& [w, text] : ranked) out.reasons.push_back(std::move(text));
+  out.phones.assign(f.phones.begin(), f.phones.end());
+  out.addresses.assign(f.addresses.begin(), f.addresses.end());
+  for (size_t i = 0; i < n; ++i) {
+    MemberAssessment m;
+    m.vertex = members[i];
+    const double organiser = std::max({f.recruiter[i], Clamp01(f.controller[i]), f.driver[i]});
+    if (organiser >= 0.3) {
+      if (f.controller[i] >= f.recruiter[i] && f.controller[i] >= f.driver[i])
+        m.role = "controller";
+      else if (f.recruiter[i] >= f.driver[i])
+        m.role = "recruiter";
+      else
+        m.role = "driver";
+      // Recruiters and controllers first: they are who an investigation starts with.
+      m.risk = out.score * (0.4 + 0.6 * organiser) * (m.role == "driver" ? 0.85 : 1.0);
+    } else if (f.victim[i] >= 0.5) {
+      m.role = "victim";
+      m.risk = out.score * 0.3;
+    } else {
+      m.risk = out.score * 0.2 * (1.0 + organiser);
+    }
+    m.reasons = std::move(f.member_reasons[i]);
+    if (!m.reasons.empty()) out.members.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace trafnet::engine::detect

@@ -1,0 +1,194 @@
+#include "detect_resolve.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+namespace trafnet::engine::detect {
+
+namespace {
+
+// Past this many records one birth date holds (a placeholder date, a huge store), only equal
+// names are compared: pairwise similarity would be quadratic.
+constexpr size_t kMaxPairwiseBlock = 1000;
+
+std::string SortedWords(std::string_view key) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(key)};
+  for (std::string word; in >> word;) words.push_back(word);
+  std::sort(words.begin(), words.end());
+  std::string out;
+  for (const std::string& word : words) {
+    if (!out.empty()) out += ' ';
+    out += word;
+  }
+  return out;
+}
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n) {
+    std::iota(parent_.begin(), parent_.end(), NodeIndex{0});
+  }
+  NodeIndex Find(NodeIndex x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  // The smaller root wins, so a cluster's representative is its lowest node id.
+  void Join(NodeIndex a, NodeIndex b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return;
+    if (b < a) std::swap(a, b);
+    parent_[b] = a;
+  }
+
+ private:
+  std::vector<NodeIndex> parent_;
+};
+
+// The phones and addresses a person is linked to, sorted.
+std::vector<NodeIndex> Identifiers(const CaseData& data, NodeIndex person) {
+  std::vector<NodeIndex> out;
+  for (uint32_t l : data.links_of(person)) {
+    NodeIndex other = data.other(l, person);
+    NodeKind kind = data.node(other).kind;
+    if ((kind == NodeKind::kPhone && data.node(other).valid_phone) || kind == NodeKind::kAddress)
+      out.push_back(other);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+NodeIndex FirstShared(const std::vector<NodeIndex>& a, const std::vector<NodeIndex>& b) {
+  auto i = a.begin(), j = b.begin();
+  while (i != a.end() && j != b.end()) {
+    if (*i == *j) return *i;
+    if (*i < *j)
+      ++i;
+    else
+      ++j;
+  }
+  return kNoNode;
+}
+
+}  // namespace
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  if (a == b) return 1.0;
+  const size_t window =
+      std::max(a.size(), b.size()) / 2 == 0 ? 0 : std::max(a.size(), b.size()) / 2 - 1;
+  std::vector<bool> a_match(a.size()), b_match(b.size());
+  size_t matches = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const size_t lo = i > window ? i - window : 0, hi = std::min(b.size(), i + window + 1);
+    for (size_t j = lo; j < hi; ++j) {
+      if (b_match[j] || a[i] != b[j]) continue;
+      a_match[i] = b_match[j] = true;
+      ++matches;
+      break;
+    }
+  }
+  if (matches == 0) return 0.0;
+  size_t transpositions = 0;
+  for (size_t i = 0, j = 0; i < a.size(); ++i) {
+    if (!a_match[i]) continue;
+    while (!b_match[j]) ++j;
+    if (a[i] != b[j]) ++transpositions;
+    ++j;
+  }
+  const double m = static_cast<double>(matches);
+  const double jaro = (m / static_cast<double>(a.size()) + m / static_cast<double>(b.size()) +
+                       (m - static_cast<double>(transpositions) / 2.0) / m) /
+                      3.0;
+  size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
+  Resolution result;
+  const auto n = static_cast<NodeIndex>(data.num_nodes());
+  std::vector<NodeIndex> dated;
+  for (NodeIndex p = 0; p < n; ++p) {
+    if (data.node(p).kind == NodeKind::kPerson && data.node(p).birth != kNoDay &&
+        !data.name_key(p).empty()) {
+      dated.push_back(p);
+    }
+  }
+  std::sort(dated.begin(), dated.end(), [&](NodeIndex x, NodeIndex y) {
+    return data.node(x).birth != data.node(y).birth ? data.node(x).birth < data.node(y).birth
+                                                    : x < y;
+  });
+  UnionFind clusters(n);
+  auto consider = [&](NodeIndex x, NodeIndex y, const std::string& sx, const std::string& sy) {
+    const Node &a = data.node(x), &b = data.node(y);
+    if (a.gender != 0 && b.gender != 0 && a.gender != b.gender) return;
+    const double similarity = sx == sy ? 1.0 : JaroWinkler(sx, sy);
+    // In tenths, so that equal names and birth date score exactly 0.9, not 0.8999….
+    const double without_shared = (6.0 * similarity + 3.0) / 10.0;
+    if (without_shared + 0.1 < config.report_same_person) return;
+    NodeIndex shared = kNoNode;
+    if (without_shared < 1.0) shared = FirstShared(Identifiers(data, x), Identifiers(data, y));
+    const double score = (6.0 * similarity + 3.0 + (shared != kNoNode ? 1.0 : 0.0)) / 10.0;
+    if (score < config.report_same_person) return;
+    SamePerson pair;
+    pair.ids = {data.id(x), data.id(y)};
+    pair.score = std::min(1.0, score);
+    pair.evidence.push_back("same birth date " + FormatDay(a.birth));
+    pair.evidence.push_back(similarity == 1.0
+                                ? fmt::format("same name key \"{}\"", sx)
+                                : fmt::format("similar names \"{}\" / \"{}\" (Jaro–Winkler {:.2f})",
+                                              data.name_key(x), data.name_key(y), similarity));
+    if (shared != kNoNode) {
+      pair.evidence.push_back(fmt::format(
+          "both linked to {} {}", data.node(shared).kind == NodeKind::kPhone ? "phone" : "address",
+          data.id(shared)));
+    }
+    if (a.gender != 0 && a.gender == b.gender)
+      pair.evidence.push_back(fmt::format("same gender {}", a.gender));
+    pair.accepted = pair.score >= config.accept_same_person;
+    if (pair.accepted) clusters.Join(x, y);
+    result.pairs.push_back(std::move(pair));
+  };
+  for (size_t begin = 0; begin < dated.size();) {
+    size_t end = begin;
+    while (end < dated.size() && data.node(dated[end]).birth == data.node(dated[begin]).birth)
+      ++end;
+    std::vector<std::string> keys;
+    keys.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) keys.push_back(SortedWords(data.name_key(dated[i])));
+    if (end - begin <= kMaxPairwiseBlock) {
+      for (size_t i = begin; i < end; ++i) {
+        for (size_t j = i + 1; j < end; ++j)
+          consider(dated[i], dated[j], keys[i - begin], keys[j - begin]);
+      }
+    } else {
+      std::vector<size_t> order(end - begin);
+      std::iota(order.begin(), order.end(), size_t{0});
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t x, size_t y) { return keys[x] < keys[y]; });
+      for (size_t i = 0; i < order.size(); ++i) {
+        for (size_t j = i + 1; j < order.size() && keys[order[j]] == keys[order[i]]; ++j) {
+          NodeIndex x = dated[begin + order[i]], y = dated[begin + order[j]];
+          if (y < x) std::swap(x, y);
+          consider(x, y, keys[order[i]], keys[order[j]]);
+        }
+      }
+    }
+    begin = end;
+  }
+  result.representative.resize(n);
+  for (NodeIndex v = 0; v < n; ++v) result.representative[v] = clusters.Find(v);
+  std::sort(result.pairs.begin(), result.pairs.end(), [](const SamePerson& x, const SamePerson& y) {
+    return x.score != y.score ? x.score > y.score : x.ids < y.ids;
+  });
+  return result;
+}
+
+}  // namespace trafnet::engine::detect

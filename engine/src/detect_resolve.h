@@ -1,0 +1,38 @@
+// Entity resolution for detection, proposed not imposed: person records that are probably the
+// same person are scored, and pairs at or above the acceptance threshold are analysed as one
+// person. Records are never merged in the store.
+//
+// Candidates share a birth date (the blocking key: records without one are never paired).
+// A pair's score is 0.6 × name similarity + 0.3 for the shared birth date + 0.1 when the two
+// records use a common phone or address; name similarity is 1 for equal name keys (which
+// already fold scripts, diacritics and case), else the Jaro–Winkler similarity of the keys
+// with their words sorted (so "Last, First" meets "First Last"). A pair whose genders are
+// both given and differ is never a candidate. With the defaults, equal names and birth date
+// are accepted (0.9); a near miss needs a shared identifier as well.
+#ifndef TRAFNET_ENGINE_DETECT_RESOLVE_H_
+#define TRAFNET_ENGINE_DETECT_RESOLVE_H_
+
+#include <string_view>
+#include <vector>
+
+#include "case_data.h"
+#include "trafnet/engine/detect.h"
+
+namespace trafnet::engine::detect {
+
+// Jaro–Winkler similarity in [0, 1] (Winkler 1990; prefix scale 0.1, up to 4 characters), on
+// bytes.
+double JaroWinkler(std::string_view a, std::string_view b);
+
+struct Resolution {
+  // Per node: the representative record of its person (the lowest node id of the accepted
+  // cluster); every other node is its own.
+  std::vector<NodeIndex> representative;
+  std::vector<SamePerson> pairs;  // every pair scoring at least the reporting threshold
+};
+
+Resolution ResolvePersons(const CaseData& data, const DetectConfig& config);
+
+}  // namespace trafnet::engine::detect
+
+#endif  // TRAFNET_ENGINE_DETECT_RESOLVE_H_

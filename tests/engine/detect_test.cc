@@ -1,0 +1,408 @@
+#include "trafnet/engine/detect.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.h"
+#include "trafnet/engine/ingest.h"
+
+namespace trafnet::engine {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using trafnet::testing::ReadFile;
+using trafnet::testing::TempDir;
+using trafnet::testing::WriteFile;
+
+// A tiny world written row by row: persons, addresses and links in the v1 input contract.
+class WorldBuilder {
+ public:
+  void Person(const std::string& id, const std::string& name, const std::string& birth, char gender,
+              const std::string& status = "") {
+    persons_ +=
+        id + "," + name + "," + birth + "," + std::string(1, gender) + ",RS," + status + ",MUP\n";
+  }
+  void Address(const std::string& id, const std::string& city, const std::string& kind,
+               const std::string& country = "RS") {
+    addresses_ += id + ",Ulica " + id + " 1," + city + "," + country + "," + kind + "\n";
+  }
+  void Link(const std::string& from, const std::string& to, const std::string& type,
+            const std::string& start = "", const std::string& end = "", int count = 1) {
+    links_ += from + "," + to + "," + type + "," + start + "," + end + "," + std::to_string(count) +
+              ",MUP\n";
+  }
+  // A person at home in `town` with a parent living with them, so they have a family.
+  void Local(const std::string& id, const std::string& name, const std::string& birth, char gender,
+             const std::string& town) {
+    Person(id, name, birth, gender);
+    Person(id + "-PARENT", name + " Senior", "1960-01-01", gender == 'F' ? 'M' : 'F');
+    Address("H-" + id, town, "residential");
+    Link("person:" + id, "address:H-" + id, "LIVES_AT");
+    Link("person:" + id + "-PARENT", "address:H-" + id, "LIVES_AT");
+    Link("person:" + id, "person:" + id + "-PARENT", "FAMILY");
+  }
+  void Write(const std::filesystem::path& dir) const {
+    WriteFile(dir / "persons.csv",
+              "id,name,birth_date,gender,nationality,status,source\n" + persons_);
+    WriteFile(dir / "addresses.csv", "id,text,city,country,kind\n" + addresses_);
+    WriteFile(dir / "links.csv", "from,to,type,start,end,count,source\n" + links_);
+  }
+
+ private:
+  std::string persons_, addresses_, links_;
+};
+
+const std::vector<std::string> kTowns = {"Novi Pazar", "Vranje", "Zaječar", "Sombor", "Pirot"};
+// Names and birth dates different enough that entity resolution keeps them apart.
+const std::vector<std::string> kNames = {"Ana Petrović", "Marija Ilić",     "Jelena Savić",
+                                         "Milica Lazić", "Ivana Stojković", "Tijana Marković"};
+std::string Birth(int year, int i) {
+  return std::to_string(year) + "-0" + std::to_string(i % 9 + 1) + "-1" + std::to_string(i % 10);
+}
+
+// The pattern detection is built for: recruiter R phones five young women from five towns who
+// do not know each other; six weeks later they arrive within ten days at flat F in Beograd,
+// where controller C lives; four of them use C's second phone; they pay C; driver D travels
+// with three of them on the day they arrive.
+void AddNetwork(WorldBuilder& w) {
+  w.Local("R", "Rade Ristić", "1994-03-01", 'M', "Niš");
+  w.Local("C", "Cane Cvetković", "1978-05-05", 'M', "Beograd");
+  w.Local("D", "Dule Dimić", "1985-07-07", 'M', "Beograd");
+  w.Link("person:R", "phone:0641000000", "USES");
+  w.Link("person:C", "phone:0642000000", "USES");
+  w.Link("person:C", "phone:0649000000", "USES");
+  w.Address("F", "Beograd", "residential");
+  w.Link("person:C", "address:F", "LIVES_AT", "2024-01-01");
+  for (int i = 0; i < 5; ++i) {
+    const std::string v = "V" + std::to_string(i + 1);
+    w.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    const std::string phone = "phone:06510000" + std::to_string(i + 1) + "0";
+    w.Link("person:" + v, phone, "USES");
+    w.Link("phone:0641000000", phone, "CALLED", "2025-02-0" + std::to_string(i + 1), "2025-02-20",
+           12);
+    const std::string arrival = "2025-04-0" + std::to_string(i + 1);
+    w.Link("person:" + v, "address:F", "STAYED_AT", arrival, "2025-05-15");
+    if (i < 4) w.Link("person:" + v, "phone:0649000000", "USES", arrival, "2025-05-15");
+    w.Link("person:" + v, "person:C", "PAID", "2025-04-20", "", 2);
+    if (i < 3) w.Link("person:D", "person:" + v, "TRAVELED_WITH", arrival);
+  }
+  w.Link("phone:0641000000", "phone:0642000000", "CALLED", "2025-03-01", "", 5);
+}
+
+class DetectTest : public ::testing::Test {
+ protected:
+  // Ingests the world into a new store under `run` and analyses it.
+  DetectionReport Analyze(const WorldBuilder& world, DetectOptions options = {},
+                          const std::string& run = "run") {
+    const std::filesystem::path base = dir_ / run;
+    world.Write(base / "data");
+    auto store = storage::Store::Open(base / "db");
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    IngestOptions ingest;
+    ingest.quiet = true;
+    ingest.report_dir = base / "reports";
+    auto summary = Ingest(**store, {base / "data"}, ingest);
+    EXPECT_TRUE(summary.ok() && summary->rows_rejected == 0)
+        << ReadFile(base / "reports" / "ingest-000001-rejects.csv");
+    options.config.min_group_size = 3;
+    auto report = Detect(**store, options);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    store_ = std::move(store).value();
+    return report.ok() ? std::move(report).value() : DetectionReport{};
+  }
+
+  // Every indicator's strongest value over all groups, whether flagged or not.
+  std::map<std::string, double> Strongest(const WorldBuilder& world) {
+    DetectOptions options;
+    options.config.flag_threshold = 0.0;
+    options.config.max_networks = 0;
+    std::map<std::string, double> best;
+    const DetectionReport report = Analyze(world, options, "strongest");
+    EXPECT_GE(report.stats.groups_scored, 1u) << "the world should hold a group to examine";
+    for (const Lead& lead : report.networks) {
+      for (const auto& [name, value] : lead.indicators) best[name] = std::max(best[name], value);
+    }
+    return best;
+  }
+
+  static const LeadMember* Find(const Lead& lead, const std::string& id) {
+    for (const LeadMember& m : lead.members) {
+      if (m.records.front() == id) return &m;
+    }
+    return nullptr;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+TEST_F(DetectTest, FlagsThePlantedNetworkWithItsRolesAndReasons) {
+  WorldBuilder world;
+  AddNetwork(world);
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.networks.size(), 1u);
+  const Lead& lead = report.networks[0];
+  EXPECT_EQ(lead.id, "NET-0001");
+  EXPECT_GT(lead.score, 0.7);
+  ASSERT_NE(Find(lead, "R"), nullptr);
+  ASSERT_NE(Find(lead, "C"), nullptr);
+  ASSERT_NE(Find(lead, "D"), nullptr);
+  EXPECT_EQ(Find(lead, "R")->role, "recruiter");
+  EXPECT_EQ(Find(lead, "C")->role, "controller");
+  EXPECT_EQ(Find(lead, "D")->role, "driver");
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_NE(Find(lead, "V" + std::to_string(i)), nullptr);
+    EXPECT_EQ(Find(lead, "V" + std::to_string(i))->role, "victim");
+  }
+  // Parents are context, not members of the lead.
+  EXPECT_EQ(Find(lead, "V1-PARENT"), nullptr);
+  // The recruiter and the controller head the list.
+  std::set<std::string> top = {lead.members[0].records[0], lead.members[1].records[0]};
+  EXPECT_EQ(top, (std::set<std::string>{"R", "C"}));
+  EXPECT_THAT(lead.phones, Contains("+381649000000"));
+  EXPECT_THAT(lead.addresses, Contains("F"));
+  EXPECT_THAT(lead.reasons,
+              Contains(HasSubstr("5 unrelated women aged 19–20 from 5 towns arrived at F")));
+  EXPECT_THAT(lead.reasons, Contains(HasSubstr("phone +381649000000 was used by 5 members")));
+  EXPECT_THAT(Find(lead, "R")->reasons, Contains(HasSubstr("contacted 5 young women")));
+  EXPECT_THAT(Find(lead, "C")->reasons, Contains(HasSubstr("was paid by 5 unrelated members")));
+  EXPECT_THAT(Find(lead, "D")->reasons, Contains(HasSubstr("travelled with 3 of the recruits")));
+  for (const char* indicator : {"shared_phone", "convergence", "recruiter_contacts", "controller",
+                                "payments", "escorted_travel", "unrelated_cohabitants"}) {
+    EXPECT_GT(lead.indicators.at(indicator), 0.0) << indicator;
+  }
+}
+
+TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {
+  WorldBuilder world;
+  world.Address("HOME", "Kraljevo", "residential");
+  for (int i = 0; i < 6; ++i) {
+    const std::string p = "K" + std::to_string(i);
+    world.Person(p, "Kostić " + std::to_string(i), "19" + std::to_string(50 + i * 8) + "-01-01",
+                 i % 2 ? 'F' : 'M');
+    world.Link("person:" + p, "phone:0361234567", "USES");
+    world.Link("person:" + p, "address:HOME", "LIVES_AT");
+    if (i > 0) world.Link("person:K0", "person:" + p, "FAMILY");
+  }
+  EXPECT_EQ(Strongest(world)["shared_phone"], 0.0);
+}
+
+TEST_F(DetectTest, StrangersSharingAPhoneIsASharedPhone) {
+  WorldBuilder world;
+  for (int i = 0; i < 4; ++i) {
+    world.Local("S" + std::to_string(i), kNames[i], Birth(1990, i), 'F', kTowns[i]);
+    world.Link("person:S" + std::to_string(i), "phone:0649000000", "USES");
+  }
+  EXPECT_EQ(Strongest(world)["shared_phone"], 1.0);
+}
+
+TEST_F(DetectTest, ArrivalsMonthsApartAreNotAConvergence) {
+  WorldBuilder world;
+  world.Address("F", "Beograd", "residential");
+  for (int i = 0; i < 5; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    const std::string month = "2024-0" + std::to_string(1 + 2 * i);
+    world.Link("person:" + v, "address:F", "STAYED_AT", month + "-01", month + "-20");
+    // Their landlord is what ties them into one group.
+    world.Link("person:LANDLORD", "person:" + v, "KNOWS");
+  }
+  world.Person("LANDLORD", "Stanodavac Savić", "1960-03-03", 'M');
+  EXPECT_EQ(Strongest(world)["convergence"], 0.0);
+}
+
+TEST_F(DetectTest, AHostelConvergenceCountsHalfAndIsNotFlaggedAlone) {
+  WorldBuilder world;
+  world.Address("HOSTEL", "Beograd", "hostel");
+  for (int i = 0; i < 5; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    world.Link("person:" + v, "address:HOSTEL", "STAYED_AT", "2025-04-0" + std::to_string(i + 1),
+               "2025-04-10");
+  }
+  EXPECT_EQ(Strongest(world)["convergence"], 0.5);
+  EXPECT_TRUE(Analyze(world, {}, "defaults").networks.empty());
+}
+
+TEST_F(DetectTest, CallingFriendsWhoKnowEachOtherIsNotRecruitment) {
+  WorldBuilder world;
+  world.Local("R", "Rade", "1994-03-01", 'M', "Niš");
+  world.Link("person:R", "phone:0641000000", "USES");
+  for (int i = 0; i < 5; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    world.Link("person:" + v, "phone:065100000" + std::to_string(i), "USES");
+    world.Link("phone:0641000000", "phone:065100000" + std::to_string(i), "CALLED", "2025-01-01");
+    for (int j = 0; j < i; ++j) world.Link("person:" + v, "person:V" + std::to_string(j), "KNOWS");
+  }
+  EXPECT_EQ(Strongest(world)["recruiter_contacts"], 0.0);
+}
+
+TEST_F(DetectTest, ContactingStrangersFromSeveralTownsIsRecruitment) {
+  WorldBuilder world;
+  world.Local("R", "Rade", "1994-03-01", 'M', "Niš");
+  world.Link("person:R", "phone:0641000000", "USES");
+  for (int i = 0; i < 5; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    world.Link("person:" + v, "phone:065100000" + std::to_string(i), "USES");
+    world.Link("phone:0641000000", "phone:065100000" + std::to_string(i), "MESSAGED", "2025-01-01");
+  }
+  EXPECT_EQ(Strongest(world)["recruiter_contacts"], 1.0);
+}
+
+TEST_F(DetectTest, FamilyPaymentsAndFamilyTripsAreQuiet) {
+  WorldBuilder world;
+  world.Address("HOME", "Kraljevo", "residential");
+  for (int i = 0; i < 5; ++i) {
+    const std::string p = "K" + std::to_string(i);
+    world.Person(p, kNames[i] + " Kostić", Birth(2004, i), 'F');
+    world.Link("person:" + p, "address:HOME", "LIVES_AT");
+    if (i > 0) {
+      world.Link("person:K0", "person:" + p, "FAMILY");
+      world.Link("person:" + p, "person:K0", "PAID", "2025-01-01");
+      world.Link("person:K0", "person:" + p, "TRAVELED_WITH", "2025-07-01");
+    }
+  }
+  auto strongest = Strongest(world);
+  EXPECT_EQ(strongest["payments"], 0.0);
+  EXPECT_EQ(strongest["escorted_travel"], 0.0);
+}
+
+TEST_F(DetectTest, KnownVictimInTheGroupIsAReason) {
+  WorldBuilder world;
+  AddNetwork(world);
+  world.Person("OLD", "Stari Slučaj", "1970-01-01", 'M', "convicted");  // an old case, alone
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.networks.size(), 1u);
+  EXPECT_EQ(report.networks[0].indicators.at("known_cases"), 0.0);
+
+  WorldBuilder with_case;
+  AddNetwork(with_case);
+  with_case.Person("V1-OLD", kNames[0], Birth(2005, 0), 'F', "victim");  // V1's other record
+  with_case.Link("person:V1-OLD", "phone:0651000010", "USES");
+  const DetectionReport again = Analyze(with_case, {}, "with_case");
+  ASSERT_EQ(again.networks.size(), 1u);
+  EXPECT_EQ(again.networks[0].indicators.at("known_cases"), 1.0);
+}
+
+TEST_F(DetectTest, ProposesSamePersonAcrossScriptsAndAcceptsOnlyStrongMatches) {
+  WorldBuilder world;
+  world.Person("MUP-1", "Đorđe Jovanović", "1990-02-03", 'M');
+  world.Person("BIA-1", "Ђорђе Јовановић", "1990-02-03", 'M');
+  world.Person("GP-1", "JOVANOVIC DJORDJE", "1990-02-03", 'M');
+  world.Person("X-1", "Djordje Jovanovich", "1990-02-03", 'M');  // near miss, nothing shared
+  world.Person("X-2", "Djordje Jovanovich", "1991-02-03", 'M');  // another birth date
+  world.Person("X-3", "Đorđa Jovanović", "1990-02-03", 'F');     // another gender
+  const DetectionReport report = Analyze(world);
+  auto pair = [&](const std::string& a, const std::string& b) -> const SamePerson* {
+    for (const SamePerson& p : report.same_person) {
+      if ((p.ids[0] == a && p.ids[1] == b) || (p.ids[0] == b && p.ids[1] == a)) return &p;
+    }
+    return nullptr;
+  };
+  ASSERT_NE(pair("MUP-1", "BIA-1"), nullptr);
+  EXPECT_TRUE(pair("MUP-1", "BIA-1")->accepted);
+  ASSERT_NE(pair("MUP-1", "GP-1"), nullptr);
+  EXPECT_TRUE(pair("MUP-1", "GP-1")->accepted);
+  ASSERT_NE(pair("MUP-1", "X-1"), nullptr);
+  EXPECT_FALSE(pair("MUP-1", "X-1")->accepted);
+  EXPECT_THAT(pair("MUP-1", "X-1")->evidence, Contains(HasSubstr("Jaro–Winkler")));
+  for (const SamePerson& p : report.same_person) {
+    EXPECT_THAT(p.ids, ::testing::Not(Contains("X-2"))) << "different birth dates are never paired";
+    EXPECT_THAT(p.ids, ::testing::Not(Contains("X-3"))) << "different genders are never paired";
+  }
+  EXPECT_EQ(report.stats.resolved_persons, 4u);  // MUP-1, BIA-1 and GP-1 are one person
+}
+
+TEST_F(DetectTest, ANearMissSharingAPhoneIsAccepted) {
+  WorldBuilder world;
+  world.Person("MUP-1", "Đorđe Jovanović", "1990-02-03", 'M');
+  world.Person("X-1", "Djordje Jovanovich", "1990-02-03", 'M');
+  world.Link("person:MUP-1", "phone:0641234567", "USES");
+  world.Link("person:X-1", "phone:064/123-4567", "USES");
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.same_person.size(), 1u);
+  EXPECT_TRUE(report.same_person[0].accepted);
+  EXPECT_THAT(report.same_person[0].evidence, Contains("both linked to phone +381641234567"));
+}
+
+TEST_F(DetectTest, SameSeedGivesAByteIdenticalReportWhateverTheThreads) {
+  WorldBuilder world;
+  AddNetwork(world);
+  for (int i = 0; i < 30; ++i) {
+    world.Local("O" + std::to_string(i), "Obican " + std::to_string(i), "1980-01-01", 'M',
+                kTowns[i % 5]);
+    world.Link("person:O" + std::to_string(i), "person:O" + std::to_string((i + 1) % 30), "KNOWS");
+  }
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  DetectOptions one;
+  one.seed = 7;
+  const DetectionReport first = Analyze(world, one, "one_thread");
+  ASSERT_FALSE(first.networks.empty());
+  ASSERT_TRUE(WriteReport(first, one, dir_ / "out1").ok());
+  DetectOptions two = one;
+  two.threads = 2;
+  const DetectionReport second = Analyze(world, two, "two_threads");
+  ASSERT_TRUE(WriteReport(second, one, dir_ / "out2").ok());
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  const std::string json = ReadFile(dir_ / "out1/report.json");
+  EXPECT_THAT(json, HasSubstr("\"generated_at\": \"2023-11-14T22:13:20Z\""));
+  EXPECT_EQ(json, ReadFile(dir_ / "out2/report.json"));
+  EXPECT_EQ(ReadFile(dir_ / "out1/persons.csv"), ReadFile(dir_ / "out2/persons.csv"));
+}
+
+TEST_F(DetectTest, ReportFilesFollowTheSchema) {
+  WorldBuilder world;
+  AddNetwork(world);
+  DetectOptions options;
+  const DetectionReport report = Analyze(world, options);
+  ASSERT_TRUE(WriteReport(report, options, dir_ / "out").ok());
+  const nlohmann::json json = nlohmann::json::parse(ReadFile(dir_ / "out/report.json"));
+  EXPECT_EQ(json["schema"], "trafnet.report/1");
+  EXPECT_THAT(json["notice"].get<std::string>(), HasSubstr("not a finding"));
+  ASSERT_EQ(json["networks"].size(), 1u);
+  const auto& network = json["networks"][0];
+  EXPECT_EQ(network["id"], "NET-0001");
+  EXPECT_EQ(network["rank"], 1);
+  for (const char* key : {"score", "members", "reasons", "indicators", "identifiers", "graph"}) {
+    EXPECT_TRUE(network.contains(key)) << key;
+  }
+  for (const auto& member : network["members"]) {
+    for (const char* key : {"id", "records", "role", "risk", "reasons"})
+      EXPECT_TRUE(member.contains(key)) << key;
+  }
+  EXPECT_EQ(json["persons"].size(), network["members"].size());
+  EXPECT_THAT(ReadFile(dir_ / "out/networks.csv"),
+              ::testing::StartsWith(
+                  "network,rank,score,members,key_persons,phones,addresses,reasons\nNET-0001,1,"));
+  EXPECT_THAT(ReadFile(dir_ / "out/persons.csv"),
+              ::testing::StartsWith("person_id,records,name,network,role,risk,reasons\n"));
+}
+
+TEST(DetectConfigTest, ReadsOverridesAndRejectsUnknownKeys) {
+  TempDir dir;
+  WriteFile(dir.path() / "good.json",
+            R"({"flag_threshold": 0.6, "weights": {"payments": 3}, "home_country": "HR"})");
+  auto config = LoadDetectConfig(dir.path() / "good.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->flag_threshold, 0.6);
+  EXPECT_EQ(config->weights.at("payments"), 3.0);
+  EXPECT_EQ(config->home_country, "HR");
+  WriteFile(dir.path() / "typo.json", R"({"flag_treshold": 0.6})");
+  EXPECT_THAT(LoadDetectConfig(dir.path() / "typo.json").status().ToString(),
+              HasSubstr("unknown key 'flag_treshold'"));
+  WriteFile(dir.path() / "weight.json", R"({"weights": {"moon_phase": 1}})");
+  EXPECT_THAT(LoadDetectConfig(dir.path() / "weight.json").status().ToString(),
+              HasSubstr("weights.moon_phase"));
+  WriteFile(dir.path() / "range.json", R"({"flag_threshold": 2})");
+  EXPECT_THAT(LoadDetectConfig(dir.path() / "range.json").status().ToString(),
+              HasSubstr("flag_threshold: must be in"));
+}
+
+}  // namespace
+}  // namespace trafnet::engine
