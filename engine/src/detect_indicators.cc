@@ -44,6 +44,7 @@ struct Profile {
   std::set<Vertex> family, knows;  // persons tied by FAMILY / KNOWS
   std::set<NodeIndex> homes;       // LIVES_AT addresses
   std::set<NodeIndex> phones;      // USES
+  std::set<Vertex> employers;      // persons who EMPLOYS them
   CaseStatus status = CaseStatus::kNone;
 };
 
@@ -100,6 +101,18 @@ class GroupView {
       for (uint32_t l : data_.links_of(r)) fn(data_.other(l, r), l, r);
     }
   }
+  // Whether member i, at `day`, fits the profile of a recruit: young (sexual exploitation), or
+  // of working age and employed by another member (labour exploitation).
+  bool Recruitable(size_t i, Day day) const {
+    const int age = AgeAt(profiles_[i], day);
+    const DetectConfig& config = *c_.config;
+    if (age >= config.young_min_age && age <= config.young_max_age) return true;
+    if (age < config.young_min_age || age > config.worker_max_age) return false;
+    for (Vertex employer : profiles_[i].employers) {
+      if (employer != profiles_[i].vertex && c_.group_of[employer] == group_) return true;
+    }
+    return false;
+  }
   const CaseData& data() const { return data_; }
   const std::vector<Vertex>& members() const { return members_; }
 
@@ -123,6 +136,7 @@ class GroupView {
         const Vertex v = c_.graph->vertex_of[other];
         if (link.type == LinkType::kFamily) p.family.insert(v);
         if (link.type == LinkType::kKnows) p.knows.insert(v);
+        if (link.type == LinkType::kEmploys && link.from == other) p.employers.insert(v);
       } else if (node.kind == NodeKind::kAddress && link.type == LinkType::kLivesAt) {
         p.homes.insert(other);
         if (p.home_city.empty()) p.home_city = data_.city(other);
@@ -245,9 +259,7 @@ void Convergence(const GroupView& view, const DetectConfig& config, Findings& f)
       for (size_t k = begin;
            k < list.size() && list[k].first - list[begin].first <= config.convergence_window_days;
            ++k) {
-        const int age = AgeAt(view.profile(list[k].second), list[k].first);
-        if (age >= config.young_min_age && age <= config.young_max_age)
-          young.push_back(list[k].second);
+        if (view.Recruitable(list[k].second, list[k].first)) young.push_back(list[k].second);
       }
       std::vector<size_t> who = view.Unrelated(young, /*count_acquaintance=*/true);
       if (who.size() < 3) continue;
@@ -327,14 +339,13 @@ std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
   return contacts;
 }
 
-void RecruiterContacts(const GroupView& view, const DetectConfig& config, Findings& f) {
+void RecruiterContacts(const GroupView& view, Findings& f) {
   const std::vector<std::map<size_t, Day>> contacts = Contacts(view);
   for (size_t r = 0; r < view.size(); ++r) {
     std::vector<size_t> young;
     std::vector<Day> days;
     for (const auto& [j, day] : contacts[r]) {
-      const int age = AgeAt(view.profile(j), day);
-      if (age < config.young_min_age || age > config.young_max_age || view.Related(r, j)) continue;
+      if (!view.Recruitable(j, day) || view.Related(r, j)) continue;
       // Contact before the move: recruitment precedes the stay.
       auto arrival = std::find(f.arrivals.begin(), f.arrivals.end(), j);
       if (arrival != f.arrivals.end() && day != kNoDay &&
@@ -350,7 +361,7 @@ void RecruiterContacts(const GroupView& view, const DetectConfig& config, Findin
         Clamp01((static_cast<double>(strangers.size()) - 2.0) / 3.0) * (towns >= 2 ? 1.0 : 0.5);
     f.recruiter[r] = std::max(f.recruiter[r], s);
     const std::string text = fmt::format(
-        "contacted {} young {}{} from {} town{} who had no tie to each other", strangers.size(),
+        "contacted {} {}{} from {} town{} who had no tie to each other", strangers.size(),
         People(view, strangers), AgeRange(view, strangers, days), towns, towns == 1 ? "" : "s");
     f.member_reasons[r].push_back(text);
     f.Set("recruiter_contacts", s,
@@ -531,7 +542,7 @@ GroupAssessment AssessGroup(const AssessContext& context, uint32_t group,
   f.victim.assign(n, 0);
   SharedPhone(view, f);
   Convergence(view, config, f);
-  RecruiterContacts(view, config, f);
+  RecruiterContacts(view, f);
   PaymentsAndController(view, f);
   EscortedTravel(view, f);
   Centralisation(view, *context.graph, f);

@@ -1,4 +1,5 @@
-// report.json, networks.csv and persons.csv (docs/report-format.md), and the config file.
+// report.json, networks.csv and persons.csv (docs/report-format.md), and the config file;
+// report.html and networks.gexf come from report_html.cc.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -6,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "report_html.h"
 #include "trafnet/engine/detect.h"
 #include "trafnet/engine/export.h"
 
@@ -51,6 +53,7 @@ Json Parameters(const DetectOptions& options) {
               {"min_group_size", c.min_group_size},
               {"young_min_age", c.young_min_age},
               {"young_max_age", c.young_max_age},
+              {"worker_max_age", c.worker_max_age},
               {"convergence_window_days", c.convergence_window_days},
               {"home_country", c.home_country},
               {"weights", weights},
@@ -174,7 +177,10 @@ Status WriteReport(const DetectionReport& report, const DetectOptions& options,
   TRAFNET_RETURN_IF_ERROR(
       WriteWhole(dir / "report.json", ReportJson(report, options, generated_at).dump(2) + "\n"));
   TRAFNET_RETURN_IF_ERROR(WriteWhole(dir / "networks.csv", NetworksCsv(report)));
-  return WriteWhole(dir / "persons.csv", PersonsCsv(report));
+  TRAFNET_RETURN_IF_ERROR(WriteWhole(dir / "persons.csv", PersonsCsv(report)));
+  TRAFNET_RETURN_IF_ERROR(
+      WriteWhole(dir / "report.html", ReportHtml(report, options, generated_at)));
+  return WriteWhole(dir / "networks.gexf", ReportGexf(report));
 }
 
 StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
@@ -229,6 +235,7 @@ StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
                                                   : nullptr;
       int* age = key == "young_min_age"             ? &config.young_min_age
                  : key == "young_max_age"           ? &config.young_max_age
+                 : key == "worker_max_age"          ? &config.worker_max_age
                  : key == "convergence_window_days" ? &config.convergence_window_days
                                                     : nullptr;
       if (whole == nullptr && age == nullptr) {

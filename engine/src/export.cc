@@ -45,6 +45,8 @@ std::string FileStem(std::string_view kind) {
 
 void WriteCsvRow(std::ostream& out, const std::vector<std::string>& cells) { out << CsvRow(cells); }
 
+}  // namespace
+
 std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -64,6 +66,8 @@ std::string XmlEscape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 // The label a person sees for a node: name, address text or number.
 std::string Label(const NodeRecord& node) {

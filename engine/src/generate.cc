@@ -1,5 +1,5 @@
 // GenerateWorld: validates the options, then runs the phases over one World, streaming rows to
-// the five files as it goes. Memory is a few dozen bytes per person plus fixed-size buffers.
+// the seven files as it goes. Memory is a few dozen bytes per person plus fixed-size buffers.
 #include "trafnet/engine/generate.h"
 
 #include <string>
@@ -18,19 +18,18 @@ constexpr uint32_t kMaxNetworks = 100'000;
 StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
                                         const GenerateProgress& progress) {
   if (options.out_dir.empty()) {
-    return InvalidArgumentError(
-        "no output folder: name the directory to write the CSV files into");
+    return InvalidArgumentError("no output folder: name the directory to write the CSV files into");
   }
   if (options.persons == 0) {
     return InvalidArgumentError("--persons is 0: ask for at least one person");
   }
   if (options.persons > kMaxPersons) {
-    return InvalidArgumentError("--persons is " + std::to_string(options.persons) +
-                                ": at most " + std::to_string(kMaxPersons) + " are supported");
+    return InvalidArgumentError("--persons is " + std::to_string(options.persons) + ": at most " +
+                                std::to_string(kMaxPersons) + " are supported");
   }
   if (options.networks > kMaxNetworks) {
-    return InvalidArgumentError("--networks is " + std::to_string(options.networks) +
-                                ": at most " + std::to_string(kMaxNetworks) + " are supported");
+    return InvalidArgumentError("--networks is " + std::to_string(options.networks) + ": at most " +
+                                std::to_string(kMaxNetworks) + " are supported");
   }
 
   gen::World world(options, progress);
@@ -41,8 +40,10 @@ StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
 
   gen::WritePlaces(world);
   gen::PlanNetworks(world);
+  gen::PlanDecoys(world);
   gen::GeneratePopulation(world);
   Status status = world.status();
+  uint64_t decoys = 0;
   if (status.ok()) {
     gen::GroupByTown(world);
     world.StartDeferringLinks();
@@ -52,8 +53,10 @@ StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
     world.ScheduleDeferredLinks(options.persons * 5, rng);
     gen::GenerateSocialLife(world);
     gen::GenerateLookAlikes(world);
+    gen::GenerateDecoys(world);
     world.ReleaseDeferredLinks();
-    world.FlushDuplicatesDue(rng, true);
+    world.FlushDuplicatesDue(true);
+    decoys = world.WriteDecoys();
     status = world.status();
   }
   Status closed = world.Close();
@@ -66,6 +69,7 @@ StatusOr<GenerateSummary> GenerateWorld(const GenerateOptions& options,
   summary.phones = world.phones_csv.rows();
   summary.links = world.links_csv.rows();
   summary.planted_members = world.truth_csv.rows();
+  summary.decoys = decoys;
   world.Progress(1.0);
   return summary;
 }

@@ -3,7 +3,8 @@
 // van drivers who travel with many unrelated passengers, and sales callers who phone many young
 // people in many towns. (Hostels and dormitories, where unrelated young people from different
 // towns stay at the same time, come from the social phase; company phones used by several
-// colleagues from the workplaces.)
+// colleagues from the workplaces; the harder decoys from generate_decoys.cc.) Each is recorded
+// as a decoy for decoys.csv; recording draws nothing.
 #include <algorithm>
 
 #include "generate_world.h"
@@ -11,27 +12,9 @@
 namespace trafnet::engine::gen {
 namespace {
 
-// A random ordinary person of `town` (any town when kNone) aged [min_age, max_age], or kNone
-// after a few misses.
-uint32_t FindPerson(const World& world, uint32_t town, int32_t min_age, int32_t max_age, Rng& rng) {
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    uint32_t person;
-    if (town == kNone) {
-      person = static_cast<uint32_t>(rng.Below(world.ordinary));
-    } else {
-      const uint32_t begin = world.town_begin[town];
-      const uint32_t end = world.town_begin[town + 1];
-      if (begin == end) return kNone;
-      person = world.town_members[begin + rng.Below(end - begin)];
-    }
-    const int32_t age = world.people[person].AgeAt(kReferenceDay);
-    if (age >= min_age && age <= max_age) return person;
-  }
-  return kNone;
-}
-
 void Landlords(World& world, Rng& rng) {
   std::vector<uint32_t> last_landlord(world.tables.towns.size(), kNone);
+  std::vector<uint32_t> landlord_decoy(world.tables.towns.size(), kNone);
   uint64_t i = 0;
   while (i < world.ordinary) {
     if (!world.people[i].renter) {
@@ -46,13 +29,19 @@ void Landlords(World& world, Rng& rng) {
     const uint32_t town = world.people[i].town;
     // Landlords often let more than one flat.
     uint32_t landlord = last_landlord[town];
-    if (landlord == kNone || rng.Chance(0.7)) landlord = FindPerson(world, town, 40, 80, rng);
+    if (landlord == kNone || rng.Chance(0.7)) landlord = world.FindPerson(town, 40, 80, rng);
     if (landlord != kNone) {
+      if (landlord != last_landlord[town]) {
+        landlord_decoy[town] = world.AddDecoy(DecoyKind::kLandlord);
+        world.decoys[landlord_decoy[town]].persons.push_back(landlord);
+      }
       last_landlord[town] = landlord;
+      std::vector<uint32_t>& decoy = world.decoys[landlord_decoy[town]].persons;
       const int32_t start = World::RandomDay(rng, kWindowStart - 365, kWindowEnd - 90);
       for (uint64_t k = i; k < j; ++k) {
         const uint32_t tenant = static_cast<uint32_t>(k);
         if (tenant == landlord) continue;
+        decoy.push_back(tenant);
         const uint32_t months = static_cast<uint32_t>(rng.Range(3, 24));
         Span rent;
         rent.start = start + static_cast<int32_t>(rng.Range(0, 60));
@@ -69,8 +58,10 @@ void Landlords(World& world, Rng& rng) {
 void VanDrivers(World& world, Rng& rng) {
   const uint64_t drivers = std::max<uint64_t>(2, world.ordinary / 5000);
   for (uint64_t d = 0; d < drivers; ++d) {
-    const uint32_t driver = FindPerson(world, kNone, 25, 60, rng);
+    const uint32_t driver = world.FindPerson(kNone, 25, 60, rng);
     if (driver == kNone) continue;
+    const uint32_t decoy = world.AddDecoy(DecoyKind::kVanDriver);
+    world.decoys[decoy].persons.push_back(driver);
     const int64_t trips = rng.Range(2, 8);
     for (int64_t t = 0; t < trips; ++t) {
       Span trip;
@@ -79,8 +70,9 @@ void VanDrivers(World& world, Rng& rng) {
       trip.end_time = trip.start_time + static_cast<int32_t>(rng.Range(3600, 4 * 3600));
       const int64_t passengers = rng.Range(2, 8);
       for (int64_t k = 0; k < passengers; ++k) {
-        const uint32_t passenger = FindPerson(world, kNone, 16, 80, rng);
+        const uint32_t passenger = world.FindPerson(kNone, 16, 80, rng);
         if (passenger == kNone || passenger == driver) continue;
+        world.decoys[decoy].persons.push_back(passenger);
         world.PersonToPerson(LinkType::kTraveledWith, driver, passenger, trip, 1, kBorderPolice,
                              rng);
         // Seats are booked by phone.
@@ -93,12 +85,15 @@ void VanDrivers(World& world, Rng& rng) {
 void SalesCallers(World& world, Rng& rng) {
   const uint64_t callers = std::max<uint64_t>(2, world.ordinary / 20000);
   for (uint64_t c = 0; c < callers; ++c) {
-    const uint32_t caller = FindPerson(world, kNone, 20, 50, rng);
+    const uint32_t caller = world.FindPerson(kNone, 20, 50, rng);
     if (caller == kNone || world.people[caller].mobile[0] == 0) continue;
+    const uint32_t decoy = world.AddDecoy(DecoyKind::kSalesCaller);
+    world.decoys[decoy].persons.push_back(caller);
     const int64_t targets = rng.Range(20, 60);
     for (int64_t k = 0; k < targets; ++k) {
-      const uint32_t target = FindPerson(world, kNone, 16, 35, rng);
+      const uint32_t target = world.FindPerson(kNone, 16, 35, rng);
       if (target == kNone || target == caller || world.people[target].mobile[0] == 0) continue;
+      world.decoys[decoy].persons.push_back(target);
       const uint32_t count = static_cast<uint32_t>(rng.Range(1, 3));
       const Span span = world.CallSpan(rng, kWindowStart, kWindowEnd, count);
       const uint8_t source = World::CallSource(rng);

@@ -1,12 +1,16 @@
 // Planted recruitment networks, the pattern the engine is built to find.
 //
-// Each network: one or two recruiters contact five to twelve young people (18-25, mostly
-// women) from several towns who had no tie to each other; weeks later the victims stay at one
-// or two addresses (a flat, a hotel or a business with rooms) within a short window; a
-// controller lives or stays there and several victims use the controller's phone; one or two
-// drivers travel with the victims; victims (and sometimes recruiters) pay the controller.
-// Every member also has an ordinary-looking life - a family home, friends, calls - so that the
-// network is not an island. A minority are known to the police (status victim or suspect).
+// Each network: one or two recruiters contact five to twelve people from several towns who had
+// no tie to each other; weeks later the victims stay at one or two addresses within a short
+// window; a controller lives or stays there and several victims use the controller's phone; one
+// or two drivers bring the victims; victims (and sometimes recruiters) pay the controller.
+// Two shapes: sexual exploitation (young women, 18-25, in a flat, a hotel or a business with
+// rooms, for weeks) and labour exploitation (mostly men, 18-45, at a worksite and sometimes a
+// house for the workers, for months, employed by the controller, brought in by van in groups,
+// paying off "debts"). Either operates at home or across the border. Every member also has an
+// ordinary-looking life - a family home, friends, calls - so that the network is not an island.
+// A minority are known to the police (status victim or suspect); about 30 % of the networks
+// have a known victim.
 #include <algorithm>
 #include <string>
 
@@ -89,6 +93,27 @@ void GiveOrdinaryLife(World& world, uint32_t member, double family, Rng& rng) {
   }
 }
 
+// Shares of the networks' shapes.
+constexpr double kLabourShare = 0.4;
+constexpr double kKnownVictimShare = 0.3;
+
+// Ages and genders of a shape's members.
+struct MemberProfile {
+  int32_t min_age;
+  int32_t max_age;
+  double female;
+};
+struct ShapeProfile {
+  MemberProfile victim;
+  MemberProfile recruiter;
+  MemberProfile controller;
+  MemberProfile driver;
+};
+constexpr ShapeProfile kSexualProfile = {
+    {18, 25, 0.85}, {20, 40, 0.35}, {28, 55, 0.2}, {25, 55, 0.05}};
+constexpr ShapeProfile kLabourProfile = {
+    {18, 45, 0.15}, {25, 50, 0.25}, {30, 60, 0.1}, {25, 55, 0.05}};
+
 uint32_t PlaceIn(const World& world, uint32_t town, PlaceKind kind, Rng& rng) {
   std::vector<uint32_t> found;
   for (const Place& place : world.places) {
@@ -97,25 +122,70 @@ uint32_t PlaceIn(const World& world, uint32_t town, PlaceKind kind, Rng& rng) {
   return found.empty() ? kNone : found[rng.Below(found.size())];
 }
 
+// Drivers bring the victims in; border crossings are recorded by the border police. A sexual
+// exploitation network brings them one by one, a labour network by the vanload: everyone of a
+// load travels with one driver on the same day, at the same time.
+void BringVictims(World& world, const PlannedNetwork& net, const std::vector<int32_t>& arrive,
+                  const std::vector<int32_t>& batch_day, Rng& rng) {
+  const auto trip_on = [&](int32_t day) {
+    Span trip;
+    trip.start = trip.end = day;
+    trip.start_time = static_cast<int32_t>(rng.Range(0, 86399));
+    trip.end_time =
+        std::min<int32_t>(86399, trip.start_time + static_cast<int32_t>(rng.Range(1800, 5 * 3600)));
+    return trip;
+  };
+  const auto ride = [&](size_t k, uint32_t driver, const Span& trip) {
+    const uint32_t v = net.victims[k];
+    const bool crossed =
+        world.tables.towns[world.people[v].town].country != world.tables.towns[net.town].country;
+    world.PersonToPerson(LinkType::kTraveledWith, driver, v, trip, 1,
+                         crossed ? kBorderPolice : kMup, rng);
+  };
+  if (batch_day.empty()) {
+    for (size_t k = 0; k < net.victims.size(); ++k) {
+      if (!rng.Chance(0.8)) continue;
+      ride(k, net.drivers[k % net.drivers.size()], trip_on(arrive[k]));
+    }
+    return;
+  }
+  for (size_t b = 0; b < batch_day.size(); ++b) {
+    const Span trip = trip_on(batch_day[b]);
+    const uint32_t driver = net.drivers[b % net.drivers.size()];
+    for (size_t k = b; k < net.victims.size(); k += batch_day.size()) {
+      if (rng.Chance(0.9)) ride(k, driver, trip);
+    }
+  }
+}
+
 }  // namespace
 
 void PlanNetworks(World& world) {
   Rng rng(world.options.seed, Stream::kPlan);
   const Tables& tables = world.tables;
   std::vector<uint64_t> destination;
+  std::vector<uint64_t> labour_destination;
   std::vector<uint64_t> origin;
   for (const Town& town : tables.towns) {
     destination.push_back(town.destination);
+    // Worksites are anywhere with work, and more often across the border (about 40 %).
+    labour_destination.push_back(town.country == Country::kRS
+                                     ? town.destination + town.population / 60
+                                     : 3 * town.destination + 3);
     // Victims come disproportionately from small towns and from across the border.
     origin.push_back(town.country == Country::kRS ? 40 + town.population / 4 : 25);
   }
   const std::vector<uint64_t> destination_cdf = Cumulative(destination);
+  const std::vector<uint64_t> labour_destination_cdf = Cumulative(labour_destination);
   const std::vector<uint64_t> origin_cdf = Cumulative(origin);
   const uint64_t households = world.ordinary * 10 / 34 + 1;
 
   for (uint32_t n = 0; n < world.options.networks; ++n) {
     PlannedNetwork net;
-    net.town = Pick(destination_cdf, rng);
+    const bool labour = rng.Chance(kLabourShare);
+    net.exploitation = labour ? Exploitation::kLabour : Exploitation::kSexual;
+    const ShapeProfile& profile = labour ? kLabourProfile : kSexualProfile;
+    net.town = Pick(labour ? labour_destination_cdf : destination_cdf, rng);
     net.recruit_start =
         World::RandomDay(rng, DaysFromCivil(2024, 2, 1), DaysFromCivil(2025, 10, 31));
     net.stay_start = net.recruit_start + static_cast<int32_t>(rng.Range(45, 150));
@@ -124,34 +194,48 @@ void PlanNetworks(World& world) {
     std::vector<uint32_t> towns;
     for (int64_t v = 0; v < victims; ++v) towns.push_back(Pick(origin_cdf, rng));
     while (towns[1] == towns[0]) towns[1] = Pick(origin_cdf, rng);  // at least two towns
-    for (const uint32_t town : towns) {
-      net.victims.push_back(NewMember(world, town, 18, 25, 0.85, net.stay_start, 0.12, 1, rng));
-    }
+    const auto member = [&](uint32_t town, const MemberProfile& m, double duplicate,
+                            uint32_t phones) {
+      return NewMember(world, town, m.min_age, m.max_age, m.female, net.stay_start, duplicate,
+                       phones, rng);
+    };
+    for (const uint32_t town : towns) net.victims.push_back(member(town, profile.victim, 0.12, 1));
     const int64_t recruiters = rng.Chance(0.35) ? 2 : 1;
     for (int64_t r = 0; r < recruiters; ++r) {
       const uint32_t town = rng.Chance(0.6) ? towns[rng.Below(towns.size())] : net.town;
-      net.recruiters.push_back(
-          NewMember(world, town, 20, 40, 0.35, net.stay_start, 0.05, rng.Chance(0.5) ? 2 : 1, rng));
+      net.recruiters.push_back(member(town, profile.recruiter, 0.05, rng.Chance(0.5) ? 2 : 1));
     }
     // The controller's second phone is the one the victims end up using.
-    net.controller = NewMember(world, net.town, 28, 55, 0.2, net.stay_start, 0.05, 2, rng);
+    net.controller = member(net.town, profile.controller, 0.05, 2);
     const int64_t drivers = rng.Chance(0.4) ? 2 : 1;
     for (int64_t d = 0; d < drivers; ++d) {
       const uint32_t town = rng.Chance(0.3) ? towns[rng.Below(towns.size())] : net.town;
-      net.drivers.push_back(NewMember(world, town, 25, 55, 0.05, net.stay_start, 0.05, 1, rng));
+      net.drivers.push_back(member(town, profile.driver, 0.05, 1));
     }
 
-    // Known cases: a minority of members are on record.
-    if (rng.Chance(0.5)) {
+    // Known cases: a minority of members are on record; most networks have no known victim.
+    if (rng.Chance(kKnownVictimShare)) {
       world.people[net.victims[rng.Below(net.victims.size())]].status = CaseStatus::kVictim;
+      if (rng.Chance(0.3)) world.people[net.victims[0]].status = CaseStatus::kVictim;
     }
-    if (rng.Chance(0.2)) world.people[net.victims[0]].status = CaseStatus::kVictim;
     if (rng.Chance(0.3)) {
       world.people[net.recruiters[0]].status =
           rng.Chance(0.3) ? CaseStatus::kConvicted : CaseStatus::kSuspect;
     }
     if (rng.Chance(0.2)) world.people[net.controller].status = CaseStatus::kSuspect;
 
+    if (labour) {
+      // A worksite, and for half of them a house nearby where the workers sleep.
+      const uint32_t addresses = rng.Chance(0.5) ? 2 : 1;
+      for (uint32_t a = 0; a < addresses; ++a) {
+        const PlaceKind kind = a == 0 ? PlaceKind::kBusiness : PlaceKind::kResidential;
+        net.stay_addresses.push_back(kNone);
+        net.stay_kinds.push_back(kind);
+        world.flats.push_back({rng.Below(households), n, a, kNone, net.town, kind, a == 0});
+      }
+      world.networks.push_back(std::move(net));
+      continue;
+    }
     const uint32_t addresses = rng.Chance(0.35) ? 2 : 1;
     for (uint32_t a = 0; a < addresses; ++a) {
       const uint64_t r = rng.Below(100);
@@ -165,7 +249,7 @@ void PlanNetworks(World& world) {
       const PlaceKind kind = r >= 85 ? PlaceKind::kBusiness : PlaceKind::kResidential;
       net.stay_addresses.push_back(kNone);
       net.stay_kinds.push_back(kind);
-      world.flats.push_back({rng.Below(households), n, a, net.town, kind});
+      world.flats.push_back({rng.Below(households), n, a, kNone, net.town, kind, false});
     }
     world.networks.push_back(std::move(net));
   }
@@ -189,13 +273,15 @@ void GenerateNetworks(World& world) {
   }
   std::vector<int32_t> arrive;
   std::vector<int32_t> leave;
+  std::vector<int32_t> batch_day;  // labour: the day each van load arrives
   for (uint32_t n = 0; n < world.networks.size(); ++n) {
     const PlannedNetwork& net = world.networks[n];
+    const bool labour = net.exploitation == Exploitation::kLabour;
     const uint32_t ctl = net.controller;
     const PhoneNumber shared_phone = world.people[ctl].mobile[1];
     const uint32_t first_address = net.stay_addresses[0];
     const bool flat = net.stay_kinds[0] == PlaceKind::kResidential;
-    // The controller lives in the flat, or keeps a room at the hotel or the business.
+    // The controller lives in the flat, or keeps a room at the hotel, business or worksite.
     if (flat) {
       world.people[ctl].home = first_address;
       Span since;
@@ -204,7 +290,8 @@ void GenerateNetworks(World& world) {
     } else {
       Span span;
       span.start = net.stay_start - static_cast<int32_t>(rng.Range(1, 10));
-      span.end = net.stay_start + static_cast<int32_t>(rng.Range(60, 120));
+      span.end =
+          net.stay_start + static_cast<int32_t>(labour ? rng.Range(120, 260) : rng.Range(60, 120));
       world.PersonToAddress(LinkType::kStayedAt, ctl, first_address, span, kMup, rng);
     }
     for (const uint32_t v : net.victims) GiveOrdinaryLife(world, v, 0.8, rng);
@@ -212,7 +299,8 @@ void GenerateNetworks(World& world) {
     GiveOrdinaryLife(world, ctl, 0.4, rng);
     for (const uint32_t d : net.drivers) GiveOrdinaryLife(world, d, 0.5, rng);
 
-    // Recruitment: calls and messages from the recruiter in the weeks before the move.
+    // Recruitment: calls and messages from the recruiter in the weeks before the move (a job
+    // offer is talked through on the phone more than written).
     for (size_t k = 0; k < net.victims.size(); ++k) {
       const uint32_t v = net.victims[k];
       const Person& recruiter = world.people[net.recruiters[k % net.recruiters.size()]];
@@ -226,7 +314,8 @@ void GenerateNetworks(World& world) {
       world.PhoneToPhone(LinkType::kCalled, recruiter_phone, world.people[v].mobile[0], contact,
                          calls, source, rng);
       const bool victim_writes = rng.Chance(0.4);
-      const uint32_t messages = static_cast<uint32_t>(rng.Range(5, 150));
+      const uint32_t messages =
+          static_cast<uint32_t>(labour ? rng.Range(2, 60) : rng.Range(5, 150));
       world.PhoneToPhone(LinkType::kMessaged,
                          victim_writes ? world.people[v].mobile[0] : recruiter_phone,
                          victim_writes ? recruiter_phone : world.people[v].mobile[0], contact,
@@ -239,15 +328,34 @@ void GenerateNetworks(World& world) {
       }
     }
 
-    // The stay: arrivals within three weeks, a few weeks to a few months each.
+    // The stay: arrivals within three weeks (labour: one to three van loads), a few weeks to a
+    // few months each (labour: two to eight months).
     arrive.clear();
     leave.clear();
-    for (const uint32_t v : net.victims) {
+    batch_day.clear();
+    if (labour) {
+      const int64_t batches = rng.Range(1, std::min<int64_t>(3, net.victims.size()));
+      for (int64_t b = 0; b < batches; ++b) {
+        batch_day.push_back(net.stay_start + static_cast<int32_t>(rng.Range(0, 21)));
+      }
+    }
+    for (size_t k = 0; k < net.victims.size(); ++k) {
+      const uint32_t v = net.victims[k];
       Span span;
-      span.start = net.stay_start + static_cast<int32_t>(rng.Range(0, 21));
-      span.end = span.start + static_cast<int32_t>(rng.Range(14, 75));
+      if (labour) {
+        span.start = batch_day[k % batch_day.size()];
+        span.end = span.start + static_cast<int32_t>(rng.Range(60, 240));
+      } else {
+        span.start = net.stay_start + static_cast<int32_t>(rng.Range(0, 21));
+        span.end = span.start + static_cast<int32_t>(rng.Range(14, 75));
+      }
       world.PersonToAddress(LinkType::kStayedAt, v, first_address, span, kMup, rng);
-      if (net.stay_addresses.size() > 1 && rng.Chance(0.6)) {
+      if (net.stay_addresses.size() > 1 && labour) {
+        // The workers sleep at the house while they work at the site.
+        if (rng.Chance(0.8)) {
+          world.PersonToAddress(LinkType::kStayedAt, v, net.stay_addresses[1], span, kMup, rng);
+        }
+      } else if (net.stay_addresses.size() > 1 && rng.Chance(0.6)) {
         Span next;
         next.start = span.end;
         next.end = span.end + static_cast<int32_t>(rng.Range(10, 40));
@@ -257,7 +365,7 @@ void GenerateNetworks(World& world) {
       arrive.push_back(span.start);
       leave.push_back(span.end);
     }
-    if (net.stay_addresses.size() > 1 && rng.Chance(0.5)) {
+    if (net.stay_addresses.size() > 1 && !labour && rng.Chance(0.5)) {
       Span span;
       span.start = net.stay_start + static_cast<int32_t>(rng.Range(20, 60));
       span.end = span.start + static_cast<int32_t>(rng.Range(10, 60));
@@ -289,42 +397,33 @@ void GenerateNetworks(World& world) {
       }
     }
 
-    // Drivers bring the victims in; border crossings are recorded by the border police.
-    for (size_t k = 0; k < net.victims.size(); ++k) {
-      if (!rng.Chance(0.8)) continue;
-      const uint32_t v = net.victims[k];
-      const uint32_t d = net.drivers[k % net.drivers.size()];
-      const bool crossed =
-          world.tables.towns[world.people[v].town].country != world.tables.towns[net.town].country;
-      Span trip;
-      trip.start = trip.end = arrive[k];
-      trip.start_time = static_cast<int32_t>(rng.Range(0, 86399));
-      trip.end_time = std::min<int32_t>(
-          86399, trip.start_time + static_cast<int32_t>(rng.Range(1800, 5 * 3600)));
-      world.PersonToPerson(LinkType::kTraveledWith, d, v, trip, 1, crossed ? kBorderPolice : kMup,
-                           rng);
-    }
+    BringVictims(world, net, arrive, batch_day, rng);
     for (const uint32_t d : net.drivers) {
       const uint32_t count = static_cast<uint32_t>(rng.Range(5, 50));
       const Span span = world.CallSpan(rng, net.stay_start - 20, net.stay_start + 90, count);
       world.PhoneToPhone(LinkType::kCalled, world.people[d].mobile[0], shared_phone, span, count,
                          World::CallSource(rng), rng);
-      if (rng.Chance(0.3)) {
+      if (rng.Chance(labour ? 0.6 : 0.3)) {
         Span span;
         span.start = net.stay_start - static_cast<int32_t>(rng.Range(10, 200));
         world.PersonToPerson(LinkType::kEmploys, ctl, d, span, 1, kMup, rng);
       }
     }
 
-    // Payments towards the controller, and the known victims' way out through a shelter.
+    // Work, payments towards the controller (labour: "debts" for the journey, the bed and the
+    // food, taken week by week), and the known victims' way out through a shelter.
     for (size_t k = 0; k < net.victims.size(); ++k) {
       const uint32_t v = net.victims[k];
-      if (rng.Chance(0.7)) {
-        Span span;
-        span.start = arrive[k];
-        span.end = leave[k];
-        world.PersonToPerson(LinkType::kPaid, v, ctl, span, static_cast<uint32_t>(rng.Range(2, 20)),
-                             kFinancialIntelligence, rng);
+      Span stay;
+      stay.start = arrive[k];
+      stay.end = leave[k];
+      if (labour && rng.Chance(0.85)) {
+        world.PersonToPerson(LinkType::kEmploys, ctl, v, stay, 1,
+                             rng.Chance(0.6) ? kMup : kFinancialIntelligence, rng);
+      }
+      if (rng.Chance(labour ? 0.8 : 0.7)) {
+        const uint32_t count = static_cast<uint32_t>(labour ? rng.Range(4, 30) : rng.Range(2, 20));
+        world.PersonToPerson(LinkType::kPaid, v, ctl, stay, count, kFinancialIntelligence, rng);
       }
       if (world.people[v].status == CaseStatus::kVictim && !shelters.empty()) {
         Span span;
@@ -340,6 +439,7 @@ void GenerateNetworks(World& world) {
     world.WriteTruth(n, ctl, Role::kController);
     for (const uint32_t d : net.drivers) world.WriteTruth(n, d, Role::kDriver);
     for (const uint32_t v : net.victims) world.WriteTruth(n, v, Role::kVictim);
+    world.WriteNetworkShape(n);
   }
 }
 

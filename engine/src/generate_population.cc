@@ -1,7 +1,9 @@
 // Places and households: the addresses many people pass through, then ordinary persons in
 // households of two to five, with their family ties, phones and home address. Planted members'
-// person rows and planted flats are slotted in among the ordinary ones so that neither the row
-// order nor the id numbers give them away.
+// person rows and planted flats, and the large families' rows and homes, are slotted in among
+// the ordinary ones so that neither the row order nor the id numbers give them away. They are
+// written with streams of their own, so that the ordinary population draws the same whatever is
+// planted.
 #include <algorithm>
 
 #include "generate_world.h"
@@ -42,19 +44,43 @@ void WritePhonesOf(World& world, uint32_t person, Rng& rng) {
   }
 }
 
-void WritePlantedRowsDue(World& world, size_t& next, uint64_t ordinary_index, Rng& rng) {
-  while (next < world.planted_rows.size() && world.planted_rows[next].first <= ordinary_index) {
-    const uint32_t person = world.planted_rows[next++].second;
-    world.WritePerson(person, rng);
-    WritePhonesOf(world, person, rng);
+// The rows slotted among the households: planted members' and the large families'.
+struct SlottedRows {
+  explicit SlottedRows(uint64_t seed)
+      : planted(seed, Stream::kPlantedRows), family(seed, Stream::kDecoyRows) {}
+  Rng planted;
+  Rng family;
+  size_t next_person = 0;
+  size_t next_flat = 0;
+};
+
+void WritePlantedRowsDue(World& world, SlottedRows& slotted, uint64_t ordinary_index) {
+  while (slotted.next_person < world.planted_rows.size() &&
+         world.planted_rows[slotted.next_person].first <= ordinary_index) {
+    const uint32_t person = world.planted_rows[slotted.next_person++].second;
+    if (person >= world.first_family_person) {
+      // The decoy phase gives them phones and everything else.
+      world.WritePerson(person, slotted.family);
+      continue;
+    }
+    world.WritePerson(person, slotted.planted);
+    WritePhonesOf(world, person, slotted.planted);
   }
 }
 
-void WriteFlatsDue(World& world, size_t& next, uint64_t household, Rng& rng) {
-  while (next < world.flats.size() && world.flats[next].household_slot <= household) {
-    const PlannedFlat& flat = world.flats[next++];
+void WriteFlatsDue(World& world, SlottedRows& slotted, uint64_t household) {
+  while (slotted.next_flat < world.flats.size() &&
+         world.flats[slotted.next_flat].household_slot <= household) {
+    const PlannedFlat& flat = world.flats[slotted.next_flat++];
+    if (flat.family != kNone) {
+      PlannedFamily& family = world.families[flat.family];
+      family.home = world.WriteAddress(flat.town, flat.kind, slotted.family);
+      for (const uint32_t member : family.members) world.people[member].home = family.home;
+      continue;
+    }
     world.networks[flat.network].stay_addresses[flat.stay_index] =
-        world.WriteAddress(flat.town, flat.kind, rng);
+        world.WriteAddress(flat.town, flat.kind, slotted.planted,
+                           flat.worksite ? &world.tables.worksite_names : nullptr);
   }
 }
 
@@ -135,12 +161,11 @@ void GeneratePopulation(World& world) {
   const uint64_t n = world.ordinary;
   std::vector<int32_t> ages;
   std::vector<char> genders;
-  size_t next_planted = 0;
-  size_t next_flat = 0;
+  SlottedRows slotted(world.options.seed);
   uint64_t household = 0;
   uint64_t next_report = 0;
   for (uint64_t first = 0; first < n; ++household) {
-    WriteFlatsDue(world, next_flat, household, rng);
+    WriteFlatsDue(world, slotted, household);
     const uint32_t town = world.PickTown(rng, true);
     const uint64_t r = rng.Below(100);
     const HouseholdKind kind = r < 68   ? HouseholdKind::kFamily
@@ -156,7 +181,7 @@ void GeneratePopulation(World& world) {
     uint16_t surname = 0;
     for (uint32_t k = 0; k < size; ++k) {
       const uint32_t person = static_cast<uint32_t>(first + k);
-      WritePlantedRowsDue(world, next_planted, person, rng);
+      WritePlantedRowsDue(world, slotted, person);
       Person& p = world.people[person];
       p.town = static_cast<uint16_t>(town);
       p.home = address;
@@ -173,6 +198,11 @@ void GeneratePopulation(World& world) {
       }
       world.PickRecordKeeping(p, 0.025, rng);
       p.status = OrdinaryStatus(rng);
+      // Nobody under 14 is criminally responsible (decided after the draw, which stays the same).
+      if (ages[k] < 14 &&
+          (p.status == CaseStatus::kSuspect || p.status == CaseStatus::kConvicted)) {
+        p.status = CaseStatus::kNone;
+      }
       p.renter = kind == HouseholdKind::kRoommates;
       world.WritePerson(person, rng);
       WritePhonesOf(world, person, rng);
@@ -230,8 +260,8 @@ void GeneratePopulation(World& world) {
       next_report = first + 65536;
     }
   }
-  WritePlantedRowsDue(world, next_planted, n, rng);
-  WriteFlatsDue(world, next_flat, UINT64_MAX, rng);
+  WritePlantedRowsDue(world, slotted, n);
+  WriteFlatsDue(world, slotted, UINT64_MAX);
 }
 
 }  // namespace trafnet::engine::gen

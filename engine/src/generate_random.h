@@ -20,7 +20,8 @@ inline uint64_t SplitMix64(uint64_t& state) {
 }
 
 // Independent streams: each phase of the generator draws from its own stream, so changing one
-// phase does not shift the numbers every later phase sees.
+// phase does not shift the numbers every later phase sees. New streams go at the end: a stream's
+// number is its seed.
 enum class Stream : uint64_t {
   kPlan = 1,
   kPlaces,
@@ -34,6 +35,11 @@ enum class Stream : uint64_t {
   kRegisters,
   kDuplicates,
   kLookAlikes,
+  kPlantedRows,       // planted members' person rows, phones and flats, slotted among households
+  kDuplicateRecords,  // second records: when they are written and how they are spelled
+  kDecoyPlan,         // who is in the large families, where they live
+  kDecoyRows,         // the large families' person rows and homes, slotted among households
+  kDecoys,            // the decoys' links
 };
 
 class Rng {

@@ -1,7 +1,9 @@
 // Ordinary social life beyond the household: friendships (mostly neighbours in the same town,
 // some across the country, so the graph is small-world), workplaces with an employer and
 // colleagues, service numbers called by hundreds, and stays at hotels, hostels and student
-// dormitories where many unrelated young people pass through.
+// dormitories where many unrelated young people pass through. Company phones are recorded as
+// decoys, stays at hostels and dormitories and calls to service numbers as visits the decoy
+// phase picks the crowds from; recording draws nothing.
 #include <algorithm>
 
 #include "generate_world.h"
@@ -130,12 +132,15 @@ void Workplaces(World& world) {
       const PhoneNumber phone = world.phone_book.NewMobile(Country::kRS);
       world.WritePhone(phone, "mobile", rng);
       world.PersonToPhone(boss, phone, Span(), kMup, rng);
+      const uint32_t decoy = world.AddDecoy(DecoyKind::kCompanyPhone);
+      world.decoys[decoy].persons.push_back(boss);
       const uint32_t users =
           static_cast<uint32_t>(std::min<int64_t>(rng.Range(2, 5), begin[w + 1] - begin[w]));
       for (uint32_t k = 0; k < users; ++k) {
         Span span;
         span.start = World::RandomDay(rng, kWindowStart - 365, kWindowEnd - 30);
         world.PersonToPhone(staff[begin[w] + k], phone, span, kMup, rng);
+        world.decoys[decoy].persons.push_back(staff[begin[w] + k]);
       }
     }
     for (uint32_t k = begin[w]; k < begin[w + 1]; ++k) {
@@ -149,7 +154,10 @@ void Workplaces(World& world) {
       world.PersonToPerson(LinkType::kEmploys, boss, worker, span, 1,
                            rng.Chance(0.7) ? kMup : kFinancialIntelligence, rng);
       if (rng.Chance(0.25)) world.Talk(boss, worker, 1.0, 0.3, 40, rng);
-      if (k > begin[w] && staff[k - 1] != boss && rng.Chance(0.3)) {
+      // Colleagues from one household are family already (checked after the draw, so that
+      // the draws stay as they were).
+      if (k > begin[w] && staff[k - 1] != boss && rng.Chance(0.3) &&
+          world.people[staff[k - 1]].home != world.people[worker].home) {
         world.PersonToPerson(LinkType::kKnows, staff[k - 1], worker, Span(), 1, kMup, rng);
         world.Talk(staff[k - 1], worker, 0.5, 0.4, 60, rng);
       }
@@ -161,11 +169,13 @@ void ServiceNumbers(World& world) {
   Rng rng(world.options.seed, Stream::kServices);
   const size_t towns = world.tables.towns.size();
   std::vector<std::vector<PhoneNumber>> by_town(towns);
+  std::vector<std::vector<uint32_t>> index_by_town(towns);  // each number's place in the order
   const uint64_t services = std::max<uint64_t>(3, world.ordinary / 4000);
   for (uint64_t s = 0; s < services; ++s) {
     const uint32_t town = world.PickTown(rng, false);
     const PhoneNumber number = world.phone_book.NewService(town);
     by_town[town].push_back(number);
+    index_by_town[town].push_back(static_cast<uint32_t>(s));
     world.WritePhone(number, "service", rng);
   }
   for (uint64_t i = 0; i < world.ordinary; ++i) {
@@ -175,9 +185,14 @@ void ServiceNumbers(World& world) {
     const std::vector<PhoneNumber>& list = local.empty() ? by_town[0] : local;
     if (list.empty()) continue;
     const uint32_t count = rng.SkewedCount(40);
-    const PhoneNumber service = list[rng.Below(list.size())];
+    const uint64_t pick = rng.Below(list.size());
+    const PhoneNumber service = list[pick];
     const Span span = world.CallSpan(rng, kWindowStart, kWindowEnd, count);
     world.PhoneToPhone(LinkType::kCalled, p.mobile[0], service, span, count, kMup, rng);
+    if (span.start != kNoDate) {
+      const uint32_t index = index_by_town[local.empty() ? 0 : p.town][pick];
+      world.service_calls.push_back({index, static_cast<uint32_t>(i), span.start, span.end});
+    }
   }
 }
 
@@ -203,6 +218,9 @@ void Stays(World& world) {
     }
     world.PersonToAddress(LinkType::kStayedAt, person, world.places[place].address, span,
                           kind == PlaceKind::kShelter ? kAstra : kMup, rng);
+    if (kind == PlaceKind::kHostel || kind == PlaceKind::kDormitory) {
+      world.guest_stays.push_back({place, person, span.start, span.end});
+    }
   };
   for (uint64_t i = 0; i < world.ordinary; ++i) {
     const uint32_t person = static_cast<uint32_t>(i);

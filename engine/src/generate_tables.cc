@@ -297,6 +297,10 @@ Tables::Tables() {
       SpellAll({"Kafić Tajm aut", "Restoran Stara kuća", "Pekara Centar", "Auto-servis Brzi",
                 "Market Lux", "Noćni klub Ekstaza", "Butik Lana", "Frizerski salon Jelena",
                 "Kafana Zavičaj", "Stovarište Gradnja", "Salon za masažu Relaks", "Kafić Ponoć"});
+  worksite_names =
+      SpellAll({"Gradilište Novi blok", "Farma Zlatno polje", "Pogon Metalac", "Plantaža Voćar",
+                "Klanica Mesoprom", "Fabrika Tekstil", "Gradilište Marina", "Hladnjača Sever",
+                "Pilana Javor", "Stovarište Gradnja", "Perionica Sjaj", "Rasadnik Zelenilo"});
 
   // Index order must follow AgencyIndex.
   agencies = {

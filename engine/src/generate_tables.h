@@ -137,6 +137,7 @@ class Tables {
   std::vector<NameTable> name_tables;              // indexed by NameSet
   std::vector<std::vector<Spelling>> streets;      // indexed by Country
   std::vector<std::vector<Spelling>> place_names;  // indexed by PlaceKind (kResidential empty)
+  std::vector<Spelling> worksite_names;            // businesses where labour is exploited
   std::vector<Agency> agencies;                    // indexed by AgencyIndex
 
  private:

@@ -11,6 +11,8 @@ constexpr std::string_view kAddressesHeader = "id,text,city,country,kind";
 constexpr std::string_view kPhonesHeader = "number,country,kind";
 constexpr std::string_view kLinksHeader = "from,to,type,start,end,count,source";
 constexpr std::string_view kTruthHeader = "network,person_id,role";
+constexpr std::string_view kTruthNetworksHeader = "network,exploitation,destination,known_victim";
+constexpr std::string_view kDecoysHeader = "decoy,person_id,kind";
 
 std::string_view LinkTypeName(LinkType type) {
   switch (type) {
@@ -93,10 +95,43 @@ void AppendMention(std::string& out, PhoneNumber phone, PhoneStyle style, Rng& r
   }
 }
 
+void AppendNetworkId(std::string& out, uint32_t network) {
+  out.assign("NET-");
+  AppendUint(out, network + 1, 3);
+}
+
 }  // namespace
 
+std::string_view DecoyKindName(DecoyKind kind) {
+  switch (kind) {
+    case DecoyKind::kHostel:
+      return "hostel";
+    case DecoyKind::kDormitory:
+      return "dormitory";
+    case DecoyKind::kEmploymentAgency:
+      return "employment_agency";
+    case DecoyKind::kLandlord:
+      return "landlord";
+    case DecoyKind::kVanDriver:
+      return "van_driver";
+    case DecoyKind::kSalesCaller:
+      return "sales_caller";
+    case DecoyKind::kLargeFamily:
+      return "large_family";
+    case DecoyKind::kServiceNumber:
+      return "service_number";
+    case DecoyKind::kCompanyPhone:
+      return "company_phone";
+  }
+  return "hostel";
+}
+
 World::World(const GenerateOptions& opts, const GenerateProgress& progress)
-    : options(opts), tables(Tables::Get()), phone_book(opts.seed), progress_(progress) {
+    : options(opts),
+      tables(Tables::Get()),
+      phone_book(opts.seed),
+      progress_(progress),
+      duplicates_rng_(opts.seed, Stream::kDuplicateRecords) {
   for (const Agency& agency : tables.agencies) agency_weight_total_ += agency.weight;
   uint64_t all = 0;
   uint64_t domestic = 0;
@@ -122,13 +157,17 @@ Status World::Open() {
   TRAFNET_RETURN_IF_ERROR(phones_csv.Open(options.out_dir / "phones.csv", kPhonesHeader));
   TRAFNET_RETURN_IF_ERROR(links_csv.Open(options.out_dir / "links.csv", kLinksHeader));
   TRAFNET_RETURN_IF_ERROR(truth_csv.Open(options.out_dir / "truth.csv", kTruthHeader));
+  TRAFNET_RETURN_IF_ERROR(
+      truth_networks_csv.Open(options.out_dir / "truth_networks.csv", kTruthNetworksHeader));
+  TRAFNET_RETURN_IF_ERROR(decoys_csv.Open(options.out_dir / "decoys.csv", kDecoysHeader));
   return Status::Ok();
 }
 
 Status World::Close() {
   // Close every file even after a failure, then report the first error.
   Status first;
-  for (CsvFile* file : {&persons_csv, &addresses_csv, &phones_csv, &links_csv, &truth_csv}) {
+  for (CsvFile* file : {&persons_csv, &addresses_csv, &phones_csv, &links_csv, &truth_csv,
+                        &truth_networks_csv, &decoys_csv}) {
     Status s = file->Close();
     if (first.ok() && !s.ok()) first = std::move(s);
   }
@@ -136,7 +175,8 @@ Status World::Close() {
 }
 
 Status World::status() const {
-  for (const CsvFile* file : {&persons_csv, &addresses_csv, &phones_csv, &links_csv, &truth_csv}) {
+  for (const CsvFile* file : {&persons_csv, &addresses_csv, &phones_csv, &links_csv, &truth_csv,
+                              &truth_networks_csv, &decoys_csv}) {
     if (!file->status().ok()) return file->status();
   }
   return Status::Ok();
@@ -170,6 +210,23 @@ Script World::PickScript(uint8_t agency, Rng& rng) const {
 
 uint32_t World::PickTown(Rng& rng, bool foreign_too) const {
   return PickCumulative(foreign_too ? town_weight_cumulative_ : domestic_weight_cumulative_, rng);
+}
+
+uint32_t World::FindPerson(uint32_t town, int32_t min_age, int32_t max_age, Rng& rng) const {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    uint32_t person;
+    if (town == kNone) {
+      person = static_cast<uint32_t>(rng.Below(ordinary));
+    } else {
+      const uint32_t begin = town_begin[town];
+      const uint32_t end = town_begin[town + 1];
+      if (begin == end) return kNone;
+      person = town_members[begin + rng.Below(end - begin)];
+    }
+    const int32_t age = people[person].AgeAt(kReferenceDay);
+    if (age >= min_age && age <= max_age) return person;
+  }
+  return kNone;
 }
 
 Span World::CallSpan(Rng& rng, int32_t from, int32_t to, uint32_t count) const {
@@ -253,21 +310,21 @@ void World::PersonRef(std::string& out, uint32_t person, Rng& rng, bool allow_du
 }
 
 void World::WritePerson(uint32_t person, Rng& rng) {
-  FlushDuplicatesDue(rng, false);
+  FlushDuplicatesDue(false);
   Person& p = people[person];
   p.seq = agency_next_[p.agency]++;
   if (p.dup_agency != kNoAgency) {
     p.dup_seq = agency_next_[p.dup_agency]++;
-    duplicates_due_.emplace(persons_csv.rows() + rng.Range(1, 5000), person);
+    duplicates_due_.emplace(persons_csv.rows() + duplicates_rng_.Range(1, 5000), person);
   }
   WritePersonRecord(person, false, rng);
 }
 
-void World::FlushDuplicatesDue(Rng& rng, bool all) {
+void World::FlushDuplicatesDue(bool all) {
   while (!duplicates_due_.empty() && (all || duplicates_due_.top().first <= persons_csv.rows())) {
     const uint32_t person = duplicates_due_.top().second;
     duplicates_due_.pop();
-    WritePersonRecord(person, true, rng);
+    WritePersonRecord(person, true, duplicates_rng_);
   }
 }
 
@@ -321,7 +378,8 @@ void World::WritePersonRecord(uint32_t person, bool duplicate, Rng& rng) {
   persons_csv.EndRow();
 }
 
-uint32_t World::WriteAddress(uint32_t town, PlaceKind kind, Rng& rng) {
+uint32_t World::WriteAddress(uint32_t town, PlaceKind kind, Rng& rng,
+                             const std::vector<Spelling>* names) {
   const uint32_t index = static_cast<uint32_t>(addresses_csv.rows());
   const Town& t = tables.towns[town];
   text_.assign("ADR-");
@@ -336,8 +394,9 @@ uint32_t World::WriteAddress(uint32_t town, PlaceKind kind, Rng& rng) {
   const Spelling& street = streets[rng.Below(streets.size())];
   text_.clear();
   if (kind != PlaceKind::kResidential) {
-    const std::vector<Spelling>& names = tables.place_names[static_cast<size_t>(kind)];
-    text_.append(names[rng.Below(names.size())].In(script)).append(", ");
+    const std::vector<Spelling>& list =
+        names != nullptr ? *names : tables.place_names[static_cast<size_t>(kind)];
+    text_.append(list[rng.Below(list.size())].In(script)).append(", ");
   } else if (script == Script::kLatin && rng.Chance(0.05) && street.latin[0] != 'B' &&
              street.latin[0] != 'T') {
     text_.append("ul. ");
@@ -376,14 +435,49 @@ void World::WritePhone(PhoneNumber phone, std::string_view kind, Rng& rng) {
 }
 
 void World::WriteTruth(uint32_t network, uint32_t person, Role role) {
-  text_.assign("NET-");
-  AppendUint(text_, network + 1, 3);
+  AppendNetworkId(text_, network);
   truth_csv.Field(text_);
   text_.clear();
   AppendPersonId(text_, people[person].agency, people[person].seq);
   truth_csv.Field(text_);
   truth_csv.Field(RoleName(role));
   truth_csv.EndRow();
+}
+
+void World::WriteNetworkShape(uint32_t network) {
+  const PlannedNetwork& net = networks[network];
+  AppendNetworkId(text_, network);
+  truth_networks_csv.Field(text_);
+  truth_networks_csv.Field(net.exploitation == Exploitation::kLabour ? "labour" : "sexual");
+  truth_networks_csv.Field(tables.towns[net.town].country == Country::kRS ? "home" : "abroad");
+  const bool known = std::any_of(net.victims.begin(), net.victims.end(), [&](uint32_t v) {
+    return people[v].status == CaseStatus::kVictim;
+  });
+  truth_networks_csv.Field(known ? "yes" : "no");
+  truth_networks_csv.EndRow();
+}
+
+uint64_t World::WriteDecoys() {
+  std::vector<uint32_t> seen;
+  uint64_t number = 0;
+  for (const Decoy& decoy : decoys) {
+    if (decoy.persons.empty()) continue;
+    decoy_id_.assign("DEC-");
+    AppendUint(decoy_id_, ++number, 4);
+    seen.clear();
+    for (const uint32_t person : decoy.persons) {
+      // A person can turn up twice in one pattern (a tenant of two flats, a repeat guest).
+      if (std::find(seen.begin(), seen.end(), person) != seen.end()) continue;
+      seen.push_back(person);
+      decoys_csv.Field(decoy_id_);
+      text_.clear();
+      AppendPersonId(text_, people[person].agency, people[person].seq);
+      decoys_csv.Field(text_);
+      decoys_csv.Field(DecoyKindName(decoy.kind));
+      decoys_csv.EndRow();
+    }
+  }
+  return number;
 }
 
 void World::EmitLink(LinkType type, const Span& span, uint32_t count, uint8_t agency) {

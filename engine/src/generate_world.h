@@ -1,6 +1,6 @@
 // The generator's shared state: a few compact arrays per person, the open output files and the
 // helpers that write one row of each file. The phases (places and population, social life,
-// planted networks) live in their own files and all work on one World.
+// planted networks, look-alikes and decoys) live in their own files and all work on one World.
 #ifndef TRAFNET_ENGINE_SRC_GENERATE_WORLD_H_
 #define TRAFNET_ENGINE_SRC_GENERATE_WORLD_H_
 
@@ -46,6 +46,24 @@ enum class LinkType : uint8_t {
 
 enum class Role : uint8_t { kRecruiter = 0, kController, kDriver, kVictim };
 
+// What a planted network exploits its victims for: young women in a flat or hotel, or workers
+// (mostly men) at a worksite who owe the controller.
+enum class Exploitation : uint8_t { kSexual = 0, kLabour };
+
+// The kinds of innocent pattern listed in decoys.csv (the `kind` column).
+enum class DecoyKind : uint8_t {
+  kHostel = 0,
+  kDormitory,
+  kEmploymentAgency,
+  kLandlord,
+  kVanDriver,
+  kSalesCaller,
+  kLargeFamily,
+  kServiceNumber,
+  kCompanyPhone,
+};
+std::string_view DecoyKindName(DecoyKind kind);
+
 // What the world knows about one person. The row in persons.csv is rendered from this.
 struct Person {
   uint32_t seq = 0;       // number in the agency's register, the id's digits
@@ -87,6 +105,7 @@ struct Place {
 };
 
 struct PlannedNetwork {
+  Exploitation exploitation = Exploitation::kSexual;
   uint32_t town = 0;  // where the victims are kept
   int32_t recruit_start = 0;
   int32_t stay_start = 0;
@@ -98,13 +117,40 @@ struct PlannedNetwork {
   std::vector<PlaceKind> stay_kinds;     // parallel to stay_addresses
 };
 
-// An address that exists only for a planted network, written among the household addresses.
+// An address that exists only for a planted network or a large family, written among the
+// household addresses.
 struct PlannedFlat {
   uint64_t household_slot = 0;  // written just before this household's address
-  uint32_t network = 0;
+  uint32_t network = 0;         // with stay_index, when family == kNone
   uint32_t stay_index = 0;
+  uint32_t family = kNone;  // index into World::families for a large family's home
   uint32_t town = 0;
   PlaceKind kind = PlaceKind::kResidential;
+  bool worksite = false;  // a business named like a building site, farm or plant
+};
+
+// A household of six to ten over three or four generations, planted as a decoy: its persons
+// come after the planted members in World::people and their rows are slotted among the ordinary
+// ones; everything else about them is written by the decoy phase.
+struct PlannedFamily {
+  uint32_t town = 0;
+  uint32_t home = kNone;          // address index, once written
+  std::vector<uint32_t> members;  // oldest generation first
+};
+
+// One decoy instance: the persons at its centre first, then those involved.
+struct Decoy {
+  DecoyKind kind = DecoyKind::kHostel;
+  std::vector<uint32_t> persons;
+};
+
+// A stay at a hostel or dormitory, or a call to a service number, kept so that the decoy phase
+// can list the guests or callers who were there at the same time.
+struct Visit {
+  uint32_t place = 0;  // index into World::places, or the service number's index
+  uint32_t person = 0;
+  int32_t start = 0;
+  int32_t end = 0;
 };
 
 class World {
@@ -119,11 +165,19 @@ class World {
   void Progress(double fraction);
 
   // Rows. Persons and addresses get their ids when written.
+  // Second records (drawn from their own stream) are written when their row comes up.
   void WritePerson(uint32_t person, Rng& rng);
-  void FlushDuplicatesDue(Rng& rng, bool all);
-  uint32_t WriteAddress(uint32_t town, PlaceKind kind, Rng& rng);
+  void FlushDuplicatesDue(bool all);
+  // A named place takes its name from `names` when given, else from the kind's list.
+  uint32_t WriteAddress(uint32_t town, PlaceKind kind, Rng& rng,
+                        const std::vector<Spelling>* names = nullptr);
   void WritePhone(PhoneNumber phone, std::string_view kind, Rng& rng);
   void WriteTruth(uint32_t network, uint32_t person, Role role);
+  // The network's row in truth_networks.csv: its shape, once its members are known.
+  void WriteNetworkShape(uint32_t network);
+  // decoys.csv: every recorded decoy with persons, DEC-0001 onwards, each person once per
+  // decoy. Returns how many decoys it wrote.
+  uint64_t WriteDecoys();
 
   // Links. `agency` is the source; a person with a second record is referred to by that
   // record now and then when `allow_duplicate`.
@@ -152,6 +206,14 @@ class World {
   uint8_t PickAgency(Rng& rng, uint8_t excluded = kNoAgency) const;
   Script PickScript(uint8_t agency, Rng& rng) const;
   uint32_t PickTown(Rng& rng, bool foreign_too) const;
+  // A random ordinary person of `town` (any town when kNone) aged [min_age, max_age], or kNone
+  // after a few misses.
+  uint32_t FindPerson(uint32_t town, int32_t min_age, int32_t max_age, Rng& rng) const;
+  // Starts a decoy instance; its persons are added through the returned index.
+  uint32_t AddDecoy(DecoyKind kind) {
+    decoys.push_back({kind, {}});
+    return static_cast<uint32_t>(decoys.size() - 1);
+  }
   Span CallSpan(Rng& rng, int32_t from, int32_t to, uint32_t count) const;
   Country PickNationality(uint32_t town, Rng& rng) const;
   NameSet PickNameSet(Country nationality, uint32_t town, Rng& rng) const;
@@ -168,24 +230,33 @@ class World {
   const Tables& tables;
   PhoneBook phone_book;
 
-  std::vector<Person> people;  // ordinary persons first, then planted members
+  std::vector<Person> people;  // ordinary persons, planted members, then large families
   uint64_t ordinary = 0;
+  uint32_t first_family_person = kNone;  // people index of the first large-family member
   std::vector<Place> places;
   std::vector<PlannedNetwork> networks;
+  std::vector<PlannedFamily> families;
   std::vector<PlannedFlat> flats;  // sorted by household_slot
-  // Planted persons' row positions among the ordinary ones: (ordinary index, person).
+  // Row positions among the ordinary ones of planted members and large families: (ordinary
+  // index, person).
   std::vector<std::pair<uint64_t, uint32_t>> planted_rows;
   // Landline of each household, by address index (0 for addresses without one).
   std::vector<PhoneNumber> home_landline;
   // Ordinary persons grouped by town (built by the social phase).
   std::vector<uint32_t> town_begin;
   std::vector<uint32_t> town_members;
+  // Decoy instances in the order they arose, and the visits they are later picked from.
+  std::vector<Decoy> decoys;
+  std::vector<Visit> guest_stays;    // at hostels and dormitories
+  std::vector<Visit> service_calls;  // place: index of the service number
 
   CsvFile persons_csv;
   CsvFile addresses_csv;
   CsvFile phones_csv;
   CsvFile links_csv;
   CsvFile truth_csv;
+  CsvFile truth_networks_csv;
+  CsvFile decoys_csv;
 
  private:
   void AppendPersonId(std::string& out, uint8_t agency, uint32_t seq) const;
@@ -194,6 +265,7 @@ class World {
   void EmitLink(LinkType type, const Span& span, uint32_t count, uint8_t agency);
 
   GenerateProgress progress_;
+  Rng duplicates_rng_;
   double reported_ = -1.0;
   uint32_t agency_next_[kAgencyCount] = {};
   uint32_t agency_weight_total_ = 0;
@@ -208,17 +280,20 @@ class World {
   size_t next_deferred_ = 0;
   std::string from_;
   std::string to_;
+  std::string decoy_id_;
   std::string text_;
 };
 
 // Phases, in the order GenerateWorld runs them.
 void WritePlaces(World& world);
 void PlanNetworks(World& world);
+void PlanDecoys(World& world);
 void GeneratePopulation(World& world);
 void GroupByTown(World& world);
 void GenerateNetworks(World& world);
 void GenerateSocialLife(World& world);
 void GenerateLookAlikes(World& world);
+void GenerateDecoys(World& world);
 
 }  // namespace trafnet::engine::gen
 

@@ -98,6 +98,51 @@ Store::~Store() = default;
 
 const std::filesystem::path& Store::dir() const { return impl_->dir; }
 
+namespace {
+
+// Creates a store with all its column families and its schema version in a sibling directory,
+// then renames it into place: RocksDB adds column families one by one, so a process killed
+// while creating a store in place would leave one that a reader cannot open. This way a kill
+// leaves either no store or a whole, empty one.
+Status CreateStore(const std::filesystem::path& dir, rocksdb::DBOptions db_options,
+                   const std::vector<rocksdb::ColumnFamilyDescriptor>& descriptors) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return FailedPreconditionError(dir.string() + " is not empty and holds no trafnet store");
+  }
+  const std::filesystem::path parent =
+      dir.parent_path().empty() ? std::filesystem::path(".") : dir.parent_path();
+  std::filesystem::create_directories(parent, ec);
+  if (ec) return IoError("cannot create " + parent.string() + ": " + ec.message());
+  const std::filesystem::path creating = parent / (dir.filename().string() + ".creating");
+  std::filesystem::remove_all(creating, ec);
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(db_options, creating.string(), descriptors, &handles, &raw_db),
+                "create store " + dir.string()));
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  Status written =
+      FromRocks(db->Put(write_options, handles[kMetaCf], std::string(kMetaSchemaVersion),
+                        std::to_string(kSchemaVersion)),
+                "write schema version");
+  for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  Status closed = FromRocks(db->Close(), "close new store " + dir.string());
+  db.reset();
+  TRAFNET_RETURN_IF_ERROR(written);
+  TRAFNET_RETURN_IF_ERROR(closed);
+  if (std::filesystem::exists(dir, ec)) std::filesystem::remove(dir, ec);  // empty, checked above
+  std::filesystem::rename(creating, dir, ec);
+  if (ec) return IoError("cannot move the new store into " + dir.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
                                              const StoreOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -130,12 +175,12 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
 
-  if (!options.read_only) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return IoError("cannot create store directory " + dir.string() + ": " + ec.message());
-  } else if (!std::filesystem::exists(dir / "CURRENT")) {
+  if (options.read_only && !std::filesystem::exists(dir / "CURRENT")) {
     return NotFoundError("no trafnet store in " + dir.string());
+  }
+  if (!options.read_only && options.create_if_missing &&
+      !std::filesystem::exists(dir / "CURRENT")) {
+    TRAFNET_RETURN_IF_ERROR(CreateStore(dir, db_options, descriptors));
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -161,16 +206,18 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
     if (options.read_only) {
       // A writer killed between creating the database and recording its version leaves an
       // empty store; anything else without a version is not a trafnet store.
-      std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf[kMetaCf]));
+      std::unique_ptr<rocksdb::Iterator> it(
+          impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf[kMetaCf]));
       it->SeekToFirst();
-      if (it->Valid() || !it->status().ok()) return FailedPreconditionError(dir.string() + ": store has no schema version");
+      if (it->Valid() || !it->status().ok())
+        return FailedPreconditionError(dir.string() + ": store has no schema version");
       return std::unique_ptr<Store>(new Store(std::move(impl)));
     }
     rocksdb::WriteOptions write_options;
-    TRAFNET_RETURN_IF_ERROR(FromRocks(
-        impl->db->Put(write_options, impl->cf[kMetaCf], std::string(kMetaSchemaVersion),
-                      std::to_string(kSchemaVersion)),
-        "write schema version"));
+    TRAFNET_RETURN_IF_ERROR(
+        FromRocks(impl->db->Put(write_options, impl->cf[kMetaCf], std::string(kMetaSchemaVersion),
+                                std::to_string(kSchemaVersion)),
+                  "write schema version"));
   } else if (*version != std::to_string(kSchemaVersion)) {
     return FailedPreconditionError(dir.string() + ": store has schema version " + *version +
                                    ", this trafnet reads version " +
@@ -180,11 +227,11 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
-StatusOr<std::optional<NodeId>> Store::FindNode(std::string_view kind,
-                                                std::string_view key) const {
+StatusOr<std::optional<NodeId>> Store::FindNode(std::string_view kind, std::string_view key) const {
   TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->Get(kNodeKeysCf, codec::NaturalKey(kind, key)));
   if (!value) return std::optional<NodeId>();
-  if (value->size() != 8) return CorruptionError("node_keys entry for " + std::string(kind) + ":" + std::string(key));
+  if (value->size() != 8)
+    return CorruptionError("node_keys entry for " + std::string(kind) + ":" + std::string(key));
   return std::optional<NodeId>(codec::GetBigEndian64(*value));
 }
 
@@ -203,7 +250,8 @@ StatusOr<std::vector<NodeId>> ScanIndex(const Store::Impl& impl, ColumnFamily fa
                                         std::string_view text) {
   std::string prefix(text);
   prefix.push_back('\0');
-  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf[family]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf[family]));
   std::vector<NodeId> ids;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (it->key().size() != prefix.size() + 8) continue;
@@ -242,7 +290,8 @@ StatusOr<std::vector<Adjacency>> Store::Neighbours(NodeId id) const {
       bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
       // A symmetric link is written in out from both ends; its in entries add nothing new.
       if (symmetric && family == kInCf) continue;
-      result.push_back(Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
+      result.push_back(
+          Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
     }
     if (status.ok()) status = FromRocks(it->status(), "scan adjacency");
     if (!status.ok()) break;
@@ -363,9 +412,11 @@ StatusOr<uint64_t> Store::BeginIngestRun(std::string json) {
   codec::PutBigEndian64(next_value, run + 1);
   std::string run_key(kMetaRunPrefix);
   codec::PutBigEndian64(run_key, run);
-  TRAFNET_RETURN_IF_ERROR(FromRocks(batch.Put(impl_->cf[kMetaCf], std::string(kMetaNextRun), next_value), "batch"));
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(batch.Put(impl_->cf[kMetaCf], std::string(kMetaNextRun), next_value), "batch"));
   TRAFNET_RETURN_IF_ERROR(FromRocks(batch.Put(impl_->cf[kMetaCf], run_key, json), "batch"));
-  TRAFNET_RETURN_IF_ERROR(FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "record ingest run"));
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "record ingest run"));
   return run;
 }
 

@@ -168,7 +168,8 @@ TEST_F(DetectTest, FlagsThePlantedNetworkWithItsRolesAndReasons) {
   EXPECT_THAT(lead.reasons,
               Contains(HasSubstr("5 unrelated women aged 19–20 from 5 towns arrived at F")));
   EXPECT_THAT(lead.reasons, Contains(HasSubstr("phone +381649000000 was used by 5 members")));
-  EXPECT_THAT(Find(lead, "R")->reasons, Contains(HasSubstr("contacted 5 young women")));
+  EXPECT_THAT(Find(lead, "R")->reasons,
+              Contains(HasSubstr("contacted 5 women aged 19–20 from 5 towns")));
   EXPECT_THAT(Find(lead, "C")->reasons, Contains(HasSubstr("was paid by 5 unrelated members")));
   EXPECT_THAT(Find(lead, "D")->reasons, Contains(HasSubstr("travelled with 3 of the recruits")));
   for (const char* indicator : {"shared_phone", "convergence", "recruiter_contacts", "controller",
@@ -213,6 +214,34 @@ TEST_F(DetectTest, ArrivalsMonthsApartAreNotAConvergence) {
   }
   world.Person("LANDLORD", "Stanodavac Savić", "1960-03-03", 'M');
   EXPECT_EQ(Strongest(world)["convergence"], 0.0);
+}
+
+// Labour exploitation: the recruits are adult men, hired by the controller.
+WorldBuilder Worksite(bool employed) {
+  WorldBuilder world;
+  world.Address("SITE", "Beograd", "business");
+  world.Local("BOSS", "Gazda Gavrilović", "1970-06-06", 'M', "Beograd");
+  world.Link("person:BOSS", "address:SITE", "LIVES_AT");
+  for (int i = 0; i < 4; ++i) {
+    const std::string w = "W" + std::to_string(i);
+    world.Local(w, kNames[i], Birth(1984, i), 'M', kTowns[i]);  // about 41 on arrival
+    world.Link("person:" + w, "address:SITE", "STAYED_AT", "2025-06-0" + std::to_string(i + 1),
+               "2025-10-01");
+    if (employed) {
+      world.Link("person:BOSS", "person:" + w, "EMPLOYS", "2025-06-01", "2025-10-01");
+    } else {
+      world.Link("person:BOSS", "person:" + w, "KNOWS");
+    }
+  }
+  return world;
+}
+
+TEST_F(DetectTest, AdultsEmployedByTheGroupAreRecruitsAndOthersAreNot) {
+  EXPECT_GT(Strongest(Worksite(/*employed=*/true))["convergence"], 0.0);
+}
+
+TEST_F(DetectTest, AdultsNotEmployedByTheGroupAreNotRecruits) {
+  EXPECT_EQ(Strongest(Worksite(/*employed=*/false))["convergence"], 0.0);
 }
 
 TEST_F(DetectTest, AHostelConvergenceCountsHalfAndIsNotFlaggedAlone) {

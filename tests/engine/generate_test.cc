@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "trafnet/engine/evaluate.h"
+#include "trafnet/engine/ingest.h"
 #include "trafnet/storage/normalize.h"
 
 namespace trafnet::engine {
@@ -139,8 +142,8 @@ GenerateOptions SmallWorld(const fs::path& dir, uint64_t seed = 7) {
   return options;
 }
 
-const char* const kFiles[] = {"persons.csv", "addresses.csv", "phones.csv", "links.csv",
-                              "truth.csv"};
+const char* const kFiles[] = {"persons.csv", "addresses.csv",      "phones.csv", "links.csv",
+                              "truth.csv",   "truth_networks.csv", "decoys.csv"};
 
 class GenerateTest : public ::testing::Test {
  protected:
@@ -185,6 +188,8 @@ TEST_F(GenerateTest, EveryFileHasTheContractHeader) {
       {"phones.csv", {"number", "country", "kind"}},
       {"links.csv", {"from", "to", "type", "start", "end", "count", "source"}},
       {"truth.csv", {"network", "person_id", "role"}},
+      {"truth_networks.csv", {"network", "exploitation", "destination", "known_victim"}},
+      {"decoys.csv", {"decoy", "person_id", "kind"}},
   };
   for (const auto& [file, header] : headers) {
     const Table& rows = Rows(file);
@@ -202,6 +207,7 @@ TEST_F(GenerateTest, SummaryCountsMatchFileRows) {
   EXPECT_EQ(summary_->phones, Rows("phones.csv").size() - 1);
   EXPECT_EQ(summary_->links, Rows("links.csv").size() - 1);
   EXPECT_EQ(summary_->planted_members, Rows("truth.csv").size() - 1);
+  EXPECT_EQ(summary_->decoys, Column("decoys.csv", 0).size());
   // Planted members and second records come on top of the ordinary persons.
   EXPECT_GT(summary_->persons, 2000u);
   EXPECT_GT(summary_->links, 8u * 2000u);
@@ -431,6 +437,363 @@ TEST_F(GenerateTest, SomePersonsAreRecordedTwiceInAnotherScript) {
   }
   EXPECT_GE(cross_script, 15u);
   EXPECT_GE(Column("persons.csv", 6).size(), 5u) << "several agencies keep records";
+}
+
+TEST_F(GenerateTest, IngestReadsTheFourInputFilesAndIgnoresTheAnswerKeys) {
+  const fs::path db = TempDir("ingest_db");
+  auto store = storage::Store::Open(db);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  IngestOptions options;
+  options.quiet = true;
+  options.report_dir = TempDir("ingest_reports");
+  auto summary = Ingest(**store, {*dir_}, options);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->rows_rejected, 0u);
+  EXPECT_EQ(summary->files.size(), 4u);
+  std::set<std::string> ignored;
+  for (const std::string& file : summary->ignored_files) {
+    ignored.insert(fs::path(file).filename().string());
+  }
+  EXPECT_EQ(ignored, (std::set<std::string>{"decoys.csv", "truth.csv", "truth_networks.csv"}));
+  store->reset();
+  fs::remove_all(db);
+  fs::remove_all(options.report_dir);
+}
+
+// Data rows of `table` grouped by the value of `key_column`, in order of first appearance.
+std::vector<std::pair<std::string, std::vector<const std::vector<std::string>*>>> GroupBy(
+    const Table& table, size_t key_column) {
+  std::vector<std::pair<std::string, std::vector<const std::vector<std::string>*>>> groups;
+  std::map<std::string, size_t> index;
+  for (size_t r = 1; r < table.size(); ++r) {
+    auto [it, added] = index.emplace(table[r][key_column], groups.size());
+    if (added) groups.push_back({table[r][key_column], {}});
+    groups[it->second].second.push_back(&table[r]);
+  }
+  return groups;
+}
+
+// The tail of a phone mention's digits, the same in every format.
+std::string PhoneTail(const std::string& ref) {
+  std::string d;
+  for (char c : ref) {
+    if (c >= '0' && c <= '9') d.push_back(c);
+  }
+  return d.size() > 8 ? d.substr(d.size() - 8) : d;
+}
+
+// A 20 000-person world with 20 networks: every kind of decoy and both shapes of network turn
+// up in it.
+class GenerateDecoyWorldTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(TempDir("decoys"));
+    GenerateOptions options;
+    options.out_dir = *dir_;
+    options.persons = 20000;
+    options.networks = 20;
+    options.seed = 3;
+    auto summary = GenerateWorld(options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    summary_ = new GenerateSummary(*summary);
+    tables_ = new std::map<std::string, Table>();
+    for (const char* file : kFiles) (*tables_)[file] = ParseCsv(ReadAll(*dir_ / file));
+    const Table& persons = Rows("persons.csv");
+    persons_ = new std::map<std::string, const std::vector<std::string>*>();
+    for (size_t r = 1; r < persons.size(); ++r) (*persons_)[persons[r][0]] = &persons[r];
+    const Table& addresses = Rows("addresses.csv");
+    addresses_ = new std::map<std::string, const std::vector<std::string>*>();
+    for (size_t r = 1; r < addresses.size(); ++r) (*addresses_)[addresses[r][0]] = &addresses[r];
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete summary_;
+    delete tables_;
+    delete persons_;
+    delete addresses_;
+  }
+
+  static const Table& Rows(const std::string& file) { return tables_->at(file); }
+  static const std::vector<std::string>& Person(const std::string& id) { return *persons_->at(id); }
+  static const std::vector<std::string>& Address(const std::string& ref) {
+    return *addresses_->at(ref.substr(8));  // "address:ADR-…"
+  }
+
+  // The decoys of one kind: each one's person ids.
+  static std::vector<std::set<std::string>> DecoysOf(const std::string& kind) {
+    std::vector<std::set<std::string>> out;
+    for (const auto& [decoy, rows] : GroupBy(Rows("decoys.csv"), 0)) {
+      if ((*rows[0])[2] != kind) continue;
+      out.emplace_back();
+      for (const auto* row : rows) out.back().insert((*row)[1]);
+    }
+    return out;
+  }
+
+  // Links of `type` whose ends are both persons in `group` (by primary id, as decoys.csv and
+  // truth.csv list them), or whose `from` is when `to_anything`.
+  static std::vector<const std::vector<std::string>*> LinksWithin(
+      const std::set<std::string>& group, const std::string& type, bool to_anything = false) {
+    std::vector<const std::vector<std::string>*> out;
+    const Table& links = Rows("links.csv");
+    for (size_t r = 1; r < links.size(); ++r) {
+      const std::vector<std::string>& link = links[r];
+      if (link[2] != type || link[0].rfind("person:", 0) != 0) continue;
+      if (!group.count(link[0].substr(7))) continue;
+      if (to_anything || (link[1].rfind("person:", 0) == 0 && group.count(link[1].substr(7)))) {
+        out.push_back(&link);
+      }
+    }
+    return out;
+  }
+
+  static fs::path* dir_;
+  static GenerateSummary* summary_;
+  static std::map<std::string, Table>* tables_;
+  static std::map<std::string, const std::vector<std::string>*>* persons_;
+  static std::map<std::string, const std::vector<std::string>*>* addresses_;
+};
+
+fs::path* GenerateDecoyWorldTest::dir_ = nullptr;
+GenerateSummary* GenerateDecoyWorldTest::summary_ = nullptr;
+std::map<std::string, Table>* GenerateDecoyWorldTest::tables_ = nullptr;
+std::map<std::string, const std::vector<std::string>*>* GenerateDecoyWorldTest::persons_ = nullptr;
+std::map<std::string, const std::vector<std::string>*>* GenerateDecoyWorldTest::addresses_ =
+    nullptr;
+
+TEST_F(GenerateDecoyWorldTest, DecoysFileListsEveryKindOfInnocentPattern) {
+  const Table& decoys = Rows("decoys.csv");
+  ASSERT_FALSE(decoys.empty());
+  EXPECT_EQ(decoys[0], (std::vector<std::string>{"decoy", "person_id", "kind"}));
+  std::set<std::string> planted;
+  for (size_t r = 1; r < Rows("truth.csv").size(); ++r) planted.insert(Rows("truth.csv")[r][1]);
+
+  const std::set<std::string> kinds = {"hostel",       "dormitory",      "employment_agency",
+                                       "landlord",     "van_driver",     "sales_caller",
+                                       "large_family", "service_number", "company_phone"};
+  std::map<std::string, size_t> seen;
+  size_t number = 0;
+  for (const auto& [decoy, rows] : GroupBy(decoys, 0)) {
+    // DEC-0001 onwards, in order, each with one kind.
+    char expected[16];
+    std::snprintf(expected, sizeof expected, "DEC-%04zu", ++number);
+    EXPECT_EQ(decoy, expected);
+    const std::string& kind = (*rows[0])[2];
+    EXPECT_TRUE(kinds.count(kind)) << decoy << ": " << kind;
+    ++seen[kind];
+    std::set<std::string> persons;
+    for (const auto* row : rows) {
+      EXPECT_EQ((*row)[2], kind) << decoy;
+      EXPECT_TRUE(persons.insert((*row)[1]).second) << decoy << " lists " << (*row)[1] << " twice";
+      EXPECT_TRUE(persons_->count((*row)[1])) << decoy << ": " << (*row)[1];
+      EXPECT_FALSE(planted.count((*row)[1])) << decoy << ": a planted member is no decoy";
+    }
+    if (kind == "hostel" || kind == "dormitory" || kind == "service_number") {
+      EXPECT_LE(persons.size(), 30u) << decoy;
+    }
+    EXPECT_GE(persons.size(), 2u) << decoy;
+  }
+  for (const std::string& kind : kinds) EXPECT_GT(seen[kind], 0u) << kind;
+  EXPECT_EQ(summary_->decoys, number);
+
+  // The evaluator reads it as it is.
+  auto read = ReadDecoys(*dir_ / "decoys.csv");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->groups.size(), number);
+}
+
+TEST_F(GenerateDecoyWorldTest, LargeFamiliesLiveAtOneAddressAndShareOneLandline) {
+  const std::vector<std::set<std::string>> families = DecoysOf("large_family");
+  ASSERT_FALSE(families.empty());
+  for (const std::set<std::string>& family : families) {
+    const std::string name = *family.begin();
+    EXPECT_GE(family.size(), 6u) << name;
+    EXPECT_LE(family.size(), 10u) << name;
+    // Three generations or more: grandparents of 64 or older, grandchildren of 32 or younger.
+    std::string oldest = "9999";
+    std::string youngest = "0000";
+    for (const std::string& id : family) {
+      const std::string& birth = Person(id)[2];
+      if (birth.empty()) continue;
+      oldest = std::min(oldest, birth);
+      youngest = std::max(youngest, birth);
+    }
+    EXPECT_GE(std::stoi(youngest.substr(0, 4)) - std::stoi(oldest.substr(0, 4)), 35) << name;
+    // Links may name a member's second record now and then; those written under the primary
+    // id are enough to see the pattern.
+    std::set<std::string> homes;
+    for (const auto* link : LinksWithin(family, "LIVES_AT", true)) homes.insert((*link)[1]);
+    EXPECT_EQ(homes.size(), 1u) << name;
+    std::map<std::string, std::set<std::string>> users;  // phone tail -> members
+    for (const auto* link : LinksWithin(family, "USES", true)) {
+      users[PhoneTail((*link)[1])].insert((*link)[0]);
+    }
+    size_t most = 0;
+    for (const auto& [phone, members] : users) most = std::max(most, members.size());
+    EXPECT_GE(most + 2, family.size()) << name << ": one phone for the whole house";
+    const size_t pairs = family.size() * (family.size() - 1) / 2;
+    EXPECT_GE(LinksWithin(family, "FAMILY").size() * 10, pairs * 6) << name;
+  }
+}
+
+TEST_F(GenerateDecoyWorldTest, EmploymentAgencyClientsComeFromManyTownsAndAFewMoveAbroadAlone) {
+  const std::vector<std::set<std::string>> agencies = DecoysOf("employment_agency");
+  ASSERT_FALSE(agencies.empty());
+  for (const std::set<std::string>& agency : agencies) {
+    const std::string name = *agency.begin();
+    EXPECT_GE(agency.size(), 15u) << name;
+    std::set<std::string> towns;
+    for (const auto* link : LinksWithin(agency, "LIVES_AT", true)) {
+      towns.insert(Address((*link)[1])[2]);
+    }
+    EXPECT_GE(towns.size(), 5u) << name;
+    // Movers: a stay at a flat or worksite abroad, each at another address and date.
+    std::set<std::string> places;
+    std::set<std::string> starts;
+    size_t moves = 0;
+    for (const auto* link : LinksWithin(agency, "STAYED_AT", true)) {
+      const std::vector<std::string>& address = Address((*link)[1]);
+      if (address[3] == "RS" || (address[4] != "business" && address[4] != "residential")) {
+        continue;
+      }
+      ++moves;
+      places.insert((*link)[1]);
+      starts.insert((*link)[3]);
+    }
+    EXPECT_GE(moves, 2u) << name;
+    EXPECT_EQ(places.size(), moves) << name;
+    EXPECT_EQ(starts.size(), moves) << name;
+    // Nobody in it collects money from several of the others.
+    std::map<std::string, size_t> payers;
+    for (const auto* link : LinksWithin(agency, "PAID")) ++payers[(*link)[1]];
+    for (const auto& [payee, count] : payers) EXPECT_LT(count, 2u) << name << " " << payee;
+  }
+}
+
+TEST_F(GenerateDecoyWorldTest, TruthNetworksDescribeEveryPlantedNetwork) {
+  std::map<std::string, std::vector<std::string>> shape;
+  for (size_t r = 1; r < Rows("truth_networks.csv").size(); ++r) {
+    const std::vector<std::string>& row = Rows("truth_networks.csv")[r];
+    EXPECT_TRUE(shape.emplace(row[0], row).second) << row[0] << " listed twice";
+    EXPECT_TRUE(row[1] == "sexual" || row[1] == "labour") << row[1];
+    EXPECT_TRUE(row[2] == "home" || row[2] == "abroad") << row[2];
+    EXPECT_TRUE(row[3] == "yes" || row[3] == "no") << row[3];
+  }
+  std::map<std::string, std::set<std::string>> victims;
+  for (const auto& [network, rows] : GroupBy(Rows("truth.csv"), 0)) {
+    for (const auto* row : rows) {
+      if ((*row)[2] == "victim") victims[network].insert((*row)[1]);
+    }
+  }
+  ASSERT_EQ(shape.size(), 20u);
+  ASSERT_EQ(victims.size(), shape.size());
+  for (const auto& [network, members] : victims) {
+    ASSERT_TRUE(shape.count(network)) << network;
+    bool known = false;
+    for (const std::string& id : members) known = known || Person(id)[5] == "victim";
+    EXPECT_EQ(shape[network][3], known ? "yes" : "no") << network;
+    // Where the victims are kept (shelters afterwards aside) is at home or across the border.
+    std::set<std::string> countries;
+    for (const auto* link : LinksWithin(members, "STAYED_AT", true)) {
+      const std::vector<std::string>& address = Address((*link)[1]);
+      if (address[4] != "shelter") countries.insert(address[3]);
+    }
+    EXPECT_EQ(countries.size(), 1u) << network;
+    EXPECT_EQ(*countries.begin() == "RS", shape[network][2] == "home") << network;
+  }
+}
+
+TEST_F(GenerateDecoyWorldTest, LabourNetworksEmployMostlyMenAtAWorksite) {
+  std::map<std::string, std::string> exploitation;
+  for (size_t r = 1; r < Rows("truth_networks.csv").size(); ++r) {
+    exploitation[Rows("truth_networks.csv")[r][0]] = Rows("truth_networks.csv")[r][1];
+  }
+  // Victims and, of them, men, by shape.
+  std::map<std::string, std::pair<size_t, size_t>> men_of;
+  size_t labour_employed = 0;  // labour victims with an EMPLOYS link
+  for (const auto& [network, rows] : GroupBy(Rows("truth.csv"), 0)) {
+    std::set<std::string> victims;
+    std::string controller;
+    std::set<std::string> drivers;
+    for (const auto* row : rows) {
+      if ((*row)[2] == "victim") victims.insert((*row)[1]);
+      if ((*row)[2] == "controller") controller = (*row)[1];
+      if ((*row)[2] == "driver") drivers.insert((*row)[1]);
+    }
+    auto& [all, men] = men_of[exploitation[network]];
+    all += victims.size();
+    for (const std::string& id : victims) {
+      men += Person(id)[3] == "M";
+      // 18-25 or 18-45 when the stay begins, in 2024-2026.
+      const std::string& birth = Person(id)[2];
+      if (!birth.empty()) {
+        EXPECT_GE(birth, exploitation[network] == "sexual" ? "1998" : "1978") << id;
+        EXPECT_LT(birth, "2009") << id;
+      }
+    }
+    if (exploitation[network] == "sexual") continue;
+    // Victims have no other work, so whoever employs them is the controller (under the primary
+    // id or, now and then, a second record's).
+    std::set<std::string> employed;
+    std::set<std::string> employers;
+    const Table& links = Rows("links.csv");
+    for (size_t r = 1; r < links.size(); ++r) {
+      if (links[r][2] == "EMPLOYS" && victims.count(links[r][1].substr(7))) {
+        employed.insert(links[r][1]);
+        employers.insert(links[r][0]);
+      }
+    }
+    EXPECT_FALSE(employed.empty()) << network << ": the controller employs them";
+    labour_employed += employed.size();
+    EXPECT_TRUE(employers.count("person:" + controller)) << network;
+    EXPECT_LE(employers.size(), 2u) << network;
+    size_t at_business = 0;
+    for (const auto* link : LinksWithin(victims, "STAYED_AT", true)) {
+      at_business += Address((*link)[1])[4] == "business";
+    }
+    EXPECT_GE(at_business * 2, victims.size()) << network << ": they stay at the worksite";
+    // They come by the vanload: one driver, one departure, several of them.
+    std::map<std::string, size_t> loads;
+    for (const auto* link : LinksWithin(drivers, "TRAVELED_WITH", true)) {
+      if (victims.count((*link)[1].substr(7))) ++loads[(*link)[0] + (*link)[3]];
+    }
+    size_t biggest = 0;
+    for (const auto& [trip, count] : loads) biggest = std::max(biggest, count);
+    EXPECT_GE(biggest, 2u) << network;
+  }
+  // Young women for sexual exploitation (85 %), mostly men for labour (85 %).
+  ASSERT_GT(men_of["sexual"].first, 0u);
+  ASSERT_GT(men_of["labour"].first, 0u);
+  EXPECT_LE(men_of["sexual"].second * 10, men_of["sexual"].first * 3);
+  EXPECT_GE(men_of["labour"].second * 10, men_of["labour"].first * 7);
+  // 85 % employed, a few of them seen only under a second record.
+  EXPECT_GE(labour_employed * 10, men_of["labour"].first * 7);
+}
+
+TEST(GenerateWorldTest, AboutAThirdOfTheNetworksHaveAKnownVictim) {
+  const fs::path dir = TempDir("shapes");
+  GenerateOptions options = SmallWorld(dir, 9);
+  options.networks = 300;
+  ASSERT_TRUE(GenerateWorld(options).ok());
+  const Table shapes = ParseCsv(ReadAll(dir / "truth_networks.csv"));
+  ASSERT_EQ(shapes.size(), 301u);
+  size_t known = 0;
+  size_t labour = 0;
+  size_t abroad = 0;
+  for (size_t r = 1; r < shapes.size(); ++r) {
+    known += shapes[r][3] == "yes";
+    labour += shapes[r][1] == "labour";
+    abroad += shapes[r][2] == "abroad";
+  }
+  // 30 % known, 40 % labour; three standard deviations either side.
+  EXPECT_GE(known, 65u);
+  EXPECT_LE(known, 115u);
+  EXPECT_GE(labour, 95u);
+  EXPECT_LE(labour, 145u);
+  EXPECT_GE(abroad, 30u);
+  EXPECT_LE(abroad, 150u);
+  fs::remove_all(dir);
 }
 
 TEST(GenerateWorldTest, SameSeedGivesIdenticalBytes) {

@@ -18,8 +18,9 @@ std::unique_ptr<Store> OpenStore(const TempDir& dir) {
 
 NodeId AddPerson(ChangeSet& cs, const std::string& id, const std::string& name,
                  const std::string& source = "MUP") {
-  auto result = cs.UpsertNode(kPersonKind, id, {{"name", name}}, {{std::string(kNameKeyField), name}},
-                              source, MergePolicy::kRejectConflicts);
+  auto result =
+      cs.UpsertNode(kPersonKind, id, {{"name", name}}, {{std::string(kNameKeyField), name}}, source,
+                    MergePolicy::kRejectConflicts);
   EXPECT_TRUE(result.ok()) << result.status().ToString();
   return result->id;
 }
@@ -34,9 +35,32 @@ Observation Obs(const std::string& source, const std::string& start = "", uint64
 
 TEST(StoreTest, OpensEmptyAndReopens) {
   TempDir dir;
-  { auto store = OpenStore(dir); EXPECT_EQ(store->counts().nodes, 0u); }
+  {
+    auto store = OpenStore(dir);
+    EXPECT_EQ(store->counts().nodes, 0u);
+  }
   auto store = OpenStore(dir);
   EXPECT_EQ(store->counts(), StoreCounts());
+}
+
+TEST(StoreTest, CreatesAStoreWholeOrNotAtAll) {
+  TempDir dir;
+  // What a process killed while creating a store leaves: the half-made one beside the target.
+  std::filesystem::create_directories(dir / "db.creating" / "junk");
+  {
+    auto store = Store::Open(dir / "db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->counts().nodes, 0u);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "db.creating"));
+  StoreOptions read_only;
+  read_only.read_only = true;
+  EXPECT_TRUE(Store::Open(dir / "db", read_only).ok());
+  // A directory with other things in it is not taken over.
+  std::filesystem::create_directories(dir / "full" / "something");
+  auto refused = Store::Open(dir / "full");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("not empty"), std::string::npos);
 }
 
 TEST(StoreTest, RefusesToOpenMissingStoreWhenNotCreating) {
@@ -95,7 +119,8 @@ TEST(StoreTest, SameRecordAgainIsUnchanged) {
   auto cs = store->NewChangeSet();
   AddPerson(*cs, "P1", "Ana");
   ASSERT_TRUE(cs->Commit().ok());
-  auto again = cs->UpsertNode(kPersonKind, "P1", {{"name", "Ana"}}, {}, "MUP", MergePolicy::kRejectConflicts);
+  auto again = cs->UpsertNode(kPersonKind, "P1", {{"name", "Ana"}}, {}, "MUP",
+                              MergePolicy::kRejectConflicts);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->change, NodeChange::kUnchanged);
   EXPECT_EQ(cs->pending_operations(), 0u);
@@ -107,7 +132,8 @@ TEST(StoreTest, ConflictingFieldIsRefusedAndNothingChanges) {
   auto cs = store->NewChangeSet();
   AddPerson(*cs, "P1", "Ana");
   ASSERT_TRUE(cs->Commit().ok());
-  auto conflict = cs->UpsertNode(kPersonKind, "P1", {{"name", "Marija"}}, {}, "BIA", MergePolicy::kRejectConflicts);
+  auto conflict = cs->UpsertNode(kPersonKind, "P1", {{"name", "Marija"}}, {}, "BIA",
+                                 MergePolicy::kRejectConflicts);
   ASSERT_FALSE(conflict.ok());
   EXPECT_NE(conflict.status().message().find("name 'Ana'"), std::string::npos);
   EXPECT_EQ(cs->pending_operations(), 0u);
@@ -119,11 +145,11 @@ TEST(StoreTest, MergeFillsEmptyFieldsAndAddsSource) {
   TempDir dir;
   auto store = OpenStore(dir);
   auto cs = store->NewChangeSet();
-  auto first = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", ""}}, {{"raw", "064/123-4567"}}, "MUP",
-                              MergePolicy::kRejectConflicts);
+  auto first = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", ""}},
+                              {{"raw", "064/123-4567"}}, "MUP", MergePolicy::kRejectConflicts);
   ASSERT_TRUE(first.ok());
-  auto second = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "mobile"}}, {{"raw", "0641234567"}}, "BIA",
-                               MergePolicy::kRejectConflicts);
+  auto second = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "mobile"}},
+                               {{"raw", "0641234567"}}, "BIA", MergePolicy::kRejectConflicts);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(second->change, NodeChange::kMerged);
   ASSERT_TRUE(cs->Commit().ok());
@@ -226,10 +252,12 @@ TEST(StoreTest, ForEachLinkGroupsObservationsByLink) {
   ASSERT_TRUE(cs->PutLink(b, "CALLED", a, Obs("MUP")).ok());
   ASSERT_TRUE(cs->Commit().ok());
   std::vector<size_t> sizes;
-  ASSERT_TRUE(store->ForEachLink([&](const LinkRecord& link) {
-    sizes.push_back(link.observations.size());
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store
+                  ->ForEachLink([&](const LinkRecord& link) {
+                    sizes.push_back(link.observations.size());
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(sizes, (std::vector<size_t>{2, 1}));
 }
 
@@ -247,13 +275,15 @@ TEST(StoreTest, VerifyReportsAMissingMirror) {
   }
   {
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index", "source_index",
-                             "out", "in", "observations", "meta"}) {
+    for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index",
+                             "source_index", "out", "in", "observations", "meta"}) {
       descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), (dir / "db").string(), descriptors, &handles, &db).ok());
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::DBOptions(), (dir / "db").string(), descriptors, &handles, &db)
+            .ok());
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[7]));
     it->SeekToFirst();
     ASSERT_TRUE(it->Valid());
@@ -327,7 +357,8 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
   constexpr NodeId kPersons = 20000;
   {
     auto cs = store->NewChangeSet();
-    for (NodeId i = 0; i < kPersons; ++i) AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+    for (NodeId i = 0; i < kPersons; ++i)
+      AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
     for (NodeId i = 0; i + 1 < kPersons; ++i) {
       ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("MUP", "2024-01-01", 2)).ok());
       ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("BIA", "2020-05-05", 1)).ok());
@@ -345,10 +376,12 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
     NodeId previous_from = 0;
     Status status = store->ScanGraph(
         options,
-        [&](NodeId id, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
+        [&](NodeId id, std::string_view kind, std::string_view key,
+            const std::vector<std::string_view>& fields) {
           ids.push_back(id);
           fields_right = fields_right && kind == kPersonKind && key == "P" + std::to_string(id) &&
-                         fields.size() == 2 && fields[0] == "Name " + std::to_string(id) && fields[1].empty();
+                         fields.size() == 2 && fields[0] == "Name " + std::to_string(id) &&
+                         fields[1].empty();
         },
         [&](const LinkSummary& link) {
           links_in_order = links_in_order && link.from >= previous_from && link.to == link.from + 1;
@@ -356,8 +389,9 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
           ++links;
           counts += link.count;
           observations += link.observations;
-          fields_right = fields_right && link.last_end == "2024-01-01" &&
-                         link.first_start == (std::string_view(since).empty() ? "2020-05-05" : "2024-01-01");
+          fields_right =
+              fields_right && link.last_end == "2024-01-01" &&
+              link.first_start == (std::string_view(since).empty() ? "2020-05-05" : "2024-01-01");
         });
     ASSERT_TRUE(status.ok()) << status.ToString();
     ASSERT_EQ(ids.size(), kPersons);

@@ -16,9 +16,8 @@ struct CommandResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs `trafnet <args>` through the shell (quote paths with Quote).
-inline CommandResult RunTrafnet(const std::string& args) {
-  std::string command = std::string(TRAFNET_BINARY) + " " + args + " 2>&1";
+// Runs a shell command line, collecting what it prints (redirect stderr in `command` to see it).
+inline CommandResult RunCommand(const std::string& command) {
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -28,6 +27,11 @@ inline CommandResult RunTrafnet(const std::string& args) {
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// Runs `trafnet <args>` through the shell (quote paths with Quote).
+inline CommandResult RunTrafnet(const std::string& args) {
+  return RunCommand(std::string(TRAFNET_BINARY) + " " + args + " 2>&1");
 }
 
 inline std::string Quote(const std::filesystem::path& path) { return "'" + path.string() + "'"; }

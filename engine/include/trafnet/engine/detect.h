@@ -44,9 +44,12 @@ struct DetectConfig {
   // not considered.
   uint32_t max_group_size = 60;
   uint32_t min_group_size = 4;
-  // People counted as young (likely recruits): age in years at the time of the stay.
+  // Who fits the profile of a recruit, by age in years at the time: young people (sexual
+  // exploitation), or adults up to `worker_max_age` employed by another member of the group
+  // (labour exploitation).
   int young_min_age = 16;
   int young_max_age = 30;
+  int worker_max_age = 45;
   // Arrivals at one address at most this many days apart count as converging.
   int convergence_window_days = 21;
   // The home country; addresses and numbers elsewhere count as foreign.
@@ -143,9 +146,10 @@ struct DetectionReport {
 // Runs the whole pipeline over one snapshot of the store.
 StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOptions& options);
 
-// Writes report.json (schema trafnet.report/1, docs/report-format.md), networks.csv and
-// persons.csv into `dir`, creating it; each file is written whole to a temporary name and
-// renamed, so a crash never leaves half a report.
+// Writes report.json (schema trafnet.report/1, docs/report-format.md), networks.csv,
+// persons.csv, report.html (one self-contained page for analysts: no script, nothing fetched)
+// and networks.gexf (the leads' graphs for Gephi) into `dir`, creating it; each file is written
+// whole to a temporary name and renamed, so a crash never leaves half a file.
 Status WriteReport(const DetectionReport& report, const DetectOptions& options,
                    const std::filesystem::path& dir);
 

@@ -44,6 +44,9 @@ std::string GuardFormula(std::string_view cell);
 std::string_view UnguardFormula(std::string_view cell);
 // One CSV line (RFC 4180 quoting, "\n" ending) of guarded cells.
 std::string CsvRow(const std::vector<std::string>& cells);
+// Text for an XML attribute or element: & < > " ' escaped, and the control characters XML 1.0
+// forbids (all below 0x20 but tab, LF, CR) dropped.
+std::string XmlEscape(std::string_view text);
 
 }  // namespace trafnet::engine
 
