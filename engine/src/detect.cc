@@ -88,16 +88,16 @@ std::string FieldOf(const storage::NodeRecord& record, std::string_view name) {
 Status Describe(const storage::Store& store, const detect::CaseData& data,
                 const detect::AssessContext& context, const detect::GroupAssessment& assessment,
                 Lead& lead) {
-  std::map<NodeIndex, std::string> role_of;
+  // Each person record is read once: its name serves both the member list and the drawing.
+  std::map<NodeIndex, std::pair<std::string, std::string>> person_nodes;  // node → role, name
   for (const detect::MemberAssessment& m : assessment.members) {
     LeadMember member;
     for (NodeIndex r : context.records[m.vertex]) {
       member.records.push_back(data.id(r));
-      role_of[r] = m.role;
-      if (member.name.empty()) {
-        TRAFNET_ASSIGN_OR_RETURN(auto record, store.GetNode(r));
-        if (record) member.name = FieldOf(*record, "name");
-      }
+      TRAFNET_ASSIGN_OR_RETURN(auto record, store.GetNode(r));
+      std::string name = record ? FieldOf(*record, "name") : "";
+      if (member.name.empty()) member.name = name;
+      person_nodes[r] = {m.role, std::move(name)};
     }
     std::sort(member.records.begin(), member.records.end());
     member.role = m.role;
@@ -110,11 +110,10 @@ Status Describe(const storage::Store& store, const detect::CaseData& data,
                      return a.risk != b.risk ? a.risk > b.risk : a.records < b.records;
                    });
   std::set<NodeIndex> shown;
-  for (const auto& [node, role] : role_of) {
+  for (const auto& [node, role_and_name] : person_nodes) {
     shown.insert(node);
-    TRAFNET_ASSIGN_OR_RETURN(auto record, store.GetNode(node));
     lead.nodes.push_back(
-        LeadNode{data.id(node), "person", record ? FieldOf(*record, "name") : "", role});
+        LeadNode{data.id(node), "person", role_and_name.second, role_and_name.first});
   }
   for (NodeIndex phone : assessment.phones) {
     lead.phones.push_back(data.id(phone));

@@ -257,7 +257,8 @@ TEST_F(DetectTest, AHostelConvergenceCountsHalfAndIsNotFlaggedAlone) {
   EXPECT_TRUE(Analyze(world, {}, "defaults").networks.empty());
 }
 
-TEST_F(DetectTest, CallingFriendsWhoKnowEachOtherIsNotRecruitment) {
+// Recruiter R's phone reaches five young women from five towns, who may know each other.
+WorldBuilder Calls(bool acquainted, const std::string& type) {
   WorldBuilder world;
   world.Local("R", "Rade", "1994-03-01", 'M', "Niš");
   world.Link("person:R", "phone:0641000000", "USES");
@@ -265,23 +266,19 @@ TEST_F(DetectTest, CallingFriendsWhoKnowEachOtherIsNotRecruitment) {
     const std::string v = "V" + std::to_string(i);
     world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
     world.Link("person:" + v, "phone:065100000" + std::to_string(i), "USES");
-    world.Link("phone:0641000000", "phone:065100000" + std::to_string(i), "CALLED", "2025-01-01");
+    world.Link("phone:0641000000", "phone:065100000" + std::to_string(i), type, "2025-01-01");
+    if (!acquainted) continue;
     for (int j = 0; j < i; ++j) world.Link("person:" + v, "person:V" + std::to_string(j), "KNOWS");
   }
-  EXPECT_EQ(Strongest(world)["recruiter_contacts"], 0.0);
+  return world;
+}
+
+TEST_F(DetectTest, CallingFriendsWhoKnowEachOtherIsNotRecruitment) {
+  EXPECT_EQ(Strongest(Calls(/*acquainted=*/true, "CALLED"))["recruiter_contacts"], 0.0);
 }
 
 TEST_F(DetectTest, ContactingStrangersFromSeveralTownsIsRecruitment) {
-  WorldBuilder world;
-  world.Local("R", "Rade", "1994-03-01", 'M', "Niš");
-  world.Link("person:R", "phone:0641000000", "USES");
-  for (int i = 0; i < 5; ++i) {
-    const std::string v = "V" + std::to_string(i);
-    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
-    world.Link("person:" + v, "phone:065100000" + std::to_string(i), "USES");
-    world.Link("phone:0641000000", "phone:065100000" + std::to_string(i), "MESSAGED", "2025-01-01");
-  }
-  EXPECT_EQ(Strongest(world)["recruiter_contacts"], 1.0);
+  EXPECT_EQ(Strongest(Calls(/*acquainted=*/false, "MESSAGED"))["recruiter_contacts"], 1.0);
 }
 
 TEST_F(DetectTest, FamilyPaymentsAndFamilyTripsAreQuiet) {
