@@ -175,10 +175,6 @@ StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOption
   context.data = &data;
   context.graph = &graph;
   context.config = &config;
-  context.group_of.assign(graph.person.size(), detect::kNoGroup);
-  for (uint32_t g = 0; g < groups.groups.size(); ++g) {
-    for (Vertex v : groups.groups[g]) context.group_of[v] = g;
-  }
   context.records.resize(graph.person.size());
   for (NodeIndex p = 0; p < data.num_nodes(); ++p) {
     if (data.node(p).kind == detect::NodeKind::kPerson)
@@ -186,55 +182,84 @@ StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOption
   }
   TRAFNET_ASSIGN_OR_RETURN(context.known_case_proximity,
                            KnownCaseProximity(data, graph, options.threads));
-  // Groups are independent: assessed on several threads, each result in its own slot.
-  std::vector<detect::GroupAssessment> assessed(groups.groups.size());
+  // Groups are independent: assessed on several threads, each result in its own slot. A flagged
+  // group whose parts hold two or more networks with (almost) no tie between them is replaced by
+  // those networks: two planted networks that one shared address joins are two leads.
+  auto flagged = [&](const detect::GroupAssessment& a) {
+    return a.score >= config.flag_threshold && a.members.size() >= 3;
+  };
+  std::vector<std::vector<detect::GroupAssessment>> assessed(groups.groups.size());
+  std::vector<Status> failed(groups.groups.size());
   std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t g; (g = next.fetch_add(1)) < groups.groups.size();) {
-      assessed[g] = detect::AssessGroup(context, static_cast<uint32_t>(g), groups.groups[g]);
+  auto assess = [&](size_t g) -> Status {
+    const std::vector<Vertex>& group = groups.groups[g];
+    detect::GroupAssessment whole = detect::AssessGroup(context, group);
+    if (flagged(whole) && group.size() >= 2 * config.min_group_size) {
+      // The seed depends on the group alone, not on which thread takes it.
+      const uint64_t seed = options.seed + 0x9E3779B97F4A7C15ull * (g + 1);
+      TRAFNET_ASSIGN_OR_RETURN(detect::GroupParts parts, detect::SplitGroup(graph, group, seed));
+      std::vector<detect::GroupAssessment> part_assessed(parts.members.size());
+      std::vector<bool> part_flagged(parts.members.size(), false);
+      for (size_t p = 0; p < parts.members.size() && parts.members.size() > 1; ++p) {
+        part_assessed[p] = detect::AssessGroup(context, parts.members[p]);
+        part_flagged[p] = flagged(part_assessed[p]);
+      }
+      const std::vector<std::vector<Vertex>> networks =
+          detect::SeparateNetworks(parts, part_flagged, config.separate_tie);
+      for (const std::vector<Vertex>& network : networks)
+        assessed[g].push_back(detect::AssessGroup(context, network));
+      if (!networks.empty()) return Status::Ok();
     }
+    assessed[g].push_back(std::move(whole));
+    return Status::Ok();
+  };
+  auto work = [&] {
+    for (size_t g; (g = next.fetch_add(1)) < groups.groups.size();) failed[g] = assess(g);
   };
   std::vector<std::thread> workers;
   for (int t = 1; t < options.threads; ++t) workers.emplace_back(work);
   work();
   for (std::thread& worker : workers) worker.join();
+  for (const Status& status : failed) TRAFNET_RETURN_IF_ERROR(status);
 
   clock.Start("ranking");
   // Best first; a group mostly made of the people of a better one (the same network seen at
   // another scale) is not reported again.
-  std::vector<size_t> candidates;
-  for (size_t g = 0; g < assessed.size(); ++g) {
-    if (assessed[g].score >= config.flag_threshold && assessed[g].members.size() >= 3)
-      candidates.push_back(g);
+  std::vector<const detect::GroupAssessment*> candidates;
+  for (const std::vector<detect::GroupAssessment>& found : assessed) {
+    for (const detect::GroupAssessment& a : found) {
+      if (flagged(a)) candidates.push_back(&a);
+    }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](size_t a, size_t b) { return assessed[a].score > assessed[b].score; });
-  std::vector<size_t> order;
+                   [](const detect::GroupAssessment* a, const detect::GroupAssessment* b) {
+                     return a->score > b->score;
+                   });
+  std::vector<const detect::GroupAssessment*> order;
   std::vector<uint32_t> taken_by(graph.person.size(), detect::kNoGroup);
-  for (size_t g : candidates) {
+  for (const detect::GroupAssessment* candidate : candidates) {
     if (config.max_networks > 0 && order.size() >= config.max_networks) break;
     std::map<uint32_t, size_t> overlap;
-    for (const detect::MemberAssessment& m : assessed[g].members) {
+    for (const detect::MemberAssessment& m : candidate->members) {
       if (taken_by[m.vertex] != detect::kNoGroup) ++overlap[taken_by[m.vertex]];
     }
     bool repeated = false;
     for (const auto& [earlier, shared] : overlap) {
-      const size_t smaller =
-          std::min(assessed[g].members.size(), assessed[order[earlier]].members.size());
+      const size_t smaller = std::min(candidate->members.size(), order[earlier]->members.size());
       repeated = repeated || 2 * shared >= smaller;
     }
     if (repeated) continue;
-    for (const detect::MemberAssessment& m : assessed[g].members) {
+    for (const detect::MemberAssessment& m : candidate->members) {
       if (taken_by[m.vertex] == detect::kNoGroup)
         taken_by[m.vertex] = static_cast<uint32_t>(order.size());
     }
-    order.push_back(g);
+    order.push_back(candidate);
   }
   for (size_t rank = 0; rank < order.size(); ++rank) {
     Lead lead;
     lead.rank = static_cast<int>(rank + 1);
     lead.id = fmt::format("NET-{:04}", rank + 1);
-    TRAFNET_RETURN_IF_ERROR(Describe(store, data, context, assessed[order[rank]], lead));
+    TRAFNET_RETURN_IF_ERROR(Describe(store, data, context, *order[rank], lead));
     report.networks.push_back(std::move(lead));
   }
   clock.Stop();

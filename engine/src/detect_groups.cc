@@ -225,4 +225,69 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
   return out;
 }
 
+StatusOr<GroupParts> SplitGroup(const PersonGraph& graph, const std::vector<Vertex>& group,
+                                uint64_t seed) {
+  const algorithms::CsrGraph sub = graph.graph.InducedSubgraph(group);
+  algorithms::LeidenOptions leiden;
+  leiden.seed = seed;
+  leiden.max_iterations = kLeidenIterations;
+  TRAFNET_ASSIGN_OR_RETURN(algorithms::CommunityResult split, algorithms::Leiden(sub, leiden));
+  GroupParts out;
+  const uint32_t count = std::max<uint32_t>(split.count, 1);
+  out.members.resize(count);
+  out.internal.assign(count, 0.0);
+  out.ties.assign(count, std::vector<double>(count, 0.0));
+  for (Vertex v = 0; v < sub.num_vertices(); ++v) {
+    const uint32_t a = split.membership[v];
+    out.members[a].push_back(group[v]);
+    const auto neighbours = sub.neighbours(v);
+    const auto weights = sub.weights(v);
+    for (size_t k = 0; k < neighbours.size(); ++k) {
+      const uint32_t b = split.membership[neighbours[k]];
+      const double w = sub.weighted() ? weights[k] : 1.0;
+      if (a == b) {
+        out.internal[a] += w / 2;  // likewise
+      } else {
+        out.ties[a][b] += w / 2;  // each tie is seen from both ends
+        out.ties[b][a] += w / 2;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<Vertex>> SeparateNetworks(const GroupParts& parts,
+                                                  const std::vector<bool>& flagged,
+                                                  double separate_tie) {
+  const size_t n = parts.members.size();
+  std::vector<size_t> network(n);  // union-find over parts
+  for (size_t a = 0; a < n; ++a) network[a] = a;
+  auto find = [&](size_t a) {
+    while (network[a] != a) a = network[a] = network[network[a]];
+    return a;
+  };
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = a + 1; b < n; ++b) {
+      if (!flagged[a] || !flagged[b]) continue;
+      const double smaller = std::min(parts.internal[a], parts.internal[b]);
+      if (parts.ties[a][b] >= separate_tie * smaller) network[find(b)] = find(a);
+    }
+  }
+  std::vector<std::vector<Vertex>> out;
+  std::vector<size_t> slot(n, n);
+  for (size_t a = 0; a < n; ++a) {
+    if (!flagged[a]) continue;
+    const size_t root = find(a);
+    if (slot[root] == n) {
+      slot[root] = out.size();
+      out.emplace_back();
+    }
+    std::vector<Vertex>& into = out[slot[root]];
+    into.insert(into.end(), parts.members[a].begin(), parts.members[a].end());
+  }
+  if (out.size() < 2) return {};
+  for (std::vector<Vertex>& members : out) std::sort(members.begin(), members.end());
+  return out;
+}
+
 }  // namespace trafnet::engine::detect

@@ -46,6 +46,27 @@ struct Groups {
 
 StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed);
 
+// The communities of one group's own subgraph and the ties between them.
+struct GroupParts {
+  std::vector<std::vector<algorithms::Vertex>> members;  // per part, sorted
+  std::vector<double> internal;            // per part: weight of the ties inside it
+  std::vector<std::vector<double>> ties;   // [a][b]: weight of the ties between parts a and b
+};
+
+// Leiden (modularity, resolution 1, seeded) on the subgraph of `group` (sorted); one part when
+// it does not split.
+StatusOr<GroupParts> SplitGroup(const PersonGraph& graph,
+                                const std::vector<algorithms::Vertex>& group, uint64_t seed);
+
+// Which flagged parts of a group are separate networks. Two flagged parts belong to one network
+// when the ties directly between them weigh at least `separate_tie` of the smaller one's inner
+// ties (transitively); parts that are not flagged are context and join none. Returns each
+// network's members (sorted), or nothing when the flagged parts form fewer than two networks —
+// then the group is one lead, as it was found.
+std::vector<std::vector<algorithms::Vertex>> SeparateNetworks(const GroupParts& parts,
+                                                              const std::vector<bool>& flagged,
+                                                              double separate_tie);
+
 }  // namespace trafnet::engine::detect
 
 #endif  // TRAFNET_ENGINE_DETECT_GROUPS_H_

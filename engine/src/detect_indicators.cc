@@ -55,8 +55,8 @@ int AgeAt(const Profile& p, Day day) {
 
 class GroupView {
  public:
-  GroupView(const AssessContext& context, uint32_t group, const std::vector<Vertex>& members)
-      : c_(context), data_(*context.data), group_(group), members_(members) {
+  GroupView(const AssessContext& context, const std::vector<Vertex>& members)
+      : c_(context), data_(*context.data), members_(members) {
     profiles_.resize(members.size());
     for (size_t i = 0; i < members.size(); ++i) index_[members[i]] = i;
     for (size_t i = 0; i < members.size(); ++i) BuildProfile(i);
@@ -69,8 +69,8 @@ class GroupView {
   long MemberOf(NodeIndex node) const {
     if (data_.node(node).kind != NodeKind::kPerson) return -1;
     const Vertex v = c_.graph->vertex_of[node];
-    if (v == kNoVertex || c_.group_of[v] != group_) return -1;
-    return static_cast<long>(index_.at(v));
+    const auto it = v == kNoVertex ? index_.end() : index_.find(v);
+    return it == index_.end() ? -1 : static_cast<long>(it->second);
   }
   bool Related(size_t i, size_t j) const {
     const Profile &a = profiles_[i], &b = profiles_[j];
@@ -109,7 +109,7 @@ class GroupView {
     if (age >= config.young_min_age && age <= config.young_max_age) return true;
     if (age < config.young_min_age || age > config.worker_max_age) return false;
     for (Vertex employer : profiles_[i].employers) {
-      if (employer != profiles_[i].vertex && c_.group_of[employer] == group_) return true;
+      if (employer != profiles_[i].vertex && index_.contains(employer)) return true;
     }
     return false;
   }
@@ -151,7 +151,6 @@ class GroupView {
 
   const AssessContext& c_;
   const CaseData& data_;
-  uint32_t group_;
   const std::vector<Vertex>& members_;
   std::vector<Profile> profiles_;
   std::map<Vertex, size_t> index_;
@@ -529,10 +528,9 @@ void KnownCases(const GroupView& view, const AssessContext& context, Findings& f
 
 }  // namespace
 
-GroupAssessment AssessGroup(const AssessContext& context, uint32_t group,
-                            const std::vector<Vertex>& members) {
+GroupAssessment AssessGroup(const AssessContext& context, const std::vector<Vertex>& members) {
   const DetectConfig& config = *context.config;
-  const GroupView view(context, group, members);
+  const GroupView view(context, members);
   Findings f;
   const size_t n = members.size();
   f.member_reasons.resize(n);

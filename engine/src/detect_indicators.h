@@ -15,12 +15,11 @@
 
 namespace trafnet::engine::detect {
 
-// What every group's assessment shares: the data, the person graph, who belongs to which group,
-// each person's records, and proximity to known cases.
+// What every group's assessment shares: the data, the person graph, each person's records, and
+// proximity to known cases.
 struct AssessContext {
   const CaseData* data = nullptr;
   const PersonGraph* graph = nullptr;
-  std::vector<uint32_t> group_of;               // per vertex; kNoGroup when in none
   std::vector<std::vector<NodeIndex>> records;  // per vertex, sorted
   std::vector<double> known_case_proximity;     // per vertex, in [0, 1]
   const DetectConfig* config = nullptr;
@@ -44,7 +43,8 @@ struct GroupAssessment {
   std::vector<NodeIndex> phones, addresses;  // identifiers that tie the group
 };
 
-GroupAssessment AssessGroup(const AssessContext& context, uint32_t group,
+// Assesses the group `members` (sorted or not; groups found at several scales may overlap).
+GroupAssessment AssessGroup(const AssessContext& context,
                             const std::vector<algorithms::Vertex>& members);
 
 }  // namespace trafnet::engine::detect

@@ -51,6 +51,7 @@ Json Parameters(const DetectOptions& options) {
               {"communal_address_factor", c.communal_address_factor},
               {"max_group_size", c.max_group_size},
               {"min_group_size", c.min_group_size},
+              {"separate_tie", c.separate_tie},
               {"young_min_age", c.young_min_age},
               {"young_max_age", c.young_max_age},
               {"worker_max_age", c.worker_max_age},
@@ -222,6 +223,7 @@ StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
       double* real = key == "accept_same_person"        ? &config.accept_same_person
                      : key == "report_same_person"      ? &config.report_same_person
                      : key == "communal_address_factor" ? &config.communal_address_factor
+                     : key == "separate_tie"            ? &config.separate_tie
                      : key == "flag_threshold"          ? &config.flag_threshold
                                                         : nullptr;
       if (real != nullptr) {

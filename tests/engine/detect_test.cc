@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "detect_groups.h"
 #include "support/temp_dir.h"
 #include "trafnet/engine/ingest.h"
 
@@ -64,34 +65,55 @@ std::string Birth(int year, int i) {
   return std::to_string(year) + "-0" + std::to_string(i % 9 + 1) + "-1" + std::to_string(i % 10);
 }
 
+// Who one planted network is made of; a second network gets other names, birth dates and
+// numbers, so entity resolution keeps the two apart.
+struct Cast {
+  std::string prefix;  // of every id
+  char digit = '0';    // last digit of every phone number
+  std::string recruiter = "Rade Ristić", controller = "Cane Cvetković", driver = "Dule Dimić";
+  std::vector<std::string> victims = kNames;
+  int victim_year = 2005;
+};
+
 // The pattern detection is built for: recruiter R phones five young women from five towns who
 // do not know each other; six weeks later they arrive within ten days at flat F in Beograd,
 // where controller C lives; four of them use C's second phone; they pay C; driver D travels
 // with three of them on the day they arrive.
-void AddNetwork(WorldBuilder& w) {
-  w.Local("R", "Rade Ristić", "1994-03-01", 'M', "Niš");
-  w.Local("C", "Cane Cvetković", "1978-05-05", 'M', "Beograd");
-  w.Local("D", "Dule Dimić", "1985-07-07", 'M', "Beograd");
-  w.Link("person:R", "phone:0641000000", "USES");
-  w.Link("person:C", "phone:0642000000", "USES");
-  w.Link("person:C", "phone:0649000000", "USES");
-  w.Address("F", "Beograd", "residential");
-  w.Link("person:C", "address:F", "LIVES_AT", "2024-01-01");
+void AddNetwork(WorldBuilder& w, const Cast& cast = {}) {
+  const std::string& p = cast.prefix;
+  auto phone = [&](const std::string& number) { return "phone:" + number + cast.digit; };
+  w.Local(p + "R", cast.recruiter, "1994-03-01", 'M', "Niš");
+  w.Local(p + "C", cast.controller, "1978-05-05", 'M', "Beograd");
+  w.Local(p + "D", cast.driver, "1985-07-07", 'M', "Beograd");
+  w.Link("person:" + p + "R", phone("064100000"), "USES");
+  w.Link("person:" + p + "C", phone("064200000"), "USES");
+  w.Link("person:" + p + "C", phone("064900000"), "USES");
+  w.Address(p + "F", "Beograd", "residential");
+  w.Link("person:" + p + "C", "address:" + p + "F", "LIVES_AT", "2024-01-01");
   for (int i = 0; i < 5; ++i) {
-    const std::string v = "V" + std::to_string(i + 1);
-    w.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
-    const std::string phone = "phone:06510000" + std::to_string(i + 1) + "0";
-    w.Link("person:" + v, phone, "USES");
-    w.Link("phone:0641000000", phone, "CALLED", "2025-02-0" + std::to_string(i + 1), "2025-02-20",
+    const std::string v = p + "V" + std::to_string(i + 1);
+    w.Local(v, cast.victims[i], Birth(cast.victim_year, i), 'F', kTowns[i]);
+    const std::string own = phone("06510000" + std::to_string(i + 1));
+    w.Link("person:" + v, own, "USES");
+    w.Link(phone("064100000"), own, "CALLED", "2025-02-0" + std::to_string(i + 1), "2025-02-20",
            12);
     const std::string arrival = "2025-04-0" + std::to_string(i + 1);
-    w.Link("person:" + v, "address:F", "STAYED_AT", arrival, "2025-05-15");
-    if (i < 4) w.Link("person:" + v, "phone:0649000000", "USES", arrival, "2025-05-15");
-    w.Link("person:" + v, "person:C", "PAID", "2025-04-20", "", 2);
-    if (i < 3) w.Link("person:D", "person:" + v, "TRAVELED_WITH", arrival);
+    w.Link("person:" + v, "address:" + p + "F", "STAYED_AT", arrival, "2025-05-15");
+    if (i < 4) w.Link("person:" + v, phone("064900000"), "USES", arrival, "2025-05-15");
+    w.Link("person:" + v, "person:" + p + "C", "PAID", "2025-04-20", "", 2);
+    if (i < 3) w.Link("person:" + p + "D", "person:" + v, "TRAVELED_WITH", arrival);
   }
-  w.Link("phone:0641000000", "phone:0642000000", "CALLED", "2025-03-01", "", 5);
+  w.Link(phone("064100000"), phone("064200000"), "CALLED", "2025-03-01", "", 5);
 }
+
+const Cast kSecondCast = {"B",
+                          '7',
+                          "Bora Bojić",
+                          "Zoran Zorić",
+                          "Lazar Lukić",
+                          {"Sanja Jović", "Dragana Nikolić", "Vesna Kostić", "Maja Đorđević",
+                           "Nina Pavlović"},
+                          2004};
 
 class DetectTest : public ::testing::Test {
  protected:
@@ -176,6 +198,60 @@ TEST_F(DetectTest, FlagsThePlantedNetworkWithItsRolesAndReasons) {
                                 "payments", "escorted_travel", "unrelated_cohabitants"}) {
     EXPECT_GT(lead.indicators.at(indicator), 0.0) << indicator;
   }
+}
+
+// Two networks that a few incidental ties join (the first's driver once lived where a recruit
+// of the second stayed; two pairs of their recruits know each other) are one community at every
+// scale, but two leads.
+TEST_F(DetectTest, TwoNetworksJoinedByAFewTiesAreTwoLeads) {
+  WorldBuilder world;
+  AddNetwork(world);
+  AddNetwork(world, kSecondCast);
+  world.Address("J", "Beograd", "residential");
+  world.Link("person:D", "address:J", "LIVES_AT", "2024-01-01", "2024-12-31");
+  world.Link("person:BV1", "address:J", "STAYED_AT", "2024-06-01", "2024-07-01");
+  world.Link("person:V2", "person:BV2", "KNOWS");
+  world.Link("person:V3", "person:BV3", "KNOWS");
+  const DetectionReport report = Analyze(world);
+  EXPECT_TRUE(report.same_person.empty());
+  ASSERT_EQ(report.networks.size(), 2u);
+  std::set<std::string> recruiters;
+  for (const Lead& lead : report.networks) {
+    const std::string prefix = Find(lead, "R") != nullptr ? "" : "B";
+    ASSERT_NE(Find(lead, prefix + "R"), nullptr);
+    recruiters.insert(prefix + "R");
+    for (const LeadMember& m : lead.members) {
+      EXPECT_EQ(m.records.front().starts_with("B"), prefix == "B") << m.records.front();
+    }
+  }
+  EXPECT_EQ(recruiters, (std::set<std::string>{"R", "BR"}));
+
+  // Told to keep a group whole whatever ties its parts, detection reports one lead.
+  DetectOptions whole;
+  whole.config.separate_tie = 0.0;
+  const DetectionReport merged = Analyze(world, whole, "whole");
+  ASSERT_EQ(merged.networks.size(), 1u);
+  EXPECT_NE(Find(merged.networks[0], "R"), nullptr);
+  EXPECT_NE(Find(merged.networks[0], "BR"), nullptr);
+}
+
+// Flagged parts with (almost) no tie between them are separate networks; parts that are not
+// flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
+// keeps two parts one network.
+TEST(SeparateNetworksTest, SplitsFlaggedPartsByTheirDirectTies) {
+  detect::GroupParts parts;
+  parts.members = {{1, 2, 3}, {4, 5}, {6, 7}, {8, 9}};
+  parts.internal = {10.0, 5.0, 8.0, 6.0};
+  parts.ties = {{0, 0.5, 0, 9}, {0.5, 0, 1.0, 0}, {0, 1.0, 0, 0}, {9, 0, 0, 0}};
+  using Networks = std::vector<std::vector<algorithms::Vertex>>;
+  // 0–1: 0.5 < 0.2·5 apart; 1–2: 1.0 ≥ 0.2·5 one network; 3 is not flagged.
+  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, true, false}, 0.2),
+            (Networks{{1, 2, 3}, {4, 5, 6, 7}}));
+  EXPECT_EQ(detect::SeparateNetworks(parts, {true, false, false, true}, 0.2), Networks{});
+  EXPECT_EQ(detect::SeparateNetworks(parts, {true, false, false, false}, 0.2), Networks{});
+  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, false, false}, 0.05), Networks{});
+  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, false, false}, 0.2),
+            (Networks{{1, 2, 3}, {4, 5}}));
 }
 
 TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {

@@ -44,6 +44,9 @@ struct DetectConfig {
   // not considered.
   uint32_t max_group_size = 60;
   uint32_t min_group_size = 4;
+  // A flagged group is reported as several leads when its own communities hold flagged networks
+  // whose direct ties weigh less than this fraction of the smaller one's inner ties.
+  double separate_tie = 0.2;
   // Who fits the profile of a recruit, by age in years at the time: young people (sexual
   // exploitation), or adults up to `worker_max_age` employed by another member of the group
   // (labour exploitation).
