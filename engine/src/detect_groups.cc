@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "co_residents.h"
 #include "trafnet/algorithms/community.h"
 
 namespace trafnet::engine::detect {
@@ -17,11 +18,6 @@ struct Use {
   Vertex person;
   Day first, last;
 };
-
-bool Overlap(const Use& a, const Use& b) {
-  if (a.first == kNoDay || b.first == kNoDay) return true;  // no date is no evidence of apart
-  return a.first <= b.last && b.first <= a.last;
-}
 
 // Sorts uses by identifier then person, folding one person's several links to one identifier
 // into one use spanning them all.
@@ -112,20 +108,20 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
     while (end < address_uses.size() &&
            address_uses[end].identifier == address_uses[begin].identifier)
       ++end;
-    const size_t users = end - begin;
-    if (users >= 2 && users <= config.shared_cap) {
-      double w = 1.0 / static_cast<double>(users - 1);
-      if (Communal(data.node(address_uses[begin].identifier).address_kind))
-        w *= config.communal_address_factor;
-      for (size_t i = begin; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) {
-          if (Overlap(address_uses[i], address_uses[j])) {
-            edges.push_back(
-                Edge{address_uses[i].person, address_uses[j].person, static_cast<float>(w)});
-          }
-        }
-      }
+    const double factor =
+        Communal(data.node(address_uses[begin].identifier).address_kind)
+            ? config.communal_address_factor
+            : 1.0;
+    // Ties by who stayed there at the same time (co_residents.h).
+    std::vector<Stay> stays;
+    for (size_t i = begin; i < end; ++i) {
+      const Use& use = address_uses[i];
+      stays.push_back(use.first == kNoDay ? Stay{} : Stay{use.first, use.last});
     }
+    ForEachCoResidentPair(stays, config.shared_cap, [&](size_t i, size_t j, size_t k) {
+      edges.push_back(Edge{address_uses[begin + i].person, address_uses[begin + j].person,
+                           static_cast<float>(factor / static_cast<double>(k - 1))});
+    });
     begin = end;
   }
   for (uint32_t l : calls) {

@@ -7,6 +7,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "case_data.h"
+#include "co_residents.h"
+
 namespace trafnet::engine {
 
 namespace {
@@ -123,11 +126,13 @@ struct Use {
   std::string first, last;  // dates ("" when undated)
 };
 
-bool Overlap(const Use& a, const Use& b) {
-  if ((a.first.empty() && a.last.empty()) || (b.first.empty() && b.last.empty())) return true;
-  std::string_view a_from = a.first.empty() ? a.last : a.first, a_to = a.last.empty() ? a.first : a.last;
-  std::string_view b_from = b.first.empty() ? b.last : b.first, b_to = b.last.empty() ? b.first : b.last;
-  return a_from.substr(0, 10) <= b_to.substr(0, 10) && b_from.substr(0, 10) <= a_to.substr(0, 10);
+// A stay's span in days; undated when it has neither start nor end.
+Stay StayOf(const Use& use) {
+  if (use.first.empty() && use.last.empty()) return Stay{};
+  const detect::Day from = detect::ParseDay(use.first.empty() ? use.last : use.first);
+  const detect::Day to = detect::ParseDay(use.last.empty() ? use.first : use.last);
+  if (from == detect::kNoDay || to == detect::kNoDay) return Stay{};
+  return Stay{from, to};
 }
 
 StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionOptions& options) {
@@ -232,17 +237,15 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   for (size_t begin = 0; begin < address_uses.size();) {
     size_t end = begin;
     while (end < address_uses.size() && address_uses[end].identifier == address_uses[begin].identifier) ++end;
-    size_t users = end - begin;
-    if (users >= 2 && users <= options.shared_cap) {
-      double w = ties.shared_address / static_cast<double>(users - 1);
-      for (size_t i = begin; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) {
-          if (!Overlap(address_uses[i], address_uses[j])) continue;
-          edges.push_back(WeightedEdge{address_uses[i].person, address_uses[j].person, w});
-          if (options.directed) edges.push_back(WeightedEdge{address_uses[j].person, address_uses[i].person, w});
-        }
-      }
-    }
+    // Ties by who stayed there at the same time (co_residents.h).
+    std::vector<Stay> stays;
+    for (size_t i = begin; i < end; ++i) stays.push_back(StayOf(address_uses[i]));
+    ForEachCoResidentPair(stays, options.shared_cap, [&](size_t i, size_t j, size_t k) {
+      const double w = ties.shared_address / static_cast<double>(k - 1);
+      const Vertex u = address_uses[begin + i].person, v = address_uses[begin + j].person;
+      edges.push_back(WeightedEdge{u, v, w});
+      if (options.directed) edges.push_back(WeightedEdge{v, u, w});
+    });
     begin = end;
   }
   // A call joins every user of the calling phone to every user of the called one.

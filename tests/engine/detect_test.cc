@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "detect_groups.h"
 #include "support/temp_dir.h"
 #include "trafnet/engine/ingest.h"
 
@@ -233,25 +232,6 @@ TEST_F(DetectTest, TwoNetworksJoinedByAFewTiesAreTwoLeads) {
   ASSERT_EQ(merged.networks.size(), 1u);
   EXPECT_NE(Find(merged.networks[0], "R"), nullptr);
   EXPECT_NE(Find(merged.networks[0], "BR"), nullptr);
-}
-
-// Flagged parts with (almost) no tie between them are separate networks; parts that are not
-// flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
-// keeps two parts one network.
-TEST(SeparateNetworksTest, SplitsFlaggedPartsByTheirDirectTies) {
-  detect::GroupParts parts;
-  parts.members = {{1, 2, 3}, {4, 5}, {6, 7}, {8, 9}};
-  parts.internal = {10.0, 5.0, 8.0, 6.0};
-  parts.ties = {{0, 0.5, 0, 9}, {0.5, 0, 1.0, 0}, {0, 1.0, 0, 0}, {9, 0, 0, 0}};
-  using Networks = std::vector<std::vector<algorithms::Vertex>>;
-  // 0–1: 0.5 < 0.2·5 apart; 1–2: 1.0 ≥ 0.2·5 one network; 3 is not flagged.
-  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, true, false}, 0.2),
-            (Networks{{1, 2, 3}, {4, 5, 6, 7}}));
-  EXPECT_EQ(detect::SeparateNetworks(parts, {true, false, false, true}, 0.2), Networks{});
-  EXPECT_EQ(detect::SeparateNetworks(parts, {true, false, false, false}, 0.2), Networks{});
-  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, false, false}, 0.05), Networks{});
-  EXPECT_EQ(detect::SeparateNetworks(parts, {true, true, false, false}, 0.2),
-            (Networks{{1, 2, 3}, {4, 5}}));
 }
 
 TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {

@@ -121,7 +121,8 @@ TEST_F(ProjectionTest, PersonsGraphJoinsBySharedPhonesAddressesCallsAndDirectLin
   EXPECT_EQ(p.graph.num_vertices(), 7u);
   auto edges = Edges(p);
   EXPECT_FLOAT_EQ(edges.at("P1-P2"), 1.0f) << "shared phone, 2 users (P2's two links make one user)";
-  EXPECT_FLOAT_EQ(edges.at("P1-P3"), 0.5f) << "overlapping stays at A1 (3 users: weight 1/2)";
+  // A1 had 3 users over the years but only P1 and P3 at the same time: the tie is theirs alone.
+  EXPECT_FLOAT_EQ(edges.at("P1-P3"), 1.0f) << "overlapping stays at A1, 2 co-residents";
   EXPECT_EQ(edges.count("P1-P4"), 0u) << "P4 stayed at A1 years apart";
   // The taxi phone has 4 users: each pair gets 1/3.
   EXPECT_FLOAT_EQ(edges.at("P3-P4"), 1.0f / 3);

@@ -1,0 +1,222 @@
+// The person graph detection runs on, against a slow reference, and the separation of merged
+// networks.
+#include "detect_groups.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "case_data.h"
+#include "co_residents.h"
+
+namespace trafnet::engine::detect {
+namespace {
+
+using algorithms::Vertex;
+
+// Persons 0..persons-1 first, then addresses.
+CaseData World(size_t persons, const std::vector<AddressKind>& addresses,
+               std::vector<Link> links) {
+  std::vector<Node> nodes(persons + addresses.size());
+  std::vector<std::string> ids, name_keys(nodes.size()), cities = {""};
+  for (size_t p = 0; p < persons; ++p) {
+    nodes[p].kind = NodeKind::kPerson;
+    ids.push_back("P" + std::to_string(p));
+  }
+  for (size_t a = 0; a < addresses.size(); ++a) {
+    nodes[persons + a].kind = NodeKind::kAddress;
+    nodes[persons + a].address_kind = addresses[a];
+    ids.push_back("A" + std::to_string(a));
+  }
+  return CaseData::FromParts(std::move(nodes), std::move(ids), std::move(name_keys),
+                             std::move(cities), std::move(links));
+}
+
+std::vector<NodeIndex> Identity(size_t n) {
+  std::vector<NodeIndex> out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<NodeIndex>(i);
+  return out;
+}
+
+Link StayAt(NodeIndex person, NodeIndex address, Day first, Day last) {
+  Link link;
+  link.from = person;
+  link.to = address;
+  link.type = LinkType::kStayedAt;
+  link.count = 1;
+  link.first = first;
+  link.last = last;
+  return link;
+}
+
+double Weight(const PersonGraph& graph, Vertex u, Vertex v) {
+  const auto neighbours = graph.graph.neighbours(u);
+  for (size_t k = 0; k < neighbours.size(); ++k) {
+    if (neighbours[k] == v) return graph.graph.weights(u)[k];
+  }
+  return 0.0;
+}
+
+// The definition, pair by pair: a person's stays at one address are one span (undated if any
+// is); two spans overlap when neither ends before the other starts (an undated one overlaps
+// all); a span's co-residents are the others overlapping it; an overlapping pair whose larger
+// co-resident count c is below the cap is tied with factor / c.
+std::map<std::pair<Vertex, Vertex>, double> ReferenceTies(const CaseData& data, size_t persons,
+                                                          uint32_t cap, double communal) {
+  struct Span {
+    Vertex person;
+    bool dated = true;
+    Day first = 0, last = 0;
+  };
+  std::map<NodeIndex, std::map<Vertex, Span>> at;
+  for (const Link& link : data.links()) {
+    Span& span = at[link.to].try_emplace(static_cast<Vertex>(link.from),
+                                         Span{static_cast<Vertex>(link.from), true, link.first,
+                                              link.last})
+                     .first->second;
+    if (link.first == kNoDay) span.dated = false;
+    if (span.dated) {
+      span.first = std::min(span.first, link.first);
+      span.last = std::max(span.last, link.last);
+    }
+  }
+  auto overlap = [](const Span& a, const Span& b) {
+    return !a.dated || !b.dated || (a.first <= b.last && b.first <= a.last);
+  };
+  std::map<std::pair<Vertex, Vertex>, double> ties;
+  for (const auto& [address, by_person] : at) {
+    std::vector<Span> spans;
+    for (const auto& [person, span] : by_person) spans.push_back(span);
+    std::vector<size_t> co(spans.size(), 0);
+    for (size_t i = 0; i < spans.size(); ++i) {
+      for (size_t j = 0; j < spans.size(); ++j) co[i] += i != j && overlap(spans[i], spans[j]);
+    }
+    const bool is_communal = data.node(address).address_kind == AddressKind::kHotel ||
+                             data.node(address).address_kind == AddressKind::kHostel;
+    for (size_t i = 0; i < spans.size(); ++i) {
+      for (size_t j = i + 1; j < spans.size(); ++j) {
+        const size_t c = std::max(co[i], co[j]);
+        if (!overlap(spans[i], spans[j]) || c + 1 > cap) continue;
+        const Vertex u = std::min(spans[i].person, spans[j].person);
+        const Vertex v = std::max(spans[i].person, spans[j].person);
+        ties[{u, v}] += (is_communal ? communal : 1.0) / static_cast<double>(c);
+      }
+    }
+  }
+  (void)persons;
+  return ties;
+}
+
+TEST(PersonGraphTest, AddressTiesMatchTheReferenceOnRandomWorlds) {
+  for (uint32_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937 random(seed);
+    const size_t persons = 2 + random() % 14;
+    std::vector<AddressKind> kinds(1 + random() % 4);
+    for (AddressKind& kind : kinds)
+      kind = random() % 3 == 0 ? AddressKind::kHotel : AddressKind::kResidential;
+    std::vector<Link> links;
+    const size_t stays = random() % 40;
+    for (size_t s = 0; s < stays; ++s) {
+      const auto person = static_cast<NodeIndex>(random() % persons);
+      const auto address = static_cast<NodeIndex>(persons + random() % kinds.size());
+      if (random() % 8 == 0) {
+        links.push_back(StayAt(person, address, kNoDay, kNoDay));
+      } else {
+        const Day first = static_cast<Day>(random() % 60);
+        links.push_back(StayAt(person, address, first, first + static_cast<Day>(random() % 15)));
+      }
+    }
+    const CaseData data = World(persons, kinds, links);
+    DetectConfig config;
+    config.shared_cap = 2 + random() % 6;
+    config.communal_address_factor = 0.25;
+    const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), config);
+    const auto expected =
+        ReferenceTies(data, persons, config.shared_cap, config.communal_address_factor);
+    for (Vertex u = 0; u < persons; ++u) {
+      for (Vertex v = u + 1; v < persons; ++v) {
+        const auto it = expected.find({u, v});
+        const double want = it == expected.end() ? 0.0 : it->second;
+        EXPECT_NEAR(Weight(graph, u, v), want, 1e-5) << "seed " << seed << " " << u << "–" << v;
+        EXPECT_NEAR(Weight(graph, v, u), want, 1e-5) << "seed " << seed << " " << v << "–" << u;
+      }
+    }
+  }
+}
+
+// ForEachCoResidentPair against the definition pair by pair, on random stays.
+TEST(CoResidentsTest, MatchesTheDefinitionOnRandomStays) {
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    std::mt19937 random(seed);
+    std::vector<Stay> stays(random() % 30);
+    for (Stay& stay : stays) {
+      if (random() % 6 != 0) {
+        stay.from = random() % 50;
+        stay.to = stay.from + random() % 12;
+      }
+    }
+    const uint32_t cap = 1 + random() % 8;
+    auto overlap = [&](size_t i, size_t j) {
+      return stays[i].from <= stays[j].to && stays[j].from <= stays[i].to;
+    };
+    std::map<std::pair<size_t, size_t>, size_t> expected, got;
+    for (size_t i = 0; i < stays.size(); ++i) {
+      for (size_t j = i + 1; j < stays.size(); ++j) {
+        if (!overlap(i, j)) continue;
+        size_t co_i = 0, co_j = 0;
+        for (size_t x = 0; x < stays.size(); ++x) {
+          co_i += x != i && overlap(i, x);
+          co_j += x != j && overlap(j, x);
+        }
+        if (co_i < cap && co_j < cap) expected[{i, j}] = 1 + std::max(co_i, co_j);
+      }
+    }
+    ForEachCoResidentPair(stays, cap, [&](size_t i, size_t j, size_t k) {
+      EXPECT_LT(i, j);
+      EXPECT_TRUE(got.emplace(std::make_pair(i, j), k).second) << "pair reported twice";
+    });
+    EXPECT_EQ(got, expected) << "seed " << seed;
+  }
+}
+
+// A hotel used by 40 guests over two years, in twos, ties the eight who stayed the same weeks;
+// counted over all time its guests are beyond the cap and it would tie nobody.
+TEST(PersonGraphTest, AHotelTiesItsGuestsOfTheSameWeeksOnly) {
+  const size_t persons = 48;
+  std::vector<Link> links;
+  for (NodeIndex g = 0; g < 40; ++g) {
+    const Day first = 19000 + static_cast<Day>(g / 2) * 30;
+    links.push_back(StayAt(g, persons, first, first + 10));
+  }
+  for (NodeIndex g = 40; g < 48; ++g) links.push_back(StayAt(g, persons, 20000, 20030));
+  const CaseData data = World(persons, {AddressKind::kHotel}, links);
+  DetectConfig config;  // shared_cap 25, communal factor 0.25
+  const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), config);
+  EXPECT_NEAR(Weight(graph, 40, 47), 0.25 / 7, 1e-6);
+  EXPECT_NEAR(Weight(graph, 0, 1), 0.25, 1e-6);
+  EXPECT_EQ(Weight(graph, 0, 2), 0.0);
+  EXPECT_EQ(Weight(graph, 0, 40), 0.0);
+}
+
+// Flagged parts with (almost) no tie between them are separate networks; parts that are not
+// flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
+// keeps two parts one network.
+TEST(SeparateNetworksTest, SplitsFlaggedPartsByTheirDirectTies) {
+  GroupParts parts;
+  parts.members = {{1, 2, 3}, {4, 5}, {6, 7}, {8, 9}};
+  parts.internal = {10.0, 5.0, 8.0, 6.0};
+  parts.ties = {{0, 0.5, 0, 9}, {0.5, 0, 1.0, 0}, {0, 1.0, 0, 0}, {9, 0, 0, 0}};
+  using Networks = std::vector<std::vector<Vertex>>;
+  // 0–1: 0.5 < 0.2·5 apart; 1–2: 1.0 ≥ 0.2·5 one network; 3 is not flagged.
+  EXPECT_EQ(SeparateNetworks(parts, {true, true, true, false}, 0.2),
+            (Networks{{1, 2, 3}, {4, 5, 6, 7}}));
+  EXPECT_EQ(SeparateNetworks(parts, {true, false, false, true}, 0.2), Networks{});
+  EXPECT_EQ(SeparateNetworks(parts, {true, false, false, false}, 0.2), Networks{});
+  EXPECT_EQ(SeparateNetworks(parts, {true, true, false, false}, 0.05), Networks{});
+  EXPECT_EQ(SeparateNetworks(parts, {true, true, false, false}, 0.2),
+            (Networks{{1, 2, 3}, {4, 5}}));
+}
+
+}  // namespace
+}  // namespace trafnet::engine::detect
