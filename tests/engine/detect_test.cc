@@ -72,6 +72,7 @@ struct Cast {
   std::string recruiter = "Rade Ristić", controller = "Cane Cvetković", driver = "Dule Dimić";
   std::vector<std::string> victims = kNames;
   int victim_year = 2005;
+  std::string destination = "RS";  // country of flat F
 };
 
 // The pattern detection is built for: recruiter R phones five young women from five towns who
@@ -87,7 +88,8 @@ void AddNetwork(WorldBuilder& w, const Cast& cast = {}) {
   w.Link("person:" + p + "R", phone("064100000"), "USES");
   w.Link("person:" + p + "C", phone("064200000"), "USES");
   w.Link("person:" + p + "C", phone("064900000"), "USES");
-  w.Address(p + "F", "Beograd", "residential");
+  w.Address(p + "F", cast.destination == "RS" ? "Beograd" : "Wien", "residential",
+            cast.destination);
   w.Link("person:" + p + "C", "address:" + p + "F", "LIVES_AT", "2024-01-01");
   for (int i = 0; i < 5; ++i) {
     const std::string v = p + "V" + std::to_string(i + 1);
@@ -232,6 +234,26 @@ TEST_F(DetectTest, TwoNetworksJoinedByAFewTiesAreTwoLeads) {
   ASSERT_EQ(merged.networks.size(), 1u);
   EXPECT_NE(Find(merged.networks[0], "R"), nullptr);
   EXPECT_NE(Find(merged.networks[0], "BR"), nullptr);
+}
+
+// Recruits from Serbia brought to a flat in Austria crossed a border; brought to Beograd, the
+// same recruits did not (moving to the capital is not the indicator).
+TEST_F(DetectTest, RecruitsBroughtAbroadCrossedABorderAndAtHomeDidNot) {
+  WorldBuilder abroad;
+  Cast cast;
+  cast.destination = "AT";
+  AddNetwork(abroad, cast);
+  const DetectionReport report = Analyze(abroad);
+  ASSERT_EQ(report.networks.size(), 1u);
+  EXPECT_EQ(report.networks[0].indicators.at("cross_border"), 1.0);
+  EXPECT_THAT(report.networks[0].reasons,
+              Contains(HasSubstr("5 of the 5 recruits crossed a border to reach F (AT)")));
+
+  WorldBuilder home;
+  AddNetwork(home);
+  const DetectionReport at_home = Analyze(home, {}, "home");
+  ASSERT_EQ(at_home.networks.size(), 1u);
+  EXPECT_EQ(at_home.networks[0].indicators.at("cross_border"), 0.0);
 }
 
 TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {
