@@ -32,6 +32,7 @@ Action AddComponentsCommand(CLI::App& app);
 Action AddDisruptCommand(CLI::App& app);
 Action AddAnalyzeCommand(CLI::App& app);
 Action AddEvaluateCommand(CLI::App& app);
+Action AddQueryCommand(CLI::App& app);
 
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

@@ -84,7 +84,7 @@ Action AddGenerateCommand(CLI::App& app) {
   auto options = std::make_shared<engine::GenerateOptions>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
-  cmd->add_option("--out", *out, "Folder for persons.csv, addresses.csv, phones.csv, links.csv, truth.csv")
+  cmd->add_option("--out", *out, "Folder for the input files (persons, addresses, phones, links .csv) and the answers (truth.csv, truth_networks.csv, decoys.csv)")
       ->required();
   cmd->add_option("--persons", options->persons, "Ordinary persons")->default_val(10000);
   cmd->add_option("--networks", options->networks, "Planted recruitment networks")->default_val(5);

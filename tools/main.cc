@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add(AddDisruptCommand);
   add(AddAnalyzeCommand);
   add(AddEvaluateCommand);
+  add(AddQueryCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -261,10 +261,40 @@ StatusOr<std::vector<NodeId>> ScanIndex(const Store::Impl& impl, ColumnFamily fa
   return ids;
 }
 
+// Index entries whose key starts with `prefix`: (key, node id) in key order, at most `limit`.
+StatusOr<std::vector<std::pair<std::string, NodeId>>> ScanIndexPrefix(const Store::Impl& impl,
+                                                                      ColumnFamily family,
+                                                                      std::string_view prefix,
+                                                                      size_t limit) {
+  const rocksdb::Slice wanted(prefix.data(), prefix.size());
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf[family]));
+  std::vector<std::pair<std::string, NodeId>> found;
+  for (it->Seek(wanted); it->Valid() && it->key().starts_with(wanted) && found.size() < limit;
+       it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (key.size() < 9 || key[key.size() - 9] != '\0') continue;  // text \0 8-byte id
+    found.emplace_back(std::string(key.substr(0, key.size() - 9)),
+                       codec::GetBigEndian64(key.substr(key.size() - 8)));
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan index"));
+  return found;
+}
+
 }  // namespace
 
 StatusOr<std::vector<NodeId>> Store::FindByNameKey(std::string_view key) const {
   return ScanIndex(*impl_, kNameIndexCf, key);
+}
+
+StatusOr<std::vector<std::pair<std::string, NodeId>>> Store::FindByNameKeyPrefix(
+    std::string_view prefix, size_t limit) const {
+  return ScanIndexPrefix(*impl_, kNameIndexCf, prefix, limit);
+}
+
+StatusOr<std::vector<std::pair<std::string, NodeId>>> Store::FindByAddressKeyPrefix(
+    std::string_view prefix, size_t limit) const {
+  return ScanIndexPrefix(*impl_, kAddressIndexCf, prefix, limit);
 }
 
 StatusOr<std::vector<NodeId>> Store::FindByAddressKey(std::string_view key) const {

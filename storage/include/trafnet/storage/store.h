@@ -221,6 +221,12 @@ class Store {
   // Nodes whose name key (or address key) equals `key`, in id order.
   StatusOr<std::vector<NodeId>> FindByNameKey(std::string_view key) const;
   StatusOr<std::vector<NodeId>> FindByAddressKey(std::string_view key) const;
+  // Name (address) keys starting with `prefix` and their nodes, in key order, at most `limit`
+  // of them: the candidates of a fuzzy name search, the addresses of a street.
+  StatusOr<std::vector<std::pair<std::string, NodeId>>> FindByNameKeyPrefix(
+      std::string_view prefix, size_t limit) const;
+  StatusOr<std::vector<std::pair<std::string, NodeId>>> FindByAddressKeyPrefix(
+      std::string_view prefix, size_t limit) const;
 
   // Every link touching `id`, outgoing then incoming, by a prefix scan of out and in.
   StatusOr<std::vector<Adjacency>> Neighbours(NodeId id) const;

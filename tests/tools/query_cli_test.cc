@@ -1,0 +1,112 @@
+// End-to-end tests of `trafnet query`.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_trafnet.h"
+#include "support/temp_dir.h"
+
+namespace trafnet {
+namespace {
+
+using ::testing::HasSubstr;
+using trafnet::testing::CommandResult;
+using trafnet::testing::Quote;
+using trafnet::testing::RunTrafnet;
+using trafnet::testing::TempDir;
+using trafnet::testing::WriteFile;
+
+// P1 and P2 share a phone; P2 knows P3; a name that would be markup if put into a page as HTML.
+class QueryCliTest : public ::testing::Test {
+ protected:
+  QueryCliTest() {
+    WriteFile(dir_ / "data/persons.csv",
+              "id,name,birth_date,gender,nationality,status,source\n"
+              "P1,Ana Petrović,,F,,,MUP\nP2,Bojan Ilić,,M,,,MUP\n"
+              "P3,\"<img src=x onerror=alert(1)>\",,M,,,MUP\n");
+    WriteFile(dir_ / "data/links.csv",
+              "from,to,type,start,end,count,source\n"
+              "person:P1,phone:064/123-4567,USES,2024-01-01,,1,MUP\n"
+              "person:P2,phone:0641234567,USES,2024-02-01,,1,MUP\n"
+              "person:P2,person:P3,KNOWS,,,1,MUP\n");
+    db_ = Quote(dir_ / "db");
+    CommandResult ingest = RunTrafnet("ingest --quiet --db " + db_ + " --report-dir " +
+                                      Quote(dir_ / "reports") + " " + Quote(dir_ / "data"));
+    EXPECT_EQ(ingest.exit_code, 0) << ingest.output;
+  }
+
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(QueryCliTest, LookupPrintsJsonWithTheE164Id) {
+  CommandResult result = RunTrafnet("query lookup --db " + db_ + " --phone '+381 64 123 4567' --json");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json json = nlohmann::json::parse(result.output);
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["id"], "+381641234567");
+  EXPECT_EQ(json[0]["kind"], "phone");
+  EXPECT_EQ(json[0]["ref"], "phone:+381641234567");
+  EXPECT_EQ(json[0]["degree"], 2);
+  EXPECT_EQ(json[0]["score"], 1.0);
+}
+
+TEST_F(QueryCliTest, NeighbourhoodInEveryFormat) {
+  const std::string base = "query neighbourhood --db " + db_ + " --id P1";
+  const std::string two_hops = base + " --hops 2";
+  CommandResult json = RunTrafnet(two_hops + " --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const nlohmann::json graph = nlohmann::json::parse(json.output);
+  EXPECT_EQ(graph["nodes"].size(), 3u) << "P1, the phone, P2";
+  EXPECT_EQ(graph["links"].size(), 2u);
+  EXPECT_EQ(graph["links"][0]["observations"][0]["source"], "MUP");
+  CommandResult cytoscape = RunTrafnet(two_hops + " --format cytoscape");
+  ASSERT_EQ(cytoscape.exit_code, 0) << cytoscape.output;
+  EXPECT_EQ(nlohmann::json::parse(cytoscape.output)["elements"]["edges"].size(), 2u);
+  CommandResult graphml = RunTrafnet(base + " --hops 3 --format graphml");
+  ASSERT_EQ(graphml.exit_code, 0) << graphml.output;
+  EXPECT_THAT(graphml.output, HasSubstr("&lt;img src=x onerror=alert(1)&gt;"));
+  EXPECT_THAT(graphml.output, ::testing::Not(HasSubstr("<img")));
+  CommandResult dot = RunTrafnet(two_hops + " --format dot");
+  ASSERT_EQ(dot.exit_code, 0) << dot.output;
+  EXPECT_THAT(dot.output, HasSubstr("\"person:P1\" -> \"phone:+381641234567\""));
+  CommandResult table = RunTrafnet(two_hops);
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_THAT(table.output, HasSubstr("3 nodes, 2 links"));
+}
+
+TEST_F(QueryCliTest, PathSharedAndTimeline) {
+  CommandResult path = RunTrafnet("query path --db " + db_ + " --from P1 --to P3");
+  ASSERT_EQ(path.exit_code, 0) << path.output;
+  EXPECT_THAT(path.output,
+              HasSubstr("3 hops: person:P1 - phone:+381641234567 - person:P2 - person:P3"));
+  CommandResult shared = RunTrafnet("query shared --db " + db_ + " --ids P1,P2 --json");
+  ASSERT_EQ(shared.exit_code, 0) << shared.output;
+  const nlohmann::json items = nlohmann::json::parse(shared.output);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["shared"]["id"], "+381641234567");
+  EXPECT_EQ(items[0]["holders"], nlohmann::json::array({"person:P1", "person:P2"}));
+  CommandResult timeline = RunTrafnet("query timeline --db " + db_ + " --id P2");
+  ASSERT_EQ(timeline.exit_code, 0) << timeline.output;
+  EXPECT_THAT(timeline.output, HasSubstr("person:P2 Bojan Ilić: 2 events"));
+}
+
+TEST_F(QueryCliTest, BadRequestsFailWithAMessage) {
+  CommandResult unknown = RunTrafnet("query neighbourhood --db " + db_ + " --id P99");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.output, HasSubstr("no person, address or phone 'P99'"));
+  CommandResult format = RunTrafnet("query lookup --db " + db_ + " --id P1 --format dot");
+  EXPECT_EQ(format.exit_code, 1);
+  EXPECT_THAT(format.output, HasSubstr("table or JSON only"));
+  CommandResult two = RunTrafnet("query lookup --db " + db_ + " --id P1 --name Ana");
+  EXPECT_EQ(two.exit_code, 2) << two.output;
+  CommandResult phone = RunTrafnet("query lookup --db " + db_ + " --phone 'call me'");
+  EXPECT_EQ(phone.exit_code, 1);
+  EXPECT_THAT(phone.output, HasSubstr("phone 'call me'"));
+  CommandResult missing = RunTrafnet("query lookup --db " + Quote(dir_ / "nothing") + " --id P1");
+  EXPECT_EQ(missing.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace trafnet

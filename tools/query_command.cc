@@ -1,0 +1,208 @@
+// trafnet query lookup | neighbourhood | path | shared | timeline
+#include <cstdio>
+#include <sstream>
+
+#include "commands.h"
+#include "trafnet/engine/query.h"
+#include "trafnet/engine/query_format.h"
+#include "trafnet/storage/store.h"
+
+namespace trafnet::tools {
+
+namespace {
+
+struct QueryArgs {
+  std::string db;
+  std::string format = "table";
+  bool json = false;
+  std::string region = "RS";
+  // lookup
+  std::string phone, name, address, id;
+  size_t limit = 0;
+  // neighbourhood, timeline
+  int hops = 1;
+  std::string kinds, types, since, until;
+  uint64_t hub_degree = 100;
+  bool expand_hubs = false;
+  // path, shared
+  std::string from, to, ids;
+  int max_hops = 6;
+  int k = 1;
+};
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+void AddCommon(CLI::App* cmd, QueryArgs& args, bool graph_formats) {
+  cmd->add_option("--db", args.db, "Store directory")->required();
+  cmd->add_option("--format", args.format,
+                  graph_formats ? "table, json, cytoscape, graphml or dot" : "table or json")
+      ->default_val("table");
+  cmd->add_flag("--json", args.json, "Same as --format json");
+  cmd->add_option("--region", args.region,
+                  "Region of phone numbers written without a country code")
+      ->default_val("RS");
+}
+
+void AddFilter(CLI::App* cmd, QueryArgs& args) {
+  cmd->add_option("--kinds", args.kinds, "Node kinds to show, comma-separated (person,phone,address,…)");
+  cmd->add_option("--types", args.types, "Link types to follow, comma-separated (USES,CALLED,…)");
+  cmd->add_option("--since", args.since, "Only links observed on or after this ISO date");
+  cmd->add_option("--until", args.until, "Only links observed on or before this ISO date");
+}
+
+engine::LinkFilter Filter(const QueryArgs& args) {
+  engine::LinkFilter filter;
+  for (const std::string& kind : SplitList(args.kinds)) filter.kinds.insert(kind);
+  for (const std::string& type : SplitList(args.types)) filter.types.insert(type);
+  filter.since = args.since;
+  filter.until = args.until;
+  return filter;
+}
+
+int Print(const StatusOr<std::string>& text) {
+  if (!text.ok()) return Fail(text.status().message());
+  std::fputs(text->c_str(), stdout);
+  return kExitOk;
+}
+
+StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
+  TRAFNET_ASSIGN_OR_RETURN(engine::QueryFormat format,
+                           engine::ParseQueryFormat(args.json ? "json" : args.format));
+  const bool graph = what == "neighbourhood" || what == "path";
+  if (!graph && format != engine::QueryFormat::kTable && format != engine::QueryFormat::kJson)
+    return InvalidArgumentError("query " + what + " prints a table or JSON only");
+  // Read-only: queries never block or disturb an ingest running in another process.
+  storage::StoreOptions options;
+  options.create_if_missing = false;
+  options.read_only = true;
+  TRAFNET_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
+                           storage::Store::Open(args.db, options));
+  auto resolve = [&](const std::string& ref) { return engine::ResolveRef(*store, ref, args.region); };
+  if (what == "lookup") {
+    engine::LookupRequest request;
+    request.phone = args.phone;
+    request.name = args.name;
+    request.address = args.address;
+    request.id = args.id;
+    request.region = args.region;
+    if (args.limit > 0) request.limit = args.limit;
+    TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, request));
+    return engine::FormatLookup(matches, format);
+  }
+  if (what == "neighbourhood") {
+    engine::NeighbourhoodRequest request;
+    TRAFNET_ASSIGN_OR_RETURN(request.start, resolve(args.id));
+    request.hops = args.hops;
+    request.filter = Filter(args);
+    if (args.limit > 0) request.limit = args.limit;
+    request.hub_degree = args.hub_degree;
+    request.expand_hubs = args.expand_hubs;
+    TRAFNET_ASSIGN_OR_RETURN(auto subgraph, engine::Neighbourhood(*store, request));
+    return engine::FormatSubgraph(subgraph, format);
+  }
+  if (what == "path") {
+    engine::PathRequest request;
+    std::vector<std::string> refs = SplitList(args.ids);
+    if (!args.from.empty() || !args.to.empty()) {
+      if (args.from.empty() || args.to.empty() || !refs.empty())
+        return InvalidArgumentError("give --from and --to, or --ids for a connecting network");
+      refs = {args.from, args.to};
+    }
+    if (refs.size() < 2) return InvalidArgumentError("a path needs --from and --to, or at least two --ids");
+    for (const std::string& ref : refs) {
+      TRAFNET_ASSIGN_OR_RETURN(storage::NodeId node, resolve(ref));
+      request.nodes.push_back(node);
+    }
+    request.max_hops = args.max_hops;
+    request.k = args.k;
+    request.filter = Filter(args);
+    request.hub_degree = args.hub_degree;
+    TRAFNET_ASSIGN_OR_RETURN(auto result, engine::Paths(*store, request));
+    return engine::FormatPaths(result, format);
+  }
+  if (what == "shared") {
+    std::vector<storage::NodeId> nodes;
+    for (const std::string& ref : SplitList(args.ids)) {
+      TRAFNET_ASSIGN_OR_RETURN(storage::NodeId node, resolve(ref));
+      nodes.push_back(node);
+    }
+    TRAFNET_ASSIGN_OR_RETURN(auto items, engine::Shared(*store, nodes));
+    return engine::FormatShared(items, format);
+  }
+  TRAFNET_ASSIGN_OR_RETURN(storage::NodeId node, resolve(args.id));
+  TRAFNET_ASSIGN_OR_RETURN(auto events, engine::Timeline(*store, node));
+  engine::LookupRequest self;
+  self.id = args.id;
+  self.region = args.region;
+  TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, self));
+  if (matches.empty()) return NotFoundError("no node '" + args.id + "'");
+  return engine::FormatTimeline(matches[0].node, events, format);
+}
+
+}  // namespace
+
+Action AddQueryCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "query", "Look up a person, phone or address and explore around it, straight from the store");
+  cmd->require_subcommand(1);
+  auto args = std::make_shared<QueryArgs>();
+  std::vector<std::pair<CLI::App*, std::string>> subcommands;
+
+  auto* lookup = cmd->add_subcommand("lookup", "Find nodes by phone (any format), name (any script, ranked near misses), address or id");
+  AddCommon(lookup, *args, false);
+  auto* by = lookup->add_option_group("what", "exactly one of");
+  by->add_option("--phone", args->phone, "A phone number as written");
+  by->add_option("--name", args->name, "A person's name, any script or spelling");
+  by->add_option("--address", args->address, "An address's text (with or without the city)");
+  by->add_option("--id", args->id, "A reference: person:P1, phone:064…, address:A1, or a bare id");
+  by->require_option(1);
+  lookup->add_option("--limit", args->limit, "At most this many matches (default 20)");
+  subcommands.emplace_back(lookup, "lookup");
+
+  auto* neighbourhood = cmd->add_subcommand("neighbourhood", "The k-hop subgraph around a node, with every link's observations");
+  AddCommon(neighbourhood, *args, true);
+  neighbourhood->add_option("--id", args->id, "The node: person:P1, phone:064…, address:A1, or a bare id")->required();
+  neighbourhood->add_option("--hops", args->hops, "Hops from the node")->default_val(1)->check(CLI::Range(0, 6));
+  AddFilter(neighbourhood, *args);
+  neighbourhood->add_option("--limit", args->limit, "At most this many nodes (default 500)");
+  neighbourhood->add_option("--hub-degree", args->hub_degree, "Nodes with more links are shown but not expanded")->default_val(100);
+  neighbourhood->add_flag("--expand-hubs", args->expand_hubs, "Expand hubs too");
+  subcommands.emplace_back(neighbourhood, "neighbourhood");
+
+  auto* path = cmd->add_subcommand("path", "Shortest paths between two nodes, or the connecting network of several");
+  AddCommon(path, *args, true);
+  path->add_option("--from", args->from, "One end");
+  path->add_option("--to", args->to, "The other end");
+  path->add_option("--ids", args->ids, "Several nodes, comma-separated: their connecting network");
+  path->add_option("--max-hops", args->max_hops, "Longest path considered")->default_val(6)->check(CLI::Range(1, 12));
+  path->add_option("--k", args->k, "Distinct shortest paths wanted")->default_val(1)->check(CLI::Range(1, 20));
+  AddFilter(path, *args);
+  path->add_option("--hub-degree", args->hub_degree, "Paths avoid nodes with more links")->default_val(100);
+  subcommands.emplace_back(path, "path");
+
+  auto* shared = cmd->add_subcommand("shared", "The phones, addresses and people several nodes have in common, with when");
+  AddCommon(shared, *args, false);
+  shared->add_option("--ids", args->ids, "Two or more nodes, comma-separated")->required();
+  subcommands.emplace_back(shared, "shared");
+
+  auto* timeline = cmd->add_subcommand("timeline", "A node's links in time order");
+  AddCommon(timeline, *args, false);
+  timeline->add_option("--id", args->id, "The node")->required();
+  subcommands.emplace_back(timeline, "timeline");
+
+  return [=]() {
+    for (const auto& [sub, what] : subcommands) {
+      if (sub->parsed()) return Print(Run(what, *args));
+    }
+    return kExitUsage;
+  };
+}
+
+}  // namespace trafnet::tools
