@@ -33,9 +33,13 @@ Action AddDisruptCommand(CLI::App& app);
 Action AddAnalyzeCommand(CLI::App& app);
 Action AddEvaluateCommand(CLI::App& app);
 Action AddQueryCommand(CLI::App& app);
+Action AddAuditCommand(CLI::App& app);
 
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);
+
+// The operating system account running the command, for audit records.
+std::string CurrentUser();
 
 }  // namespace trafnet::tools
 

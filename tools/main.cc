@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add(AddAnalyzeCommand);
   add(AddEvaluateCommand);
   add(AddQueryCommand);
+  add(AddAuditCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

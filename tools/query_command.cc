@@ -1,10 +1,12 @@
 // trafnet query lookup | neighbourhood | path | shared | timeline
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "commands.h"
 #include "trafnet/engine/query.h"
 #include "trafnet/engine/query_format.h"
+#include "trafnet/storage/audit_log.h"
 #include "trafnet/storage/store.h"
 
 namespace trafnet::tools {
@@ -28,6 +30,14 @@ struct QueryArgs {
   std::string from, to, ids;
   int max_hops = 6;
   int k = 1;
+  // The case the query is made for, recorded in the audit trail.
+  std::string justification;
+};
+
+// What a query printed and the records it disclosed.
+struct Answer {
+  std::string text;
+  std::vector<std::string> refs;
 };
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -48,6 +58,8 @@ void AddCommon(CLI::App* cmd, QueryArgs& args, bool graph_formats) {
   cmd->add_option("--region", args.region,
                   "Region of phone numbers written without a country code")
       ->default_val("RS");
+  cmd->add_option("--case", args.justification,
+                  "The case number this query is for (recorded in the audit trail)");
 }
 
 void AddFilter(CLI::App* cmd, QueryArgs& args) {
@@ -66,13 +78,13 @@ engine::LinkFilter Filter(const QueryArgs& args) {
   return filter;
 }
 
-int Print(const StatusOr<std::string>& text) {
-  if (!text.ok()) return Fail(text.status().message());
-  std::fputs(text->c_str(), stdout);
-  return kExitOk;
+std::vector<std::string> Refs(const std::vector<engine::QueryNode>& nodes) {
+  std::vector<std::string> out;
+  for (const engine::QueryNode& node : nodes) out.push_back(engine::NodeRef(node));
+  return out;
 }
 
-StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
+StatusOr<Answer> Run(const std::string& what, const QueryArgs& args) {
   TRAFNET_ASSIGN_OR_RETURN(engine::QueryFormat format,
                            engine::ParseQueryFormat(args.json ? "json" : args.format));
   const bool graph = what == "neighbourhood" || what == "path";
@@ -94,7 +106,9 @@ StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
     request.region = args.region;
     if (args.limit > 0) request.limit = args.limit;
     TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, request));
-    return engine::FormatLookup(matches, format);
+    Answer answer{engine::FormatLookup(matches, format), {}};
+    for (const engine::LookupMatch& m : matches) answer.refs.push_back(engine::NodeRef(m.node));
+    return answer;
   }
   if (what == "neighbourhood") {
     engine::NeighbourhoodRequest request;
@@ -105,7 +119,7 @@ StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
     request.hub_degree = args.hub_degree;
     request.expand_hubs = args.expand_hubs;
     TRAFNET_ASSIGN_OR_RETURN(auto subgraph, engine::Neighbourhood(*store, request));
-    return engine::FormatSubgraph(subgraph, format);
+    return Answer{engine::FormatSubgraph(subgraph, format), Refs(subgraph.nodes)};
   }
   if (what == "path") {
     engine::PathRequest request;
@@ -125,7 +139,7 @@ StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
     request.filter = Filter(args);
     request.hub_degree = args.hub_degree;
     TRAFNET_ASSIGN_OR_RETURN(auto result, engine::Paths(*store, request));
-    return engine::FormatPaths(result, format);
+    return Answer{engine::FormatPaths(result, format), Refs(result.subgraph.nodes)};
   }
   if (what == "shared") {
     std::vector<storage::NodeId> nodes;
@@ -134,7 +148,9 @@ StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
       nodes.push_back(node);
     }
     TRAFNET_ASSIGN_OR_RETURN(auto items, engine::Shared(*store, nodes));
-    return engine::FormatShared(items, format);
+    Answer answer{engine::FormatShared(items, format), {}};
+    for (const engine::SharedItem& item : items) answer.refs.push_back(engine::NodeRef(item.node));
+    return answer;
   }
   TRAFNET_ASSIGN_OR_RETURN(storage::NodeId node, resolve(args.id));
   TRAFNET_ASSIGN_OR_RETURN(auto events, engine::Timeline(*store, node));
@@ -143,7 +159,55 @@ StatusOr<std::string> Run(const std::string& what, const QueryArgs& args) {
   self.region = args.region;
   TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, self));
   if (matches.empty()) return NotFoundError("no node '" + args.id + "'");
-  return engine::FormatTimeline(matches[0].node, events, format);
+  Answer answer{engine::FormatTimeline(matches[0].node, events, format), {engine::NodeRef(matches[0].node)}};
+  for (const engine::TimelineEvent& e : events) answer.refs.push_back(engine::NodeRef(e.other));
+  return answer;
+}
+
+// The request as the audit trail records it: every option that was given.
+// Option groups (lookup's "exactly one of") are unnamed sub-apps holding their own options.
+void CollectParameters(const CLI::App& command,
+                       std::vector<std::pair<std::string, std::string>>& out) {
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->count() == 0 || option->get_name() == "--help") continue;
+    std::string value;
+    for (const std::string& result : option->results()) value += (value.empty() ? "" : ",") + result;
+    out.emplace_back(option->get_name(), value);
+  }
+  for (const CLI::App* group : command.get_subcommands([](const CLI::App* sub) { return sub->get_name().empty(); }))
+    CollectParameters(*group, out);
+}
+
+std::vector<std::pair<std::string, std::string>> Parameters(const CLI::App& command) {
+  std::vector<std::pair<std::string, std::string>> out;
+  CollectParameters(command, out);
+  return out;
+}
+
+// Runs a query and records it in the store's audit trail (docs/audit.md). The answer is printed
+// only once its record is written: a query that cannot be accounted for is not answered.
+int RunAudited(const std::string& what, const CLI::App& command, const QueryArgs& args) {
+  StatusOr<Answer> answer = Run(what, args);
+  // Only a store has an audit trail: a mistyped --db must not leave a log in some other folder.
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(args.db) / "CURRENT", ec)) {
+    return Fail(answer.ok() ? "no store at " + args.db : answer.status().message());
+  }
+  storage::AuditEntry entry;
+  entry.user = CurrentUser();
+  entry.role = "cli";
+  entry.action = "query." + what;
+  entry.parameters = Parameters(command);
+  entry.justification = args.justification;
+  entry.outcome = answer.ok() ? "ok" : "error: " + answer.status().message();
+  if (answer.ok()) entry.ids = answer->refs;
+  auto log = storage::AuditLog::Open(storage::AuditLogPath(args.db));
+  if (!log.ok()) return Fail("cannot record the query in the audit trail: " + log.status().message());
+  if (auto appended = log->Append(std::move(entry)); !appended.ok())
+    return Fail("cannot record the query in the audit trail: " + appended.status().message());
+  if (!answer.ok()) return Fail(answer.status().message());
+  std::fputs(answer->text.c_str(), stdout);
+  return kExitOk;
 }
 
 }  // namespace
@@ -199,7 +263,7 @@ Action AddQueryCommand(CLI::App& app) {
 
   return [=]() {
     for (const auto& [sub, what] : subcommands) {
-      if (sub->parsed()) return Print(Run(what, *args));
+      if (sub->parsed()) return RunAudited(what, *sub, *args);
     }
     return kExitUsage;
   };

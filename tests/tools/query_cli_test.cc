@@ -108,5 +108,35 @@ TEST_F(QueryCliTest, BadRequestsFailWithAMessage) {
   EXPECT_EQ(missing.exit_code, 1);
 }
 
+// Every query, answered or not, is in the store's audit trail with what it asked, what it
+// disclosed and the case it was for; the trail verifies.
+TEST_F(QueryCliTest, EveryQueryIsRecordedInTheAuditTrail) {
+  CommandResult lookup =
+      RunTrafnet("query lookup --db " + db_ + " --phone 064/123-4567 --case KT-123/2026");
+  ASSERT_EQ(lookup.exit_code, 0) << lookup.output;
+  CommandResult unknown = RunTrafnet("query timeline --db " + db_ + " --id P99");
+  ASSERT_EQ(unknown.exit_code, 1) << unknown.output;
+  CommandResult show = RunTrafnet("audit show --json --db " + db_);
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  const nlohmann::json records = nlohmann::json::parse(show.output);
+  ASSERT_GE(records.size(), 2u);
+  const nlohmann::json* looked = nullptr;
+  const nlohmann::json* failed = nullptr;
+  for (const auto& record : records) {
+    const nlohmann::json& entry = record.contains("entry") ? record["entry"] : record;
+    if (entry["action"] == "query.lookup") looked = &entry;
+    if (entry["action"] == "query.timeline") failed = &entry;
+  }
+  ASSERT_NE(looked, nullptr) << show.output;
+  ASSERT_NE(failed, nullptr) << show.output;
+  EXPECT_EQ((*looked)["justification"], "KT-123/2026");
+  EXPECT_EQ((*looked)["outcome"], "ok");
+  EXPECT_EQ((*looked)["ids"], nlohmann::json::array({"phone:+381641234567"}));
+  EXPECT_THAT((*looked)["parameters"].dump(), HasSubstr("064/123-4567"));
+  EXPECT_THAT((*failed)["outcome"].get<std::string>(), HasSubstr("error: no person"));
+  CommandResult verify = RunTrafnet("audit verify --db " + db_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
 }  // namespace
 }  // namespace trafnet
