@@ -340,23 +340,37 @@ StatusOr<std::vector<LookupMatch>> Lookup(const storage::Store& store,
     if (key.empty()) return InvalidArgumentError(fmt::format("name '{}' has no letters", request.name));
     TRAFNET_ASSIGN_OR_RETURN(std::vector<NodeId> exact, store.FindByNameKey(key));
     for (NodeId node : exact) TRAFNET_RETURN_IF_ERROR(add(node, 1.0, key));
-    // Near misses: names starting like any word of the query (so a surname written first is
-    // found too), scored by Jaro–Winkler on the key and on its words in sorted order.
-    constexpr size_t kPrefix = 2;
-    constexpr size_t kMaxCandidates = 200'000;
-    std::map<std::string, bool> prefixes;
-    const std::string sorted = SortedTokens(key);
+    // Near misses, scored by Jaro–Winkler on the key and on its words in sorted order (so a
+    // surname written first scores as written last). Candidates come from prefix scans of the
+    // name index: first the names that start with one of the query's words, whole, followed by
+    // the first letter of another (a misspelt surname, either order); then, at most
+    // kBroadCandidates each, the names that start with the first three letters of one of its
+    // words (a misspelt given name). A name index by word would find every near miss; until
+    // the store has one, the broad scans are bounded so a lookup stays in milliseconds.
+    constexpr size_t kNarrowCandidates = 20'000;
+    constexpr size_t kBroadCandidates = 3'000;
+    std::vector<std::string> words;
     for (size_t begin = 0; begin < key.size();) {
       size_t end = key.find(' ', begin);
       if (end == std::string::npos) end = key.size();
-      prefixes[key.substr(begin, std::min(kPrefix, end - begin))] = true;
+      words.push_back(key.substr(begin, end - begin));
       begin = end + 1;
     }
+    std::map<std::string, size_t> prefixes;  // prefix → how many candidates to scan
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (words.size() == 1) prefixes[words[i]] = kNarrowCandidates;
+      for (size_t j = 0; j < words.size(); ++j) {
+        if (j != i) prefixes[words[i] + " " + words[j].substr(0, 1)] = kNarrowCandidates;
+      }
+      prefixes.try_emplace(words[i].substr(0, 3), kBroadCandidates);
+    }
+    const std::string sorted = SortedTokens(key);
     std::vector<std::tuple<double, std::string, NodeId>> near;
-    for (const auto& [prefix, unused] : prefixes) {
-      TRAFNET_ASSIGN_OR_RETURN(auto candidates, store.FindByNameKeyPrefix(prefix, kMaxCandidates));
+    std::set<NodeId> seen;
+    for (const auto& [prefix, limit] : prefixes) {
+      TRAFNET_ASSIGN_OR_RETURN(auto candidates, store.FindByNameKeyPrefix(prefix, limit));
       for (auto& [candidate, node] : candidates) {
-        if (candidate == key) continue;
+        if (candidate == key || !seen.insert(node).second) continue;
         const double score = std::max(detect::JaroWinkler(key, candidate),
                                       detect::JaroWinkler(sorted, SortedTokens(candidate)));
         if (score >= request.min_score) near.emplace_back(score, std::move(candidate), node);
