@@ -21,15 +21,16 @@ using storage::NodeId;
 // "2024-07-19T16:06:48" → "2024-07-19": windows are compared by day.
 std::string_view Day(std::string_view text) { return text.substr(0, std::min<size_t>(10, text.size())); }
 
-// Reads what a query needs from the store, each node and adjacency list once.
+// Reads what a query needs from the store, each node and adjacency list once, all from one
+// snapshot through one StoreReader.
 class Reader {
  public:
-  explicit Reader(const storage::Store& store) : store_(store) {}
+  explicit Reader(const storage::Store& store) : store_(store.NewReader()) {}
 
   StatusOr<const std::vector<Adjacency>*> Adjacent(NodeId node) {
     auto it = adjacency_.find(node);
     if (it == adjacency_.end()) {
-      TRAFNET_ASSIGN_OR_RETURN(std::vector<Adjacency> found, store_.Neighbours(node));
+      TRAFNET_ASSIGN_OR_RETURN(std::vector<Adjacency> found, store_->Neighbours(node));
       it = adjacency_.emplace(node, std::move(found)).first;
     }
     return &it->second;
@@ -38,7 +39,7 @@ class Reader {
   StatusOr<const QueryNode*> Node(NodeId node) {
     auto it = nodes_.find(node);
     if (it == nodes_.end()) {
-      TRAFNET_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, store_.GetNode(node));
+      TRAFNET_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, store_->GetNode(node));
       if (!record) return NotFoundError("no node " + std::to_string(node) + " in the store");
       TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, Adjacent(node));
       QueryNode out;
@@ -62,7 +63,7 @@ class Reader {
     auto it = links_.find(key);
     if (it == links_.end()) {
       TRAFNET_ASSIGN_OR_RETURN(std::optional<storage::LinkRecord> record,
-                               store_.GetLink(from, adjacency.type, to));
+                               store_->GetLink(from, adjacency.type, to));
       QueryLink link;
       link.from = from;
       link.to = to;
@@ -75,7 +76,7 @@ class Reader {
   }
 
  private:
-  const storage::Store& store_;
+  std::unique_ptr<storage::StoreReader> store_;
   std::map<NodeId, std::vector<Adjacency>> adjacency_;
   std::map<NodeId, QueryNode> nodes_;
   std::map<std::tuple<NodeId, std::string, NodeId>, QueryLink> links_;

@@ -301,49 +301,86 @@ StatusOr<std::vector<NodeId>> Store::FindByAddressKey(std::string_view key) cons
   return ScanIndex(*impl_, kAddressIndexCf, key);
 }
 
-StatusOr<std::vector<Adjacency>> Store::Neighbours(NodeId id) const {
-  std::string prefix = codec::NodeIdKey(id);
+struct StoreReader::Impl {
+  const Store::Impl* store = nullptr;
+  const rocksdb::Snapshot* snapshot = nullptr;
+  rocksdb::ReadOptions read;
+  std::unique_ptr<rocksdb::Iterator> out, in, observations;
+  std::map<codec::LinkTypeId, std::string> type_names;  // those seen, copied once
+
+  const std::string& TypeName(codec::LinkTypeId id) {
+    auto it = type_names.find(id);
+    if (it == type_names.end()) {
+      std::lock_guard lock(store->mutex);
+      it = type_names.emplace(id, store->TypeName(id)).first;
+    }
+    return it->second;
+  }
+  rocksdb::Iterator* Iterator(ColumnFamily family) {
+    std::unique_ptr<rocksdb::Iterator>& it =
+        family == kOutCf ? out : family == kInCf ? in : observations;
+    if (!it) it.reset(store->db->NewIterator(read, store->cf[family]));
+    return it.get();
+  }
+  ~Impl() {
+    out.reset();  // iterators go before the snapshot they read
+    in.reset();
+    observations.reset();
+    if (snapshot != nullptr) store->db->ReleaseSnapshot(snapshot);
+  }
+};
+
+StoreReader::StoreReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+StoreReader::~StoreReader() = default;
+
+std::unique_ptr<StoreReader> Store::NewReader() const {
+  auto impl = std::make_unique<StoreReader::Impl>();
+  impl->store = impl_.get();
+  impl->snapshot = impl_->db->GetSnapshot();
+  impl->read.snapshot = impl->snapshot;
+  return std::unique_ptr<StoreReader>(new StoreReader(std::move(impl)));
+}
+
+StatusOr<std::optional<NodeRecord>> StoreReader::GetNode(NodeId id) {
+  TRAFNET_ASSIGN_OR_RETURN(auto value,
+                           impl_->store->Get(kNodesCf, codec::NodeIdKey(id), impl_->snapshot));
+  if (!value) return std::optional<NodeRecord>();
+  NodeRecord node;
+  TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, node));
+  return std::optional<NodeRecord>(std::move(node));
+}
+
+StatusOr<std::vector<Adjacency>> StoreReader::Neighbours(NodeId id) {
+  const std::string prefix = codec::NodeIdKey(id);
   std::vector<Adjacency> result;
-  rocksdb::ReadOptions read_options;
-  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
-  read_options.snapshot = snapshot;
-  std::lock_guard lock(impl_->mutex);
-  Status status;
   for (ColumnFamily family : {kOutCf, kInCf}) {
-    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[family]));
+    rocksdb::Iterator* it = impl_->Iterator(family);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
       codec::AdjacencyParts parts;
-      if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
-        status = CorruptionError("bad adjacency key for node " + std::to_string(id));
-        break;
-      }
+      if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts))
+        return CorruptionError("bad adjacency key for node " + std::to_string(id));
       bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
       // A symmetric link is written in out from both ends; its in entries add nothing new.
       if (symmetric && family == kInCf) continue;
-      result.push_back(
-          Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
+      result.push_back(Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
     }
-    if (status.ok()) status = FromRocks(it->status(), "scan adjacency");
-    if (!status.ok()) break;
+    TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan adjacency"));
   }
-  impl_->db->ReleaseSnapshot(snapshot);
-  TRAFNET_RETURN_IF_ERROR(status);
   return result;
 }
 
-StatusOr<std::optional<LinkRecord>> Store::GetLink(NodeId from, std::string_view type,
-                                                   NodeId to) const {
+StatusOr<std::optional<LinkRecord>> StoreReader::GetLink(NodeId from, std::string_view type,
+                                                         NodeId to) {
   codec::LinkTypeId type_id = 0;
   {
-    std::lock_guard lock(impl_->mutex);
-    auto it = impl_->type_ids.find(type);
-    if (it == impl_->type_ids.end()) return std::optional<LinkRecord>();
+    std::lock_guard lock(impl_->store->mutex);
+    auto it = impl_->store->type_ids.find(type);
+    if (it == impl_->store->type_ids.end()) return std::optional<LinkRecord>();
     type_id = it->second;
   }
   if (IsSymmetricLinkType(type) && to < from) std::swap(from, to);
-  std::string prefix = codec::AdjacencyKey(from, type_id, to);
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf[kObservationsCf]));
+  const std::string prefix = codec::AdjacencyKey(from, type_id, to);
+  rocksdb::Iterator* it = impl_->Iterator(kObservationsCf);
   LinkRecord link{from, to, std::string(type), {}};
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     codec::AdjacencyParts parts;
@@ -359,6 +396,15 @@ StatusOr<std::optional<LinkRecord>> Store::GetLink(NodeId from, std::string_view
   TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
   if (link.observations.empty()) return std::optional<LinkRecord>();
   return std::optional<LinkRecord>(std::move(link));
+}
+
+StatusOr<std::vector<Adjacency>> Store::Neighbours(NodeId id) const {
+  return NewReader()->Neighbours(id);
+}
+
+StatusOr<std::optional<LinkRecord>> Store::GetLink(NodeId from, std::string_view type,
+                                                   NodeId to) const {
+  return NewReader()->GetLink(from, type, to);
 }
 
 Status Store::ForEachNode(const std::function<Status(const NodeRecord&)>& fn) const {

@@ -33,6 +33,40 @@ Observation Obs(const std::string& source, const std::string& start = "", uint64
   return obs;
 }
 
+// A reader answers from the snapshot it was made with, call after call, while the store moves on.
+TEST(StoreTest, AReaderSeesOneSnapshot) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  NodeId a, b, c;
+  {
+    auto cs = store->NewChangeSet();
+    a = AddPerson(*cs, "P1", "Ana");
+    b = AddPerson(*cs, "P2", "Bojan");
+    ASSERT_TRUE(cs->PutLink(a, "KNOWS", b, Obs("MUP")).ok());
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  auto reader = store->NewReader();
+  ASSERT_EQ(reader->Neighbours(a)->size(), 1u);
+  {
+    auto cs = store->NewChangeSet();
+    c = AddPerson(*cs, "P3", "Cveta");
+    ASSERT_TRUE(cs->PutLink(a, "CALLED", c, Obs("MUP", "2024-01-01")).ok());
+    ASSERT_TRUE(cs->PutLink(b, "KNOWS", a, Obs("BIA")).ok());
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  EXPECT_EQ(reader->Neighbours(a)->size(), 1u) << "the new link is after the snapshot";
+  EXPECT_FALSE(reader->GetNode(c)->has_value());
+  auto knows = reader->GetLink(b, "KNOWS", a);  // ends in either order for a symmetric type
+  ASSERT_TRUE(knows.ok() && knows->has_value());
+  EXPECT_EQ((*knows)->observations.size(), 1u) << "BIA's observation is after the snapshot";
+  EXPECT_FALSE(reader->GetLink(a, "CALLED", c)->has_value());
+  EXPECT_EQ(store->Neighbours(a)->size(), 2u);
+  EXPECT_EQ(store->GetLink(a, "KNOWS", b).value()->observations.size(), 2u);
+  auto fresh = store->NewReader();
+  EXPECT_EQ(fresh->Neighbours(a)->size(), 2u);
+  EXPECT_EQ(fresh->GetNode(c).value()->key, "P3");
+}
+
 TEST(StoreTest, OpensEmptyAndReopens) {
   TempDir dir;
   {

@@ -199,6 +199,29 @@ struct IngestRunRecord {
   std::string json;  // started_at, finished_at, files with sizes and checksums, summary
 };
 
+// Reads for one query from one consistent snapshot, with RocksDB iterators kept open and sought
+// again for each call: a query of hundreds of lookups (a neighbourhood, a path search) pays for
+// creating iterators once instead of on every call. Not thread-safe: one per thread. It must
+// not outlive its Store.
+class StoreReader {
+ public:
+  ~StoreReader();
+  StoreReader(const StoreReader&) = delete;
+  StoreReader& operator=(const StoreReader&) = delete;
+
+  StatusOr<std::optional<NodeRecord>> GetNode(NodeId id);
+  // As Store::Neighbours and Store::GetLink.
+  StatusOr<std::vector<Adjacency>> Neighbours(NodeId id);
+  StatusOr<std::optional<LinkRecord>> GetLink(NodeId from, std::string_view type, NodeId to);
+
+  struct Impl;  // defined in storage/src
+
+ private:
+  friend class Store;
+  explicit StoreReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class Store {
  public:
   ~Store();
@@ -227,6 +250,9 @@ class Store {
       std::string_view prefix, size_t limit) const;
   StatusOr<std::vector<std::pair<std::string, NodeId>>> FindByAddressKeyPrefix(
       std::string_view prefix, size_t limit) const;
+
+  // A reader for many reads from one snapshot (see StoreReader).
+  std::unique_ptr<StoreReader> NewReader() const;
 
   // Every link touching `id`, outgoing then incoming, by a prefix scan of out and in.
   StatusOr<std::vector<Adjacency>> Neighbours(NodeId id) const;
