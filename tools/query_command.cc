@@ -153,14 +153,10 @@ StatusOr<Answer> Run(const std::string& what, const QueryArgs& args) {
     return answer;
   }
   TRAFNET_ASSIGN_OR_RETURN(storage::NodeId node, resolve(args.id));
-  TRAFNET_ASSIGN_OR_RETURN(auto events, engine::Timeline(*store, node));
-  engine::LookupRequest self;
-  self.id = args.id;
-  self.region = args.region;
-  TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, self));
-  if (matches.empty()) return NotFoundError("no node '" + args.id + "'");
-  Answer answer{engine::FormatTimeline(matches[0].node, events, format), {engine::NodeRef(matches[0].node)}};
-  for (const engine::TimelineEvent& e : events) answer.refs.push_back(engine::NodeRef(e.other));
+  TRAFNET_ASSIGN_OR_RETURN(engine::NodeTimeline timeline, engine::Timeline(*store, node));
+  Answer answer{engine::FormatTimeline(timeline.node, timeline.events, format),
+                {engine::NodeRef(timeline.node)}};
+  for (const engine::TimelineEvent& e : timeline.events) answer.refs.push_back(engine::NodeRef(e.other));
   return answer;
 }
 

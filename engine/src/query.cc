@@ -226,6 +226,20 @@ class PathSearch {
   const PathRequest& request_;
 };
 
+// The nodes of `distance` with their distance set, nearest first, then by node id.
+StatusOr<std::vector<QueryNode>> NodesByDistance(Reader& reader,
+                                                 const std::map<NodeId, int>& distance) {
+  std::vector<QueryNode> out;
+  for (const auto& [node, d] : distance) {  // in node id order
+    TRAFNET_ASSIGN_OR_RETURN(const QueryNode* n, reader.Node(node));
+    out.push_back(*n);
+    out.back().hops = d;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const QueryNode& a, const QueryNode& b) { return a.hops < b.hops; });
+  return out;
+}
+
 int KindRank(std::string_view kind) {
   return kind == storage::kPhoneKind ? 0 : kind == storage::kAddressKind ? 1 : kind == storage::kPersonKind ? 2 : 3;
 }
@@ -410,7 +424,9 @@ StatusOr<Subgraph> Neighbourhood(const storage::Store& store, const Neighbourhoo
   Reader reader(store);
   Subgraph out;
   std::map<NodeId, int> hops{{request.start, 0}};
-  std::set<NodeId> collapsed;
+  auto is_hub = [&](const QueryNode& node) {
+    return !request.expand_hubs && node.degree > request.hub_degree;
+  };
   std::deque<NodeId> queue{request.start};
   TRAFNET_RETURN_IF_ERROR(reader.Node(request.start).status());
   while (!queue.empty()) {
@@ -419,10 +435,7 @@ StatusOr<Subgraph> Neighbourhood(const storage::Store& store, const Neighbourhoo
     const int d = hops.at(u);
     if (d >= request.hops) continue;
     TRAFNET_ASSIGN_OR_RETURN(const QueryNode* shown, reader.Node(u));
-    if (u != request.start && !request.expand_hubs && shown->degree > request.hub_degree) {
-      collapsed.insert(u);
-      continue;
-    }
+    if (u != request.start && is_hub(*shown)) continue;  // shown, not expanded
     TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(u));
     for (const Adjacency& a : *adjacent) {
       if (hops.contains(a.other)) continue;
@@ -438,20 +451,11 @@ StatusOr<Subgraph> Neighbourhood(const storage::Store& store, const Neighbourhoo
       queue.push_back(a.other);
     }
   }
-  // Nodes at the edge that would have been expanded are hubs all the same when they are.
+  TRAFNET_ASSIGN_OR_RETURN(out.nodes, NodesByDistance(reader, hops));
+  // Hubs at the edge, which were never up for expanding, are marked all the same.
+  for (QueryNode& node : out.nodes) node.collapsed = node.node != request.start && is_hub(node);
   std::set<NodeId> shown;
   for (const auto& [node, d] : hops) shown.insert(node);
-  for (const auto& [node, d] : hops) {
-    TRAFNET_ASSIGN_OR_RETURN(const QueryNode* n, reader.Node(node));
-    QueryNode copy = *n;
-    copy.hops = d;
-    copy.collapsed = collapsed.contains(node) ||
-                     (node != request.start && !request.expand_hubs && n->degree > request.hub_degree);
-    out.nodes.push_back(std::move(copy));
-  }
-  std::stable_sort(out.nodes.begin(), out.nodes.end(), [](const QueryNode& a, const QueryNode& b) {
-    return a.hops != b.hops ? a.hops < b.hops : a.node < b.node;
-  });
   TRAFNET_ASSIGN_OR_RETURN(out.links, LinksAmong(reader, request.filter, shown));
   return out;
 }
@@ -500,16 +504,7 @@ StatusOr<PathResult> Paths(const storage::Store& store, const PathRequest& reque
         steps.insert({std::min(path[i], path[i + 1]), std::max(path[i], path[i + 1])});
     }
   }
-  for (const auto& [node, d] : distance) {
-    TRAFNET_ASSIGN_OR_RETURN(const QueryNode* n, reader.Node(node));
-    QueryNode copy = *n;
-    copy.hops = d;
-    out.subgraph.nodes.push_back(std::move(copy));
-  }
-  std::stable_sort(out.subgraph.nodes.begin(), out.subgraph.nodes.end(),
-                   [](const QueryNode& a, const QueryNode& b) {
-                     return a.hops != b.hops ? a.hops < b.hops : a.node < b.node;
-                   });
+  TRAFNET_ASSIGN_OR_RETURN(out.subgraph.nodes, NodesByDistance(reader, distance));
   std::map<std::tuple<NodeId, std::string, NodeId>, QueryLink> links;
   for (const auto& [u, v] : steps) {
     TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(u));
@@ -557,9 +552,9 @@ StatusOr<std::vector<SharedItem>> Shared(const storage::Store& store,
   return out;
 }
 
-StatusOr<std::vector<TimelineEvent>> Timeline(const storage::Store& store, storage::NodeId node) {
+StatusOr<NodeTimeline> Timeline(const storage::Store& store, storage::NodeId node) {
   Reader reader(store);
-  TRAFNET_RETURN_IF_ERROR(reader.Node(node).status());
+  TRAFNET_ASSIGN_OR_RETURN(const QueryNode* self, reader.Node(node));
   TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(node));
   std::vector<TimelineEvent> out;
   for (const Adjacency& a : *adjacent) {
@@ -584,7 +579,7 @@ StatusOr<std::vector<TimelineEvent>> Timeline(const storage::Store& store, stora
     if (a.type != b.type) return a.type < b.type;
     return a.other.id < b.other.id;
   });
-  return out;
+  return NodeTimeline{*self, std::move(out)};
 }
 
 }  // namespace trafnet::engine

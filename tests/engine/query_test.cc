@@ -279,10 +279,11 @@ TEST_F(QueryTest, SharedListsWhatTwoPersonsHaveInCommonWithWhen) {
 }
 
 TEST_F(QueryTest, TimelineIsInTimeOrderWithUndatedLast) {
-  auto events = Timeline(*store_, Ref("P1"));
-  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  auto timeline = Timeline(*store_, Ref("P1"));
+  ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
+  EXPECT_EQ(timeline->node.id, "P1");
   std::vector<std::string> order;
-  for (const TimelineEvent& e : *events) order.push_back(e.start + " " + e.type + " " + e.other.id);
+  for (const TimelineEvent& e : timeline->events) order.push_back(e.start + " " + e.type + " " + e.other.id);
   EXPECT_THAT(order, ElementsAre("2023-05-01 KNOWS P8", "2024-01-01 LIVES_AT A1",
                                  "2024-01-01 USES +381641234567", " KNOWS P5"));
 }

@@ -139,7 +139,12 @@ struct TimelineEvent {
 };
 
 // Every observation of every link of `node`, by start (undated last), then type and other id.
-StatusOr<std::vector<TimelineEvent>> Timeline(const storage::Store& store, storage::NodeId node);
+struct NodeTimeline {
+  QueryNode node;  // whose timeline it is
+  std::vector<TimelineEvent> events;
+};
+
+StatusOr<NodeTimeline> Timeline(const storage::Store& store, storage::NodeId node);
 
 }  // namespace trafnet::engine
 
