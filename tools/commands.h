@@ -34,6 +34,9 @@ Action AddAnalyzeCommand(CLI::App& app);
 Action AddEvaluateCommand(CLI::App& app);
 Action AddQueryCommand(CLI::App& app);
 Action AddAuditCommand(CLI::App& app);
+Action AddServeCommand(CLI::App& app);
+Action AddUsersCommand(CLI::App& app);
+Action AddPolicyCommand(CLI::App& app);
 
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);

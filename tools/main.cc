@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   add(AddEvaluateCommand);
   add(AddQueryCommand);
   add(AddAuditCommand);
+  add(AddServeCommand);
+  add(AddUsersCommand);
+  add(AddPolicyCommand);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "trafnet/engine/query.h"
 #include "trafnet/engine/query_format.h"
+#include "trafnet/engine/store_policy.h"
 #include "trafnet/storage/audit_log.h"
 #include "trafnet/storage/store.h"
 
@@ -183,19 +184,29 @@ std::vector<std::pair<std::string, std::string>> Parameters(const CLI::App& comm
 // Runs a query and records it in the store's audit trail (docs/audit.md). The answer is printed
 // only once its record is written: a query that cannot be accounted for is not answered.
 int RunAudited(const std::string& what, const CLI::App& command, const QueryArgs& args) {
-  StatusOr<Answer> answer = Run(what, args);
   // Only a store has an audit trail: a mistyped --db must not leave a log in some other folder.
   std::error_code ec;
   if (!std::filesystem::exists(std::filesystem::path(args.db) / "CURRENT", ec)) {
+    StatusOr<Answer> answer = Run(what, args);
     return Fail(answer.ok() ? "no store at " + args.db : answer.status().message());
   }
+  // The store's policy may require the case every query is made for (docs/audit.md).
+  std::string refusal;
+  if (StatusOr<engine::StorePolicy> policy = engine::ReadStorePolicy(args.db); !policy.ok()) {
+    refusal = policy.status().message();
+  } else if (policy->require_case && args.justification.empty()) {
+    refusal = "this store requires a case number for every query: give --case";
+  }
+  StatusOr<Answer> answer = refusal.empty() ? Run(what, args) : StatusOr<Answer>(InvalidArgumentError(refusal));
   storage::AuditEntry entry;
   entry.user = CurrentUser();
   entry.role = "cli";
   entry.action = "query." + what;
   entry.parameters = Parameters(command);
   entry.justification = args.justification;
-  entry.outcome = answer.ok() ? "ok" : "error: " + answer.status().message();
+  entry.outcome = !refusal.empty() ? "refused: " + refusal
+                  : answer.ok()    ? "ok"
+                                   : "error: " + answer.status().message();
   if (answer.ok()) entry.ids = answer->refs;
   auto log = storage::AuditLog::Open(storage::AuditLogPath(args.db));
   if (!log.ok()) return Fail("cannot record the query in the audit trail: " + log.status().message());

@@ -15,6 +15,7 @@ using Json = nlohmann::ordered_json;
 
 // What a table shows for a node: a person's name, an address's text, a phone's number.
 std::string Label(const QueryNode& node) {
+  if (node.masked) return "(victim, masked)";
   for (std::string_view field : {"name", "text"}) {
     std::string_view value = storage::FieldValue(node.fields, field);
     if (!value.empty()) return std::string(value);
@@ -25,9 +26,11 @@ std::string Label(const QueryNode& node) {
 Json NodeJson(const QueryNode& node) {
   Json attributes = Json::object();
   for (const auto& [name, value] : node.fields) attributes[name] = value;
-  return Json{{"ref", NodeRef(node)}, {"id", node.id},          {"kind", node.kind},
+  Json out{{"ref", NodeRef(node)}, {"id", node.id},          {"kind", node.kind},
               {"attributes", attributes}, {"sources", node.sources}, {"degree", node.degree},
               {"collapsed", node.collapsed}, {"hops", node.hops}};
+  if (node.masked) out["masked"] = true;
+  return out;
 }
 
 Json ObservationJson(const storage::Observation& o) {

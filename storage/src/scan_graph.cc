@@ -78,7 +78,7 @@ constexpr size_t kScanBatchesAhead = 4;
 // callbacks on the caller's thread; the callbacks see exactly the sequential scan's order.
 Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
                         const std::function<void(const LinkSummary&)>& link_fn) const {
-  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   read_options.fill_cache = false;
@@ -194,7 +194,7 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
   }
   queue.Stop();
   scanner.join();
-  impl_->db->ReleaseSnapshot(snapshot);
+  impl_->ReleaseSnapshot(snapshot);
   return scan_status;
 }
 

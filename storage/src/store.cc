@@ -175,6 +175,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
 
+  const bool secondary = options.read_only && !options.secondary_dir.empty();
+  if (secondary) {
+    // RocksDB's advice for secondaries: every table file open from the start.
+    db_options.max_open_files = -1;
+    std::error_code ec;
+    if (std::filesystem::equivalent(options.secondary_dir, dir, ec))
+      return InvalidArgumentError("a secondary instance needs a folder of its own, not the store's");
+  }
   if (options.read_only && !std::filesystem::exists(dir / "CURRENT")) {
     return NotFoundError("no trafnet store in " + dir.string());
   }
@@ -186,7 +194,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status status =
-      options.read_only
+      secondary ? rocksdb::DB::OpenAsSecondary(db_options, dir.string(),
+                                               options.secondary_dir.string(), descriptors,
+                                               &handles, &raw_db)
+      : options.read_only
           ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &handles, &raw_db)
           : rocksdb::DB::Open(db_options, dir.string(), descriptors, &handles, &raw_db);
   if (!status.ok() && !options.create_if_missing && status.IsInvalidArgument()) {
@@ -225,6 +236,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   }
   TRAFNET_RETURN_IF_ERROR(impl->LoadMeta());
   return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Status Store::CatchUp() {
+  if (impl_->options.secondary_dir.empty() || !impl_->options.read_only)
+    return FailedPreconditionError("only a secondary instance catches up with a writer");
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(impl_->db->TryCatchUpWithPrimary(), "catch up with " + impl_->dir.string()));
+  return impl_->LoadMeta();
 }
 
 StatusOr<std::optional<NodeId>> Store::FindNode(std::string_view kind, std::string_view key) const {
@@ -336,7 +355,7 @@ StoreReader::~StoreReader() = default;
 std::unique_ptr<StoreReader> Store::NewReader() const {
   auto impl = std::make_unique<StoreReader::Impl>();
   impl->store = impl_.get();
-  impl->snapshot = impl_->db->GetSnapshot();
+  impl->snapshot = impl_->GetSnapshot();
   impl->read.snapshot = impl->snapshot;
   return std::unique_ptr<StoreReader>(new StoreReader(std::move(impl)));
 }

@@ -78,6 +78,15 @@ struct Store::Impl {
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
   std::string TypeName(codec::LinkTypeId id) const;
   Status LoadMeta();
+  // A snapshot for a multi-read operation. A secondary instance has none (RocksDB does not
+  // support them there), and needs none: its view changes only in CatchUp, which no read
+  // overlaps (Store::CatchUp's contract). ReleaseSnapshot accepts what this returns.
+  const rocksdb::Snapshot* GetSnapshot() const {
+    return options.secondary_dir.empty() ? db->GetSnapshot() : nullptr;
+  }
+  void ReleaseSnapshot(const rocksdb::Snapshot* snapshot) const {
+    if (snapshot != nullptr) db->ReleaseSnapshot(snapshot);
+  }
   std::atomic<uint64_t> staged_files = 0;
   StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                            const rocksdb::Snapshot* snapshot = nullptr) const;

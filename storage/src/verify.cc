@@ -22,14 +22,14 @@ using Arc = codec::AdjacencyEntry;
 class Checker {
  public:
   Checker(const Store::Impl& impl, VerifyReport& report) : impl_(impl), report_(report) {
-    options_.snapshot = snapshot_ = impl_.db->GetSnapshot();
+    options_.snapshot = snapshot_ = impl_.GetSnapshot();
     options_.fill_cache = false;
     std::lock_guard lock(impl_.mutex);
     next_id_ = impl_.next_node_id;
     maintained_ = impl_.counts;
     type_names_ = impl_.type_names;
   }
-  ~Checker() { impl_.db->ReleaseSnapshot(snapshot_); }
+  ~Checker() { impl_.ReleaseSnapshot(snapshot_); }
 
   Status Run() {
     StoreCounts recount;

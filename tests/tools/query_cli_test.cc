@@ -138,5 +138,31 @@ TEST_F(QueryCliTest, EveryQueryIsRecordedInTheAuditTrail) {
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
+// `trafnet policy --require-case on`: queries without --case are refused, and the refusal
+// (like the policy change itself) is in the trail.
+TEST_F(QueryCliTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
+  CommandResult set = RunTrafnet("policy --db " + db_ + " --require-case on");
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  EXPECT_THAT(set.output, HasSubstr("require_case: on"));
+  CommandResult without = RunTrafnet("query lookup --db " + db_ + " --phone 064/123-4567");
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_THAT(without.output, HasSubstr("requires a case number"));
+  EXPECT_THAT(without.output, ::testing::Not(HasSubstr("+381641234567")));
+  CommandResult with = RunTrafnet("query lookup --db " + db_ + " --phone 064/123-4567 --case KT-9/2026");
+  EXPECT_EQ(with.exit_code, 0) << with.output;
+  CommandResult show = RunTrafnet("audit show --json --db " + db_);
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  const nlohmann::json records = nlohmann::json::parse(show.output);
+  std::vector<std::string> outcomes;
+  for (const auto& record : records) {
+    const nlohmann::json& entry = record.contains("entry") ? record["entry"] : record;
+    outcomes.push_back(entry["action"].get<std::string>() + " " + entry["outcome"].get<std::string>());
+  }
+  EXPECT_THAT(outcomes, ::testing::ElementsAre(
+                            "policy.set ok",
+                            "query.lookup refused: this store requires a case number for every query: give --case",
+                            "query.lookup ok"));
+}
+
 }  // namespace
 }  // namespace trafnet

@@ -39,6 +39,7 @@ struct QueryNode {
   uint64_t degree = 0;           // its links in the store
   bool collapsed = false;        // a hub: shown, its links not followed
   int hops = 0;                  // distance from the query's start
+  bool masked = false;           // a victim's record withheld from who asked (query_privacy.h)
 };
 
 // A link with every observation of it (each source's report: interval and count).

@@ -42,6 +42,10 @@ struct StoreOptions {
   bool create_if_missing = true;
   // Open without write access (no LOCK taken: another process may be writing).
   bool read_only = false;
+  // With read_only: open as a RocksDB secondary instance that keeps its own logs in this folder
+  // (which must not be the store's) and follows a writer in another process through CatchUp().
+  // Every table file is kept open, so the writer's compactions cannot pull files from under it.
+  std::filesystem::path secondary_dir;
   // RocksDB block cache, in bytes.
   size_t block_cache_bytes = 256 << 20;
   // Size of one memtable, in bytes; bigger absorbs bulk ingest with fewer flushes.
@@ -235,6 +239,12 @@ class Store {
                                                const StoreOptions& options = {});
 
   const std::filesystem::path& dir() const;
+
+  // For a store opened with a secondary_dir: reads what the writing process has committed since
+  // (new files, the write-ahead log's tail) and reloads counts and type names. Readers opened
+  // before keep their snapshot. REQUIRES: no other call on this Store runs concurrently (a
+  // server takes a writer lock around it). FailedPrecondition for any other store.
+  Status CatchUp();
 
   // REQUIRES: opened for writing and no other ChangeSet open.
   std::unique_ptr<ChangeSet> NewChangeSet();
