@@ -8,6 +8,9 @@
 #include <functional>
 #include <string>
 
+#include "trafnet/base/status.h"
+#include "trafnet/storage/audit_log.h"
+
 namespace trafnet::tools {
 
 // Exit codes, documented in the README.
@@ -43,6 +46,15 @@ int Fail(const std::string& message);
 
 // The operating system account running the command, for audit records.
 std::string CurrentUser();
+
+// The audit trail of every command that collects, consults, combines or discloses what a store
+// holds (docs/audit.md). Open it before the work, so that work that could not be recorded is
+// not done; record the entry (user and role "cli" are filled in) once the outcome is known.
+StatusOr<storage::AuditLog> OpenAuditTrail(const std::string& db);
+Status RecordAccess(const storage::AuditLog& log, storage::AuditEntry entry);
+
+// `path` made absolute, for audit records.
+std::string AbsolutePath(const std::string& path);
 
 }  // namespace trafnet::tools
 

@@ -63,12 +63,30 @@ Action AddIngestCommand(CLI::App& app) {
   cmd->add_option("--commit-every", options->commit_every, "Row-level writes per atomic commit")
       ->group("");  // for tests and tuning; not in --help
   cmd->add_option("paths", *paths, "Dataset folders or files")->required();
+  auto justification = std::make_shared<std::string>();
+  cmd->add_option("--case", *justification, "The case these records were collected for (audit trail)");
   return [=]() {
     auto store = storage::Store::Open(*db);
     if (!store.ok()) return Fail(store.status().message());
+    auto log = OpenAuditTrail(*db);
+    if (!log.ok()) return Fail(log.status().message());
     options->report_dir = *report_dir;
     std::vector<std::filesystem::path> inputs(paths->begin(), paths->end());
     auto summary = engine::Ingest(**store, inputs, *options);
+    // Collection, like consultation, is accountable (docs/audit.md).
+    storage::AuditEntry entry;
+    entry.action = "ingest";
+    for (const std::string& path : *paths) entry.parameters.emplace_back("input", AbsolutePath(path));
+    entry.parameters.emplace_back("region", options->region);
+    if (options->strict) entry.parameters.emplace_back("strict", "true");
+    entry.justification = *justification;
+    entry.outcome = !summary.ok() ? "error: " + summary.status().message()
+                    : summary->aborted
+                        ? "aborted: nothing written"
+                        : fmt::format("ok: run {}, {} rows read, {} rejected, {} nodes and {} links added",
+                                      summary->run, summary->rows_read, summary->rows_rejected,
+                                      summary->nodes_added, summary->links_added);
+    if (Status recorded = RecordAccess(*log, std::move(entry)); !recorded.ok()) return Fail(recorded.message());
     if (!summary.ok()) return Fail(summary.status().message());
     if (*json) {
       std::puts(summary->ToJson().c_str());

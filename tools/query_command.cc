@@ -199,8 +199,6 @@ int RunAudited(const std::string& what, const CLI::App& command, const QueryArgs
   }
   StatusOr<Answer> answer = refusal.empty() ? Run(what, args) : StatusOr<Answer>(InvalidArgumentError(refusal));
   storage::AuditEntry entry;
-  entry.user = CurrentUser();
-  entry.role = "cli";
   entry.action = "query." + what;
   entry.parameters = Parameters(command);
   entry.justification = args.justification;
@@ -208,10 +206,9 @@ int RunAudited(const std::string& what, const CLI::App& command, const QueryArgs
                   : answer.ok()    ? "ok"
                                    : "error: " + answer.status().message();
   if (answer.ok()) entry.ids = answer->refs;
-  auto log = storage::AuditLog::Open(storage::AuditLogPath(args.db));
-  if (!log.ok()) return Fail("cannot record the query in the audit trail: " + log.status().message());
-  if (auto appended = log->Append(std::move(entry)); !appended.ok())
-    return Fail("cannot record the query in the audit trail: " + appended.status().message());
+  auto log = OpenAuditTrail(args.db);
+  if (!log.ok()) return Fail(log.status().message());
+  if (Status recorded = RecordAccess(*log, std::move(entry)); !recorded.ok()) return Fail(recorded.message());
   if (!answer.ok()) return Fail(answer.status().message());
   std::fputs(answer->text.c_str(), stdout);
   return kExitOk;

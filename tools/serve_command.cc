@@ -157,17 +157,14 @@ Action AddPolicyCommand(CLI::App& app) {
       engine::StorePolicy updated = policy.ok() ? *policy : engine::StorePolicy();
       updated.require_case = args->require_case == "on";
       // A change of the rules is itself accountable.
-      auto log = storage::AuditLog::Open(storage::AuditLogPath(args->db));
+      auto log = OpenAuditTrail(args->db);
       if (!log.ok()) return Fail(log.status().message());
       Status written = engine::WriteStorePolicy(args->db, updated);
       storage::AuditEntry entry;
-      entry.user = CurrentUser();
-      entry.role = "cli";
       entry.action = "policy.set";
       entry.parameters.emplace_back("require_case", args->require_case);
       entry.outcome = written.ok() ? "ok" : "error: " + written.message();
-      if (auto appended = log->Append(std::move(entry)); !appended.ok())
-        return Fail("cannot record the change in the audit trail: " + appended.status().message());
+      if (Status recorded = RecordAccess(*log, std::move(entry)); !recorded.ok()) return Fail(recorded.message());
       if (!written.ok()) return Fail(written.message());
       policy = updated;
     }

@@ -72,13 +72,26 @@ Action AddExportCommand(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl", "graphml", "gexf"}));
   cmd->add_option("--out", *out, "Folder (csv) or file (jsonl, graphml, gexf)")->required();
   cmd->add_flag("--quiet", *quiet, "No progress output");
+  auto justification = std::make_shared<std::string>();
+  cmd->add_option("--case", *justification, "The case this export is for (audit trail)");
   return [=]() {
     auto store = OpenExisting(*db);
     if (!store.ok()) return Fail(store.status().message());
     auto parsed = engine::ParseExportFormat(*format);
     if (!parsed.ok()) return Fail(parsed.status().message());
+    auto log = OpenAuditTrail(*db);
+    if (!log.ok()) return Fail(log.status().message());
     engine::ExportOptions options{*parsed, *out, *quiet};
     auto summary = engine::Export(**store, options);
+    // A disclosure of everything: recorded like any query (docs/audit.md).
+    storage::AuditEntry entry;
+    entry.action = "export";
+    entry.parameters = {{"format", *format}, {"out", AbsolutePath(*out)}};
+    entry.justification = *justification;
+    entry.outcome = summary.ok() ? "ok: " + std::to_string(summary->nodes) + " nodes and " +
+                                       std::to_string(summary->links) + " links"
+                                 : "error: " + summary.status().message();
+    if (Status recorded = RecordAccess(*log, std::move(entry)); !recorded.ok()) return Fail(recorded.message());
     if (!summary.ok()) return Fail(summary.status().message());
     std::printf("exported %llu nodes and %llu links (%llu records) to %s\n",
                 static_cast<unsigned long long>(summary->nodes),

@@ -153,6 +153,7 @@ struct Server::Impl {
   std::mutex analysis_mutex;
   std::filesystem::file_time_type analysis_time{};
   std::string analysis_json;
+  std::vector<std::string> analysis_refs;
 
   ~Impl() { Shutdown(); }
 
@@ -438,7 +439,18 @@ struct Server::Impl {
                      {"risk", member.value("risk", 0.0)}};
           }
         }
+        // The phones and addresses that tie the lead; networks come best-ranked first.
+        const Json identifiers = network.value("identifiers", Json::object());
+        for (const auto& [kind, key] : {std::pair{"phone", "phones"}, std::pair{"address", "addresses"}}) {
+          for (const Json& id : identifiers.value(key, Json::array())) {
+            const std::string ref = std::string(kind) + ":" + id.get<std::string>();
+            if (!nodes.contains(ref))
+              nodes[ref] = Json{{"network", network.value("id", "")}, {"rank", network.value("rank", 0)}};
+          }
+        }
       }
+      analysis_refs.clear();
+      for (const auto& [ref, value] : nodes.items()) analysis_refs.push_back(ref);
       analysis_json = Json{{"available", true},
                            {"generated_at", report.value("generated_at", "")},
                            {"nodes", nodes}}
@@ -446,10 +458,7 @@ struct Server::Impl {
                       "\n";
       analysis_time = time;
     }
-    std::vector<std::string> refs;
-    for (const auto& [ref, value] : Json::parse(analysis_json)["nodes"].items())
-      refs.push_back(ref);
-    return Answer{analysis_json, std::move(refs)};
+    return Answer{analysis_json, analysis_refs};
   }
 
   void RegisterPage() {

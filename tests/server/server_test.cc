@@ -318,7 +318,7 @@ TEST_F(ServerTest, EveryQueryIsRecordedWithWhoWhyAndWhatItDisclosed) {
   auto verified = log->Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok());
-  EXPECT_EQ(verified->records, 2u);
+  EXPECT_EQ(verified->records, 3u);  // the ingest, then the two queries
 }
 
 TEST_F(ServerTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
@@ -358,7 +358,7 @@ TEST_F(ServerTest, AnswersConcurrentRequestsAlike) {
   auto verified = log->Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok());
-  EXPECT_EQ(verified->records, 201u);
+  EXPECT_EQ(verified->records, 202u);  // the ingest, then 1 + 8 × 25 queries
 }
 
 TEST_F(ServerTest, AnswersWhileAnIngestWritesAndThenSeesWhatItCommitted) {
@@ -406,6 +406,27 @@ TEST_F(ServerTest, AnswersWhileAnIngestWritesAndThenSeesWhatItCommitted) {
   server_->Stop();
   auto verify = RunTrafnet("verify --db " + Quote(db()));
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+TEST_F(ServerTest, TheAnalysisOverlayComesFromTheLatestReport) {
+  ServerOptions options;
+  options.report = dir_ / "report.json";
+  StartServer(options);
+  EXPECT_EQ(Json::parse(Get("/api/analysis")->body), Json::parse(R"({"available":false})"));
+  WriteFile(dir_ / "report.json", R"({"schema":"trafnet.report/1","generated_at":"2026-11-28T20:00:00Z",
+    "networks":[{"id":"NET-0001","rank":1,"score":0.9,
+      "members":[{"id":"MUP-P1","records":["MUP-P1","BIA-7"],"role":"recruiter","risk":0.91}],
+      "identifiers":{"phones":["+381641234567"],"addresses":[]}}]})");
+  auto analysis = Get("/api/analysis", Role::kAnalyst);
+  ASSERT_EQ(analysis->status, 200) << analysis->body;
+  const Json overlay = Json::parse(analysis->body);
+  EXPECT_TRUE(overlay["available"].get<bool>());
+  EXPECT_EQ(overlay["nodes"]["person:BIA-7"]["role"], "recruiter");
+  EXPECT_EQ(overlay["nodes"]["person:MUP-P1"]["network"], "NET-0001");
+  EXPECT_EQ(overlay["nodes"]["phone:+381641234567"]["network"], "NET-0001");
+  storage::AuditRecord record = LastAuditRecord();
+  EXPECT_EQ(record.entry.action, "query.analysis");
+  EXPECT_THAT(record.entry.ids, ::testing::Contains("person:BIA-7"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/run_trafnet.h"
@@ -159,9 +160,31 @@ TEST_F(QueryCliTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
     outcomes.push_back(entry["action"].get<std::string>() + " " + entry["outcome"].get<std::string>());
   }
   EXPECT_THAT(outcomes, ::testing::ElementsAre(
-                            "policy.set ok",
+                            ::testing::StartsWith("ingest ok: run 1"), "policy.set ok",
                             "query.lookup refused: this store requires a case number for every query: give --case",
                             "query.lookup ok"));
+}
+
+// Collection (ingest), disclosure (export) and combination (analyze) are in the trail too.
+TEST_F(QueryCliTest, IngestExportAndAnalyzeAreRecordedToo) {
+  CommandResult exported = RunTrafnet("export --quiet --db " + db_ + " --format jsonl --out " +
+                                      Quote(dir_ / "all.jsonl") + " --case KT-1/2026");
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  CommandResult analyzed = RunTrafnet("analyze --quiet --db " + db_ + " --out " + Quote(dir_ / "report") +
+                                      " --case KT-2/2026");
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.output;
+  CommandResult show = RunTrafnet("audit show --json --db " + db_);
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  std::map<std::string, nlohmann::json> by_action;
+  for (const auto& record : nlohmann::json::parse(show.output)) by_action[record["action"]] = record;
+  ASSERT_TRUE(by_action.count("ingest") && by_action.count("export") && by_action.count("analyze")) << show.output;
+  EXPECT_THAT(by_action["ingest"]["outcome"].get<std::string>(), HasSubstr("ok: run 1, 6 rows read"));
+  EXPECT_THAT(by_action["ingest"]["parameters"].dump(), HasSubstr((dir_ / "data").string()));
+  EXPECT_EQ(by_action["export"]["justification"], "KT-1/2026");
+  EXPECT_THAT(by_action["export"]["outcome"].get<std::string>(), HasSubstr("ok: 4 nodes"));
+  EXPECT_EQ(by_action["analyze"]["justification"], "KT-2/2026");
+  EXPECT_THAT(by_action["analyze"]["outcome"].get<std::string>(), ::testing::StartsWith("ok: "));
+  EXPECT_EQ(RunTrafnet("audit verify --db " + db_).exit_code, 0);
 }
 
 }  // namespace
