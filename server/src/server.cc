@@ -475,7 +475,7 @@ struct Server::Impl {
                            "application/json");
     });
     // The page's files carry no data: no token needed, so a browser can load them.
-    http.Get(R"(/|/assets/[a-z.]+)",
+    http.Get(R"(/|/assets/[a-z0-9_.-]+)",
              [](const httplib::Request& request, httplib::Response& response) {
                const WebAsset* asset = FindWebAsset(request.path);
                if (asset == nullptr) return SendError(response, 404, "no such page");
