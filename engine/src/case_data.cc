@@ -178,6 +178,8 @@ StatusOr<CaseData> CaseData::Load(const storage::Store& store) {
         link.last = ParseDay(summary.last_end);
         if (link.last == kNoDay) link.last = link.first;
         if (link.first == kNoDay) link.first = link.last;
+        link.open_start = summary.open_start;
+        link.open_end = summary.open_end;
         data.links_.push_back(link);
       }));
   if (data.nodes_.size() >= kNoNode)

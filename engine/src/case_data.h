@@ -87,6 +87,8 @@ struct Link {
   uint32_t count = 0;  // observations' counts summed (saturating)
   Day first = kNoDay;  // earliest start among the observations
   Day last = kNoDay;   // latest end (or start) among them
+  bool open_start = false;  // an observation has an end and no start
+  bool open_end = false;    // an observation has a start and no end
 };
 
 class CaseData {

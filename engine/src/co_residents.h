@@ -29,6 +29,19 @@ struct Stay {
   int64_t to = std::numeric_limits<int64_t>::max();
 };
 
+// One person's several links to one address as one stay, from the earliest start to the latest
+// end; undated when any of them is.
+inline Stay MergeStays(Stay a, Stay b) { return Stay{std::min(a.from, b.from), std::max(a.to, b.to)}; }
+
+// Where someone lives is a state, not an event: a residence (LIVES_AT) recorded with a start
+// and no end lasts, as far as the records say, to this day, and one with an end and no start has
+// lasted since always. (A stay — STAYED_AT — recorded on one date is a stay that day.)
+inline Stay OpenResidence(Stay stay, bool open_start, bool open_end) {
+  if (open_start) stay.from = Stay{}.from;
+  if (open_end) stay.to = Stay{}.to;
+  return stay;
+}
+
 // Calls fn(i, j, k) once for every tied pair of `stays` (i, j their indices), with k the number
 // of persons the tie is shared among (k ≥ 2).
 template <typename Fn>

@@ -16,7 +16,7 @@ using algorithms::Vertex;
 struct Use {
   NodeIndex identifier;
   Vertex person;
-  Day first, last;
+  Stay stay;  // for addresses (co_residents.h)
 };
 
 // Sorts uses by identifier then person, folding one person's several links to one identifier
@@ -29,13 +29,7 @@ void Group(std::vector<Use>& uses) {
   for (size_t i = 0; i < uses.size(); ++i) {
     if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier &&
         uses[kept - 1].person == uses[i].person) {
-      Use& into = uses[kept - 1];
-      if (into.first == kNoDay || uses[i].first == kNoDay) {
-        into.first = into.last = kNoDay;
-      } else {
-        into.first = std::min(into.first, uses[i].first);
-        into.last = std::max(into.last, uses[i].last);
-      }
+      uses[kept - 1].stay = MergeStays(uses[kept - 1].stay, uses[i].stay);
       continue;
     }
     uses[kept++] = uses[i];
@@ -76,9 +70,14 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
       const NodeIndex other = a == NodeKind::kPerson ? link.to : link.from;
       const NodeKind kind = data.node(other).kind;
       if (kind == NodeKind::kPhone)
-        phone_uses.push_back(Use{other, out.vertex_of[person], kNoDay, kNoDay});
-      if (kind == NodeKind::kAddress)
-        address_uses.push_back(Use{other, out.vertex_of[person], link.first, link.last});
+        phone_uses.push_back(Use{other, out.vertex_of[person], Stay{}});
+      if (kind == NodeKind::kAddress) {
+        const Stay stay = link.first == kNoDay ? Stay{} : Stay{link.first, link.last};
+        address_uses.push_back(Use{other, out.vertex_of[person],
+                                   link.type == LinkType::kLivesAt
+                                       ? OpenResidence(stay, link.open_start, link.open_end)
+                                       : stay});
+      }
     } else if (a == NodeKind::kPhone && b == NodeKind::kPhone) {
       calls.push_back(l);
     }
@@ -114,10 +113,7 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
             : 1.0;
     // Ties by who stayed there at the same time (co_residents.h).
     std::vector<Stay> stays;
-    for (size_t i = begin; i < end; ++i) {
-      const Use& use = address_uses[i];
-      stays.push_back(use.first == kNoDay ? Stay{} : Stay{use.first, use.last});
-    }
+    for (size_t i = begin; i < end; ++i) stays.push_back(address_uses[i].stay);
     ForEachCoResidentPair(stays, config.shared_cap, [&](size_t i, size_t j, size_t k) {
       edges.push_back(Edge{address_uses[begin + i].person, address_uses[begin + j].person,
                            static_cast<float>(factor / static_cast<double>(k - 1))});

@@ -123,22 +123,26 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
 struct Use {
   NodeId identifier;
   Vertex person;
-  std::string first, last;  // dates ("" when undated)
+  Stay stay;  // for addresses (co_residents.h)
 };
 
-// A stay's span in days; undated when it has neither start nor end.
-Stay StayOf(const Use& use) {
-  if (use.first.empty() && use.last.empty()) return Stay{};
-  const detect::Day from = detect::ParseDay(use.first.empty() ? use.last : use.first);
-  const detect::Day to = detect::ParseDay(use.last.empty() ? use.first : use.last);
+// A link to an address as a stay in days; undated when it has neither start nor end.
+Stay StayOf(const storage::LinkSummary& link, bool residence) {
+  if (link.first_start.empty() && link.last_end.empty()) return Stay{};
+  const detect::Day from = detect::ParseDay(link.first_start.empty() ? link.last_end : link.first_start);
+  const detect::Day to = detect::ParseDay(link.last_end.empty() ? link.first_start : link.last_end);
   if (from == detect::kNoDay || to == detect::kNoDay) return Stay{};
-  return Stay{from, to};
+  return residence ? OpenResidence(Stay{from, to}, link.open_start, link.open_end) : Stay{from, to};
 }
 
 StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionOptions& options) {
   Projection projection;
   VertexMap map{{}, &projection};
   std::vector<bool> keep_type = TypeFilter(store, options.link_types);
+  // Residences are open-ended where the records leave them open (co_residents.h).
+  const std::vector<std::string> type_names = store.LinkTypeNames();
+  const auto lives_at = static_cast<uint16_t>(
+      std::find(type_names.begin(), type_names.end(), "LIVES_AT") - type_names.begin());
   std::vector<char> kind_of;  // by node id: 'p'erson, 'h'one, 'a'ddress, other 0
   std::vector<WeightedEdge> edges;
   std::vector<Use> phone_uses, address_uses;
@@ -175,10 +179,10 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
           edges.push_back(WeightedEdge{map.Of(link.from), map.Of(link.to), w});
           if (options.directed && link.symmetric) edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
         } else if ((a == 'p' && b == 'h') || (a == 'h' && b == 'p')) {
-          phone_uses.push_back(Use{a == 'h' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to), {}, {}});
+          phone_uses.push_back(Use{a == 'h' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to), Stay{}});
         } else if ((a == 'p' && b == 'a') || (a == 'a' && b == 'p')) {
           address_uses.push_back(Use{a == 'a' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to),
-                                     std::string(link.first_start), std::string(link.last_end)});
+                                     StayOf(link, link.type == lives_at)});
         } else if (a == 'h' && b == 'h') {
           calls.push_back(Call{link.from, link.to, link_weight(link)});
         }
@@ -199,15 +203,7 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
     size_t kept = 0;
     for (size_t i = 0; i < uses.size(); ++i) {
       if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier && uses[kept - 1].person == uses[i].person) {
-        Use& into = uses[kept - 1];
-        bool undated = (into.first.empty() && into.last.empty()) || (uses[i].first.empty() && uses[i].last.empty());
-        if (undated) {
-          into.first.clear();
-          into.last.clear();
-        } else {
-          if (!uses[i].first.empty() && (into.first.empty() || uses[i].first < into.first)) into.first = uses[i].first;
-          if (uses[i].last > into.last) into.last = uses[i].last;
-        }
+        uses[kept - 1].stay = MergeStays(uses[kept - 1].stay, uses[i].stay);
         continue;
       }
       if (kept != i) uses[kept] = std::move(uses[i]);
@@ -239,7 +235,7 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
     while (end < address_uses.size() && address_uses[end].identifier == address_uses[begin].identifier) ++end;
     // Ties by who stayed there at the same time (co_residents.h).
     std::vector<Stay> stays;
-    for (size_t i = begin; i < end; ++i) stays.push_back(StayOf(address_uses[i]));
+    for (size_t i = begin; i < end; ++i) stays.push_back(address_uses[i].stay);
     ForEachCoResidentPair(stays, options.shared_cap, [&](size_t i, size_t j, size_t k) {
       const double w = ties.shared_address / static_cast<double>(k - 1);
       const Vertex u = address_uses[begin + i].person, v = address_uses[begin + j].person;

@@ -166,6 +166,8 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
       if (!start.empty() && (first_start.empty() || start < first_start)) first_start.assign(start);
       std::string_view last = end.empty() ? start : end;
       if (!last.empty() && last > last_end) last_end.assign(last);
+      link.open_start |= start.empty() && !end.empty();
+      link.open_end |= !start.empty() && end.empty();
     }
     TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
     emit();

@@ -58,8 +58,9 @@ double Weight(const PersonGraph& graph, Vertex u, Vertex v) {
   return 0.0;
 }
 
-// The definition, pair by pair: a person's stays at one address are one span (undated if any
-// is); two spans overlap when neither ends before the other starts (an undated one overlaps
+// The definition, pair by pair: a link to an address spans its first to its last day, and a
+// residence (LIVES_AT) left open at an end by the records is open there; a person's stays at one
+// address are one span (undated if any is); two spans overlap when neither ends before the other starts (an undated one overlaps
 // all); a span's co-residents are the others overlapping it; an overlapping pair whose larger
 // co-resident count c is below the cap is tied with factor / c.
 std::map<std::pair<Vertex, Vertex>, double> ReferenceTies(const CaseData& data, size_t persons,
@@ -67,18 +68,20 @@ std::map<std::pair<Vertex, Vertex>, double> ReferenceTies(const CaseData& data, 
   struct Span {
     Vertex person;
     bool dated = true;
-    Day first = 0, last = 0;
+    int64_t first = 0, last = 0;
   };
   std::map<NodeIndex, std::map<Vertex, Span>> at;
   for (const Link& link : data.links()) {
+    int64_t first = link.first, last = link.last;
+    if (link.type == LinkType::kLivesAt && link.open_start) first = INT64_MIN;
+    if (link.type == LinkType::kLivesAt && link.open_end) last = INT64_MAX;
     Span& span = at[link.to].try_emplace(static_cast<Vertex>(link.from),
-                                         Span{static_cast<Vertex>(link.from), true, link.first,
-                                              link.last})
+                                         Span{static_cast<Vertex>(link.from), true, first, last})
                      .first->second;
     if (link.first == kNoDay) span.dated = false;
     if (span.dated) {
-      span.first = std::min(span.first, link.first);
-      span.last = std::max(span.last, link.last);
+      span.first = std::min(span.first, first);
+      span.last = std::max(span.last, last);
     }
   }
   auto overlap = [](const Span& a, const Span& b) {
@@ -125,6 +128,12 @@ TEST(PersonGraphTest, AddressTiesMatchTheReferenceOnRandomWorlds) {
       } else {
         const Day first = static_cast<Day>(random() % 60);
         links.push_back(StayAt(person, address, first, first + static_cast<Day>(random() % 15)));
+        if (random() % 3 == 0) {  // a residence, maybe recorded with one date only
+          links.back().type = LinkType::kLivesAt;
+          links.back().open_end = random() % 2 == 0;
+          links.back().open_start = !links.back().open_end && random() % 4 == 0;
+          if (links.back().open_end || links.back().open_start) links.back().last = first;
+        }
       }
     }
     const CaseData data = World(persons, kinds, links);
@@ -197,6 +206,25 @@ TEST(PersonGraphTest, AHotelTiesItsGuestsOfTheSameWeeksOnly) {
   EXPECT_NEAR(Weight(graph, 0, 1), 0.25, 1e-6);
   EXPECT_EQ(Weight(graph, 0, 2), 0.0);
   EXPECT_EQ(Weight(graph, 0, 40), 0.0);
+}
+
+// A family's members recorded as living at their home since different dates, with no end, live
+// there together now: they are tied. Two hotel guests recorded on two single dates are not.
+TEST(PersonGraphTest, ResidencesRecordedWithAStartOnlyLastToThisDay) {
+  std::vector<Link> links;
+  for (NodeIndex p = 0; p < 3; ++p) {
+    links.push_back(StayAt(p, 5, 18000 + static_cast<Day>(p) * 400, 18000 + static_cast<Day>(p) * 400));
+    links.back().type = LinkType::kLivesAt;
+    links.back().open_end = true;
+  }
+  links.push_back(StayAt(3, 6, 19000, 19000));
+  links.push_back(StayAt(4, 6, 19200, 19200));
+  const CaseData data = World(5, {AddressKind::kResidential, AddressKind::kHotel}, links);
+  const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), DetectConfig());
+  EXPECT_NEAR(Weight(graph, 0, 1), 0.5, 1e-6);  // three co-residents: each tie is a half
+  EXPECT_NEAR(Weight(graph, 0, 2), 0.5, 1e-6);
+  EXPECT_NEAR(Weight(graph, 1, 2), 0.5, 1e-6);
+  EXPECT_EQ(Weight(graph, 3, 4), 0.0);
 }
 
 // Flagged parts with (almost) no tie between them are separate networks; parts that are not

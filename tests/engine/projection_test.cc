@@ -132,6 +132,36 @@ TEST_F(ProjectionTest, PersonsGraphJoinsBySharedPhonesAddressesCallsAndDirectLin
   EXPECT_EQ(p.graph.degree(6), 0u) << "P7 is alone";
 }
 
+// Where one lives is a state: two residents recorded as living at a flat since different dates,
+// without an end, live there together now. Two one-day stays on different dates do not meet.
+TEST_F(ProjectionTest, PersonsGraphKeepsOpenEndedResidencesOpen) {
+  WriteFile(dir_ / "flat/persons.csv",
+            "id,name,birth_date,gender,nationality,status,source\nR1,Ana,,F,,,MUP\nR2,Bojan,,M,,,MUP\n"
+            "R3,Cveta,,F,,,MUP\nR4,Dara,,F,,,MUP\n");
+  WriteFile(dir_ / "flat/addresses.csv",
+            "id,text,city,country,kind\nF1,Glavna 2,Novi Sad,RS,residential\nH1,Hotel,Niš,RS,hotel\n");
+  WriteFile(dir_ / "flat/links.csv",
+            "from,to,type,start,end,count,source\n"
+            "person:R1,address:F1,LIVES_AT,2010-01-01,,,MUP\n"
+            "person:R2,address:F1,LIVES_AT,2020-06-01,,,MUP\n"
+            "person:R3,address:H1,STAYED_AT,2024-01-01,,,MUP\n"
+            "person:R4,address:H1,STAYED_AT,2024-03-01,,,MUP\n");
+  auto store = storage::Store::Open(dir_ / "flat-db");
+  ASSERT_TRUE(store.ok());
+  IngestOptions ingest;
+  ingest.quiet = true;
+  ingest.report_dir = dir_ / "reports";
+  ASSERT_TRUE(Ingest(**store, {dir_ / "flat"}, ingest).ok());
+  ProjectionOptions options;
+  options.kind = GraphKind::kPersons;
+  options.weighted = true;
+  auto projection = BuildProjection(**store, options);
+  ASSERT_TRUE(projection.ok()) << projection.status().ToString();
+  auto edges = Edges(*projection);
+  EXPECT_FLOAT_EQ(edges["R1-R2"], 1.0f);
+  EXPECT_EQ(edges.count("R3-R4"), 0u);
+}
+
 TEST_F(ProjectionTest, PersonsGraphCutsIdentifiersSharedByMoreThanTheCap) {
   ProjectionOptions options;
   options.kind = GraphKind::kPersons;

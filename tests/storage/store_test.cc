@@ -424,7 +424,7 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
           counts += link.count;
           observations += link.observations;
           fields_right =
-              fields_right && link.last_end == "2024-01-01" &&
+              fields_right && link.last_end == "2024-01-01" && link.open_end && !link.open_start &&
               link.first_start == (std::string_view(since).empty() ? "2020-05-05" : "2024-01-01");
         });
     ASSERT_TRUE(status.ok()) << status.ToString();

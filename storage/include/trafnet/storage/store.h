@@ -172,6 +172,8 @@ struct LinkSummary {
   uint32_t observations = 0;     // how many observations are in the window (at least 1)
   std::string_view first_start;  // earliest start among them, "" when none is dated
   std::string_view last_end;     // latest end (or start, when no end is given) among them
+  bool open_start = false;       // one of them has an end and no start
+  bool open_end = false;         // one of them has a start and no end
 };
 
 struct LinkScanOptions {
