@@ -26,6 +26,7 @@ using Action = std::function<int()>;
 Action AddIngestCommand(CLI::App& app);
 Action AddStatsCommand(CLI::App& app);
 Action AddVerifyCommand(CLI::App& app);
+Action AddIndexCommand(CLI::App& app);
 Action AddExportCommand(CLI::App& app);
 Action AddGenerateCommand(CLI::App& app);
 Action AddProjectCommand(CLI::App& app);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(AddIngestCommand);
   add(AddStatsCommand);
   add(AddVerifyCommand);
+  add(AddIndexCommand);
   add(AddExportCommand);
   add(AddGenerateCommand);
   add(AddProjectCommand);

@@ -106,6 +106,13 @@ StatusOr<Answer> Run(const std::string& what, const QueryArgs& args) {
     request.id = args.id;
     request.region = args.region;
     if (args.limit > 0) request.limit = args.limit;
+    if (!request.name.empty() && !store->HasNameWordIndex()) {
+      std::fputs(
+          "trafnet: note: this store was written before the name-word index; names are searched "
+          "by prefix scans, which are slower and miss some near misses. `trafnet index --db DIR` "
+          "(or the next ingest) builds it.\n",
+          stderr);
+    }
     TRAFNET_ASSIGN_OR_RETURN(auto matches, engine::Lookup(*store, request));
     Answer answer{engine::FormatLookup(matches, format), {}};
     for (const engine::LookupMatch& m : matches) answer.refs.push_back(engine::NodeRef(m.node));

@@ -1,8 +1,10 @@
-// trafnet stats | verify | export
+// trafnet stats | verify | index | export
+#include <chrono>
 #include <cstdio>
 
 #include "commands.h"
 #include "trafnet/engine/export.h"
+#include "trafnet/engine/progress.h"
 #include "trafnet/engine/stats.h"
 #include "trafnet/storage/store.h"
 
@@ -58,6 +60,32 @@ Action AddVerifyCommand(CLI::App& app) {
     }
     for (const auto& problem : report->problems) std::printf("problem: %s\n", problem.c_str());
     return kExitProblems;
+  };
+}
+
+Action AddIndexCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "index", "Build the name-word index of a store written before it existed (ingest does it too)");
+  auto db = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
+  cmd->add_option("--db", *db, "Store directory")->required();
+  cmd->add_flag("--quiet", *quiet, "No progress line");
+  return [=]() {
+    storage::StoreOptions options;
+    options.create_if_missing = false;
+    auto store = storage::Store::Open(*db, options);
+    if (!store.ok()) return Fail(store.status().message());
+    const bool had = (*store)->HasNameWordIndex();
+    const auto started = std::chrono::steady_clock::now();
+    engine::Progress progress("name-word index", 0, *quiet);
+    progress.Update(0, 0);
+    auto persons = (*store)->BuildNameWordIndex();
+    progress.Finish();
+    if (!persons.ok()) return Fail(persons.status().message());
+    std::printf("name-word index %s: %llu persons in %.1f s\n", had ? "rewritten" : "built",
+                static_cast<unsigned long long>(*persons),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return kExitOk;
   };
 }
 

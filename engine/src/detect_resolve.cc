@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -77,13 +78,12 @@ NodeIndex FirstShared(const std::vector<NodeIndex>& a, const std::vector<NodeInd
 
 }  // namespace
 
-double JaroWinkler(std::string_view a, std::string_view b) {
-  if (a.empty() && b.empty()) return 1.0;
-  if (a.empty() || b.empty()) return 0.0;
-  if (a == b) return 1.0;
+namespace {
+
+// Jaro–Winkler with the caller's match flags (zeroed, one per byte of each string).
+double JaroWinklerWith(std::string_view a, std::string_view b, bool* a_match, bool* b_match) {
   const size_t window =
       std::max(a.size(), b.size()) / 2 == 0 ? 0 : std::max(a.size(), b.size()) / 2 - 1;
-  std::vector<bool> a_match(a.size()), b_match(b.size());
   size_t matches = 0;
   for (size_t i = 0; i < a.size(); ++i) {
     const size_t lo = i > window ? i - window : 0, hi = std::min(b.size(), i + window + 1);
@@ -109,6 +109,23 @@ double JaroWinkler(std::string_view a, std::string_view b) {
   size_t prefix = 0;
   while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
+}
+
+}  // namespace
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  if (a == b) return 1.0;
+  // Names are short: their flags fit on the stack, which spares two allocations a call (a name
+  // lookup scores thousands of candidates).
+  constexpr size_t kOnStack = 64;
+  if (a.size() <= kOnStack && b.size() <= kOnStack) {
+    bool a_match[kOnStack] = {}, b_match[kOnStack] = {};
+    return JaroWinklerWith(a, b, a_match, b_match);
+  }
+  std::unique_ptr<bool[]> flags(new bool[a.size() + b.size()]());
+  return JaroWinklerWith(a, b, flags.get(), flags.get() + a.size());
 }
 
 Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {

@@ -575,6 +575,15 @@ StatusOr<IngestSummary> Ingest(storage::Store& store,
     std::filesystem::remove(rejects_path, ec);
   }
 
+  if (!store.HasNameWordIndex()) {
+    // A store written before the name-word index (docs/storage.md): index its persons first,
+    // so that this run leaves the index whole. On an empty store this only marks it.
+    Progress indexing("name-word index of the persons already stored", 0, options.quiet);
+    indexing.Update(0, 0);
+    TRAFNET_RETURN_IF_ERROR(store.BuildNameWordIndex().status());
+    indexing.Finish();
+  }
+
   TRAFNET_ASSIGN_OR_RETURN(summary.run, store.BeginIngestRun(fmt::format(
                                             R"({{"started_at":"{}","status":"running"}})", summary.started_at)));
   std::string stamp = fmt::format("ingest-{:06}", summary.run);

@@ -1,14 +1,13 @@
 #include "trafnet/engine/query.h"
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <memory>
 #include <tuple>
 
 #include <fmt/format.h>
 
-#include "detect_resolve.h"
+#include "name_search.h"
 #include "trafnet/storage/normalize.h"
 
 namespace trafnet::engine {
@@ -20,6 +19,14 @@ using storage::NodeId;
 
 // "2024-07-19T16:06:48" → "2024-07-19": windows are compared by day.
 std::string_view Day(std::string_view text) { return text.substr(0, std::min<size_t>(10, text.size())); }
+
+// The ends of the link `adjacency` of `node` names, in canonical order.
+std::pair<NodeId, NodeId> LinkEnds(NodeId node, const Adjacency& adjacency) {
+  NodeId from = adjacency.outgoing ? node : adjacency.other;
+  NodeId to = adjacency.outgoing ? adjacency.other : node;
+  if (adjacency.symmetric && from > to) std::swap(from, to);
+  return {from, to};
+}
 
 // Reads what a query needs from the store, each node and adjacency list once, all from one
 // snapshot through one StoreReader.
@@ -42,23 +49,33 @@ class Reader {
       TRAFNET_ASSIGN_OR_RETURN(std::optional<storage::NodeRecord> record, store_->GetNode(node));
       if (!record) return NotFoundError("no node " + std::to_string(node) + " in the store");
       TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, Adjacent(node));
-      QueryNode out;
-      out.node = node;
-      out.kind = std::move(record->kind);
-      out.id = std::move(record->key);
-      out.fields = std::move(record->fields);
-      out.sources = std::move(record->sources);
-      out.degree = adjacent->size();
-      it = nodes_.emplace(node, std::move(out)).first;
+      it = nodes_.emplace(node, Shown(node, std::move(*record), *adjacent)).first;
     }
     return &it->second;
   }
 
+  // Reads the records and adjacency of those of `nodes` not read yet, all at once and in id
+  // order: one batched read of the records, then adjacency scans that move forward through
+  // out and in (RocksDB skips the index search when a seek lands in the block it is on). A
+  // node that does not exist is left for Node to report.
+  Status Prefetch(std::vector<NodeId> nodes) {
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    std::erase_if(nodes, [this](NodeId node) { return nodes_.contains(node); });
+    if (nodes.empty()) return Status::Ok();
+    TRAFNET_ASSIGN_OR_RETURN(std::vector<std::optional<storage::NodeRecord>> records,
+                             store_->GetNodes(nodes));
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (!records[i]) continue;
+      TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, Adjacent(nodes[i]));
+      nodes_.emplace(nodes[i], Shown(nodes[i], std::move(*records[i]), *adjacent));
+    }
+    return Status::Ok();
+  }
+
   // The link `adjacency` of `node` names, with its observations.
   StatusOr<const QueryLink*> Link(NodeId node, const Adjacency& adjacency) {
-    NodeId from = adjacency.outgoing ? node : adjacency.other;
-    NodeId to = adjacency.outgoing ? adjacency.other : node;
-    if (adjacency.symmetric && from > to) std::swap(from, to);
+    const auto [from, to] = LinkEnds(node, adjacency);
     const auto key = std::make_tuple(from, adjacency.type, to);
     auto it = links_.find(key);
     if (it == links_.end()) {
@@ -76,6 +93,18 @@ class Reader {
   }
 
  private:
+  static QueryNode Shown(NodeId node, storage::NodeRecord record,
+                         const std::vector<Adjacency>& adjacent) {
+    QueryNode out;
+    out.node = node;
+    out.kind = std::move(record.kind);
+    out.id = std::move(record.key);
+    out.fields = std::move(record.fields);
+    out.sources = std::move(record.sources);
+    out.degree = adjacent.size();
+    return out;
+  }
+
   std::unique_ptr<storage::StoreReader> store_;
   std::map<NodeId, std::vector<Adjacency>> adjacency_;
   std::map<NodeId, QueryNode> nodes_;
@@ -105,15 +134,21 @@ StatusOr<bool> KindAllowed(Reader& reader, const LinkFilter& filter, NodeId node
 // The links among `nodes` that the filter allows, in (from, type, to) order.
 StatusOr<std::vector<QueryLink>> LinksAmong(Reader& reader, const LinkFilter& filter,
                                             const std::set<NodeId>& nodes) {
-  std::map<std::tuple<NodeId, std::string, NodeId>, QueryLink> found;
+  // Each link once, read in key order so the observation seeks move forward.
+  std::map<std::tuple<NodeId, NodeId, std::string_view>, std::pair<NodeId, const Adjacency*>> wanted;
   for (NodeId node : nodes) {
     TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(node));
     for (const Adjacency& a : *adjacent) {
       if (!nodes.contains(a.other) || !TypeAllowed(filter, a.type)) continue;
-      TRAFNET_ASSIGN_OR_RETURN(const QueryLink* link, reader.Link(node, a));
-      if (!filter.Allows(*link)) continue;
-      found.emplace(std::make_tuple(link->from, link->type, link->to), *link);
+      const auto [from, to] = LinkEnds(node, a);
+      wanted.try_emplace(std::make_tuple(from, to, std::string_view(a.type)), node, &a);
     }
+  }
+  std::map<std::tuple<NodeId, std::string, NodeId>, QueryLink> found;
+  for (const auto& [key, at] : wanted) {
+    TRAFNET_ASSIGN_OR_RETURN(const QueryLink* link, reader.Link(at.first, *at.second));
+    if (!filter.Allows(*link)) continue;
+    found.emplace(std::make_tuple(link->from, link->type, link->to), *link);
   }
   std::vector<QueryLink> out;
   for (auto& [key, link] : found) out.push_back(std::move(link));
@@ -244,23 +279,6 @@ int KindRank(std::string_view kind) {
   return kind == storage::kPhoneKind ? 0 : kind == storage::kAddressKind ? 1 : kind == storage::kPersonKind ? 2 : 3;
 }
 
-std::string SortedTokens(std::string_view key) {
-  std::vector<std::string_view> tokens;
-  for (size_t begin = 0; begin < key.size();) {
-    size_t end = key.find(' ', begin);
-    if (end == std::string_view::npos) end = key.size();
-    if (end > begin) tokens.push_back(key.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  std::sort(tokens.begin(), tokens.end());
-  std::string out;
-  for (std::string_view token : tokens) {
-    if (!out.empty()) out.push_back(' ');
-    out.append(token);
-  }
-  return out;
-}
-
 }  // namespace
 
 const QueryNode* Subgraph::Find(storage::NodeId node) const {
@@ -350,54 +368,31 @@ StatusOr<std::vector<LookupMatch>> Lookup(const storage::Store& store,
                              store.FindNode(storage::kPhoneKind, normalized->key));
     if (node) TRAFNET_RETURN_IF_ERROR(add(*node, 1.0, normalized->key));
   } else if (!request.name.empty()) {
-    storage::NameKeyer keyer;
+    // Building a keyer (its ICU transliterator) costs about a millisecond: one per thread.
+    thread_local storage::NameKeyer keyer;
     const std::string key = keyer.Key(request.name);
     if (key.empty()) return InvalidArgumentError(fmt::format("name '{}' has no letters", request.name));
     TRAFNET_ASSIGN_OR_RETURN(std::vector<NodeId> exact, store.FindByNameKey(key));
-    for (NodeId node : exact) TRAFNET_RETURN_IF_ERROR(add(node, 1.0, key));
-    // Near misses, scored by Jaro–Winkler on the key and on its words in sorted order (so a
-    // surname written first scores as written last). Candidates come from prefix scans of the
-    // name index: first the names that start with one of the query's words, whole, followed by
-    // the first letter of another (a misspelt surname, either order); then, at most
-    // kBroadCandidates each, the names that start with the first three letters of one of its
-    // words (a misspelt given name). A name index by word would find every near miss; until
-    // the store has one, the broad scans are bounded so a lookup stays in milliseconds.
-    constexpr size_t kNarrowCandidates = 20'000;
-    constexpr size_t kBroadCandidates = 3'000;
-    std::vector<std::string> words;
-    for (size_t begin = 0; begin < key.size();) {
-      size_t end = key.find(' ', begin);
-      if (end == std::string::npos) end = key.size();
-      words.push_back(key.substr(begin, end - begin));
-      begin = end + 1;
-    }
-    std::map<std::string, size_t> prefixes;  // prefix → how many candidates to scan
-    for (size_t i = 0; i < words.size(); ++i) {
-      if (words.size() == 1) prefixes[words[i]] = kNarrowCandidates;
-      for (size_t j = 0; j < words.size(); ++j) {
-        if (j != i) prefixes[words[i] + " " + words[j].substr(0, 1)] = kNarrowCandidates;
-      }
-      prefixes.try_emplace(words[i].substr(0, 3), kBroadCandidates);
-    }
-    const std::string sorted = SortedTokens(key);
-    std::vector<std::tuple<double, std::string, NodeId>> near;
-    std::set<NodeId> seen;
-    for (const auto& [prefix, limit] : prefixes) {
-      TRAFNET_ASSIGN_OR_RETURN(auto candidates, store.FindByNameKeyPrefix(prefix, limit));
-      for (auto& [candidate, node] : candidates) {
-        if (candidate == key || !seen.insert(node).second) continue;
-        const double score = std::max(detect::JaroWinkler(key, candidate),
-                                      detect::JaroWinkler(sorted, SortedTokens(candidate)));
-        if (score >= request.min_score) near.emplace_back(score, std::move(candidate), node);
-      }
-    }
-    std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
-      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) > std::get<0>(b)
-                                              : std::get<2>(a) < std::get<2>(b);
-    });
-    for (auto& [score, candidate, node] : near) {
+    if (exact.size() > request.limit) exact.resize(request.limit);
+    TRAFNET_RETURN_IF_ERROR(reader.Prefetch(exact));
+    for (NodeId node : exact) {
       if (out.size() >= request.limit) break;
-      TRAFNET_RETURN_IF_ERROR(add(node, score, std::move(candidate)));
+      TRAFNET_RETURN_IF_ERROR(add(node, 1.0, key));
+    }
+    // Near misses rank after every exact match: none is shown when those fill the answer.
+    if (out.size() >= request.limit) return out;
+    // Stores written before the name-word index fall back to prefix scans (name_search.h).
+    const NameCandidates from =
+        store.HasNameWordIndex() ? NameCandidates::kWordIndex : NameCandidates::kPrefixScan;
+    TRAFNET_ASSIGN_OR_RETURN(std::vector<NearName> near,
+                             FindNearNames(store, key, request.min_score, from));
+    std::vector<NodeId> shown;
+    for (size_t i = 0; i < near.size() && out.size() + shown.size() < request.limit; ++i)
+      shown.push_back(near[i].node);
+    TRAFNET_RETURN_IF_ERROR(reader.Prefetch(shown));
+    for (NearName& match : near) {
+      if (out.size() >= request.limit) break;
+      TRAFNET_RETURN_IF_ERROR(add(match.node, match.score, std::move(match.key)));
     }
   } else {
     storage::AddressKeyer keyer;
@@ -427,29 +422,35 @@ StatusOr<Subgraph> Neighbourhood(const storage::Store& store, const Neighbourhoo
   auto is_hub = [&](const QueryNode& node) {
     return !request.expand_hubs && node.degree > request.hub_degree;
   };
-  std::deque<NodeId> queue{request.start};
+  // Breadth-first, a level at a time: each level's records and adjacency are read together
+  // (Reader::Prefetch), then its nodes are expanded in the order they were reached.
+  std::vector<NodeId> level{request.start};
+  TRAFNET_RETURN_IF_ERROR(reader.Prefetch(level));
   TRAFNET_RETURN_IF_ERROR(reader.Node(request.start).status());
-  while (!queue.empty()) {
-    const NodeId u = queue.front();
-    queue.pop_front();
-    const int d = hops.at(u);
-    if (d >= request.hops) continue;
-    TRAFNET_ASSIGN_OR_RETURN(const QueryNode* shown, reader.Node(u));
-    if (u != request.start && is_hub(*shown)) continue;  // shown, not expanded
-    TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(u));
-    for (const Adjacency& a : *adjacent) {
-      if (hops.contains(a.other)) continue;
-      TRAFNET_ASSIGN_OR_RETURN(bool follow, Follow(reader, request.filter, u, a));
-      if (!follow) continue;
-      TRAFNET_ASSIGN_OR_RETURN(bool kind, KindAllowed(reader, request.filter, a.other));
-      if (!kind) continue;
-      if (hops.size() >= request.limit) {
-        out.truncated = true;
-        break;
+  for (int d = 0; d < request.hops && !level.empty(); ++d) {
+    std::vector<NodeId> next;
+    for (const NodeId u : level) {
+      TRAFNET_ASSIGN_OR_RETURN(const QueryNode* shown, reader.Node(u));
+      if (u != request.start && is_hub(*shown)) continue;  // shown, not expanded
+      TRAFNET_ASSIGN_OR_RETURN(const std::vector<Adjacency>* adjacent, reader.Adjacent(u));
+      for (const Adjacency& a : *adjacent) {
+        if (hops.contains(a.other)) continue;
+        TRAFNET_ASSIGN_OR_RETURN(bool follow, Follow(reader, request.filter, u, a));
+        if (!follow) continue;
+        TRAFNET_ASSIGN_OR_RETURN(bool kind, KindAllowed(reader, request.filter, a.other));
+        if (!kind) continue;
+        if (hops.size() >= request.limit) {
+          out.truncated = true;
+          break;
+        }
+        hops[a.other] = d + 1;
+        next.push_back(a.other);
       }
-      hops[a.other] = d + 1;
-      queue.push_back(a.other);
     }
+    // The next level: expanded in the next round, or only shown (with its degree) after the
+    // last.
+    TRAFNET_RETURN_IF_ERROR(reader.Prefetch(next));
+    level = std::move(next);
   }
   TRAFNET_ASSIGN_OR_RETURN(out.nodes, NodesByDistance(reader, hops));
   // Hubs at the edge, which were never up for expanding, are marked all the same.

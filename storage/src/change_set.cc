@@ -500,7 +500,11 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
     put(kNodesCf, id_bytes, codec::EncodeNode(record));
     if (pending.is_new) put(kNodeKeysCf, codec::NaturalKey(record.kind, record.key), id_bytes);
     std::string_view name_key = FieldValue(record.fields, kNameKeyField);
-    if (!name_key.empty()) put(kNameIndexCf, codec::IndexKey(name_key, id), {});
+    if (!name_key.empty()) {
+      put(kNameIndexCf, codec::IndexKey(name_key, id), {});
+      for (std::string& key : codec::NameWordKeys(name_key, id))
+        put(kNameIndexCf, std::move(key), std::string(name_key));
+    }
     std::string_view address_key = FieldValue(record.fields, kAddressKeyField);
     if (!address_key.empty()) put(kAddressIndexCf, codec::IndexKey(address_key, id), {});
     for (const auto& source : record.sources) put(kSourceIndexCf, codec::IndexKey(source, id), {});
@@ -570,6 +574,14 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
   std::string next_id;
   codec::PutBigEndian64(next_id, cs.next_id);
   put(kMetaCf, std::string(kMetaNextNodeId), next_id);
+  // The first commit to an empty store starts the word index complete, and every commit keeps
+  // it so; a store that had persons before the index existed needs BuildNameWordIndex.
+  bool starts_word_index = false;
+  {
+    std::lock_guard lock(store.mutex);
+    starts_word_index = !store.name_word_index && store.next_node_id == 0;
+  }
+  if (starts_word_index) put(kMetaCf, std::string(kMetaNameWordIndex), "1");
 
   auto write_families = [&writes, &writer](std::vector<ColumnFamily> families) -> Status {
     for (ColumnFamily family : families) {
@@ -586,6 +598,7 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
     std::lock_guard lock(store.mutex);
     store.counts = std::move(after);
     store.next_node_id = cs.next_id;
+    if (starts_word_index) store.name_word_index = true;
     for (const auto& [name, id] : cs.new_types) {
       store.type_ids[name] = id;
       store.type_names[id] = name;

@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include <algorithm>
 #include <string>
 
 namespace trafnet::storage::codec {
@@ -90,6 +91,51 @@ std::string IndexKey(std::string_view text, NodeId id) {
   out.push_back('\0');
   PutBigEndian64(out, id);
   return out;
+}
+
+std::string NameWordKey(std::string_view word, std::string_view partner, NodeId id) {
+  std::string out;
+  out.reserve(word.size() + partner.size() + 11);
+  out.push_back('\0');
+  out.append(word);
+  out.push_back('\0');
+  out.append(partner);
+  out.push_back('\0');
+  PutBigEndian64(out, id);
+  return out;
+}
+
+std::vector<std::string> NameWordKeys(std::string_view name_key, NodeId id) {
+  std::vector<std::string_view> words;
+  for (size_t begin = 0; begin < name_key.size() && words.size() < kMaxNameWords;) {
+    size_t end = name_key.find(' ', begin);
+    if (end == std::string_view::npos) end = name_key.size();
+    const std::string_view word = name_key.substr(begin, end - begin);
+    if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end())
+      words.push_back(word);
+    begin = end + 1;
+  }
+  std::vector<std::string> keys;
+  if (words.size() == 1) keys.push_back(NameWordKey(words[0], {}, id));
+  for (std::string_view word : words) {
+    for (std::string_view partner : words) {
+      if (partner != word) keys.push_back(NameWordKey(word, partner, id));
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+bool ParseNameWordKey(std::string_view key, NameWordParts& parts) {
+  if (key.size() < 11 || key[0] != '\0' || key[key.size() - 9] != '\0') return false;
+  const std::string_view words = key.substr(1, key.size() - 10);
+  const size_t separator = words.find('\0');
+  if (separator == std::string_view::npos || separator == 0) return false;
+  parts.word = words.substr(0, separator);
+  parts.partner = words.substr(separator + 1);
+  if (parts.partner.find('\0') != std::string_view::npos) return false;
+  parts.id = GetBigEndian64(key.substr(key.size() - 8));
+  return true;
 }
 
 void AppendAdjacencyKey(std::string& out, NodeId a, LinkTypeId type, NodeId b) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "trafnet/base/status.h"
 #include "trafnet/storage/records.h"
@@ -55,6 +56,21 @@ std::string NodeIdKey(NodeId id);
 std::string NaturalKey(std::string_view kind, std::string_view key);
 // text \0 id — for name_index, address_index and source_index
 std::string IndexKey(std::string_view text, NodeId id);
+
+// name_index's word entries, \0 word \0 partner \0 id: one per ordered pair of a name key's
+// distinct words, so that a person is found by any word of the name together with the start
+// of any other (docs/storage.md). A name key never starts with \0, so they are apart from the
+// entries of whole keys.
+inline constexpr size_t kMaxNameWords = 8;  // distinct words indexed per name, the first ones
+std::string NameWordKey(std::string_view word, std::string_view partner, NodeId id);
+// Every word entry of `name_key` (a one-word name has one, with an empty partner), sorted.
+std::vector<std::string> NameWordKeys(std::string_view name_key, NodeId id);
+struct NameWordParts {
+  std::string_view word, partner;
+  NodeId id = 0;
+};
+// False when `key` is not a well-formed word entry.
+bool ParseNameWordKey(std::string_view key, NameWordParts& parts);
 // a(8) type(2) b(8): out uses (from, to), in uses (to, from)
 std::string AdjacencyKey(NodeId a, LinkTypeId type, NodeId b);
 // The same bytes appended to `out` (reusing its memory in hot loops).

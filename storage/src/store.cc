@@ -57,6 +57,7 @@ Status Store::Impl::LoadMeta() {
   type_ids.clear();
   type_names.clear();
   next_node_id = 0;
+  name_word_index = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string_view value(it->value().data(), it->value().size());
@@ -67,6 +68,8 @@ Status Store::Impl::LoadMeta() {
     };
     if (key == kMetaNextNodeId) {
       TRAFNET_ASSIGN_OR_RETURN(next_node_id, number());
+    } else if (key == kMetaNameWordIndex) {
+      name_word_index = true;
     } else if (starts(kMetaTypePrefix)) {
       if (value.size() != 2) return CorruptionError("meta " + std::string(key) + ": bad type id");
       auto id = codec::GetBigEndian16(value);
@@ -320,35 +323,6 @@ StatusOr<std::vector<NodeId>> Store::FindByAddressKey(std::string_view key) cons
   return ScanIndex(*impl_, kAddressIndexCf, key);
 }
 
-struct StoreReader::Impl {
-  const Store::Impl* store = nullptr;
-  const rocksdb::Snapshot* snapshot = nullptr;
-  rocksdb::ReadOptions read;
-  std::unique_ptr<rocksdb::Iterator> out, in, observations;
-  std::map<codec::LinkTypeId, std::string> type_names;  // those seen, copied once
-
-  const std::string& TypeName(codec::LinkTypeId id) {
-    auto it = type_names.find(id);
-    if (it == type_names.end()) {
-      std::lock_guard lock(store->mutex);
-      it = type_names.emplace(id, store->TypeName(id)).first;
-    }
-    return it->second;
-  }
-  rocksdb::Iterator* Iterator(ColumnFamily family) {
-    std::unique_ptr<rocksdb::Iterator>& it =
-        family == kOutCf ? out : family == kInCf ? in : observations;
-    if (!it) it.reset(store->db->NewIterator(read, store->cf[family]));
-    return it.get();
-  }
-  ~Impl() {
-    out.reset();  // iterators go before the snapshot they read
-    in.reset();
-    observations.reset();
-    if (snapshot != nullptr) store->db->ReleaseSnapshot(snapshot);
-  }
-};
-
 StoreReader::StoreReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StoreReader::~StoreReader() = default;
 
@@ -367,6 +341,27 @@ StatusOr<std::optional<NodeRecord>> StoreReader::GetNode(NodeId id) {
   NodeRecord node;
   TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, node));
   return std::optional<NodeRecord>(std::move(node));
+}
+
+StatusOr<std::vector<std::optional<NodeRecord>>> StoreReader::GetNodes(
+    const std::vector<NodeId>& ids) {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (NodeId id : ids) keys.push_back(codec::NodeIdKey(id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  impl_->store->db->MultiGet(impl_->read, impl_->store->cf[kNodesCf], ids.size(), slices.data(),
+                             values.data(), statuses.data());
+  std::vector<std::optional<NodeRecord>> nodes(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    TRAFNET_RETURN_IF_ERROR(FromRocks(statuses[i], "read nodes"));
+    nodes[i].emplace();
+    TRAFNET_RETURN_IF_ERROR(
+        codec::DecodeNode(ids[i], std::string_view(values[i].data(), values[i].size()), *nodes[i]));
+  }
+  return nodes;
 }
 
 StatusOr<std::vector<Adjacency>> StoreReader::Neighbours(NodeId id) {

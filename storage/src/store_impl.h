@@ -50,6 +50,10 @@ inline constexpr std::string_view kMetaCountNodeKind = "count:node_kind:";
 inline constexpr std::string_view kMetaCountLinkType = "count:link_type:";
 inline constexpr std::string_view kMetaCountNodeSource = "count:node_source:";
 inline constexpr std::string_view kMetaCountObsSource = "count:obs_source:";
+// Present ("1") when name_index holds the word entries of every person: written by the first
+// commit to an empty store and by Store::BuildNameWordIndex. Stores written before the word
+// entries existed lack it.
+inline constexpr std::string_view kMetaNameWordIndex = "index:name_words";
 
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
@@ -73,6 +77,7 @@ struct Store::Impl {
   std::map<std::string, codec::LinkTypeId, std::less<>> type_ids;
   std::map<codec::LinkTypeId, std::string> type_names;
   bool change_set_open = false;
+  bool name_word_index = false;  // kMetaNameWordIndex is set
 
   ~Impl();
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
@@ -91,6 +96,40 @@ struct Store::Impl {
   StatusOr<std::optional<std::string>> Get(ColumnFamily family, std::string_view key,
                                            const rocksdb::Snapshot* snapshot = nullptr) const;
 };
+
+// A StoreReader's snapshot and iterators (store.cc; name_words.cc reads name_index with them).
+struct StoreReader::Impl {
+  const Store::Impl* store = nullptr;
+  const rocksdb::Snapshot* snapshot = nullptr;
+  rocksdb::ReadOptions read;
+  std::unique_ptr<rocksdb::Iterator> out, in, observations, names;
+  std::map<codec::LinkTypeId, std::string> type_names;  // those seen, copied once
+
+  const std::string& TypeName(codec::LinkTypeId id) {
+    auto it = type_names.find(id);
+    if (it == type_names.end()) {
+      std::lock_guard lock(store->mutex);
+      it = type_names.emplace(id, store->TypeName(id)).first;
+    }
+    return it->second;
+  }
+  rocksdb::Iterator* Iterator(ColumnFamily family) {
+    std::unique_ptr<rocksdb::Iterator>& it = family == kOutCf   ? out
+                                             : family == kInCf  ? in
+                                             : family == kNameIndexCf ? names
+                                                                      : observations;
+    if (!it) it.reset(store->db->NewIterator(read, store->cf[family]));
+    return it.get();
+  }
+  ~Impl() {
+    out.reset();  // iterators go before the snapshot they read
+    in.reset();
+    observations.reset();
+    names.reset();
+    if (snapshot != nullptr) store->db->ReleaseSnapshot(snapshot);
+  }
+};
+
 
 // Writes one commit atomically: into a WriteBatch, or (bulk) into one SST file per column family,
 // all ingested by one IngestExternalFiles call. In bulk mode each family's keys must be Put in

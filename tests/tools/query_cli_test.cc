@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "support/raw_store.h"
 #include "support/run_trafnet.h"
 #include "support/temp_dir.h"
 
@@ -14,6 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using trafnet::testing::CommandResult;
 using trafnet::testing::Quote;
+using trafnet::testing::RemoveNameWordIndex;
 using trafnet::testing::RunTrafnet;
 using trafnet::testing::TempDir;
 using trafnet::testing::WriteFile;
@@ -185,6 +187,31 @@ TEST_F(QueryCliTest, IngestExportAndAnalyzeAreRecordedToo) {
   EXPECT_EQ(by_action["analyze"]["justification"], "KT-2/2026");
   EXPECT_THAT(by_action["analyze"]["outcome"].get<std::string>(), ::testing::StartsWith("ok: "));
   EXPECT_EQ(RunTrafnet("audit verify --db " + db_).exit_code, 0);
+}
+
+// A store written before the name-word index is searched by the old prefix scans, says so, and
+// `trafnet index` brings it up to date; verify passes before and after.
+TEST_F(QueryCliTest, AStoreWithoutTheNameWordIndexIsSearchedUntilIndexBuildsIt) {
+  RemoveNameWordIndex(dir_ / "db");
+  const std::string lookup = "query lookup --db " + db_ + " --name 'Ana Petrovich' --json";
+  CommandResult before = RunTrafnet(lookup);
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+  EXPECT_THAT(before.output, HasSubstr("written before the name-word index"));
+  EXPECT_THAT(before.output, HasSubstr("person:P1"));
+  CommandResult verify = RunTrafnet("verify --db " + db_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+
+  CommandResult index = RunTrafnet("index --quiet --db " + db_);
+  ASSERT_EQ(index.exit_code, 0) << index.output;
+  EXPECT_THAT(index.output, HasSubstr("name-word index built: 3 persons"));
+  CommandResult after = RunTrafnet(lookup);
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_THAT(after.output, ::testing::Not(HasSubstr("name-word index")));
+  EXPECT_THAT(after.output, HasSubstr("person:P1"));
+  verify = RunTrafnet("verify --db " + db_);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_THAT(RunTrafnet("index --quiet --db " + db_).output,
+              HasSubstr("name-word index rewritten: 3 persons"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 //   nodes          node id → node record
 //   node_keys      kind \0 natural key → node id        (source ids, E.164 numbers)
 //   name_index     name key \0 node id → ""             (persons by folded name)
+//                  \0 word \0 other word \0 node id → name key  (persons by any word of it)
 //   address_index  address key \0 node id → ""          (addresses by folded text)
 //   source_index   source \0 node id → ""               (nodes each agency reported)
 //   out / in       node id, link type id, node id → flags (adjacency in either direction)
@@ -216,9 +217,18 @@ class StoreReader {
   StoreReader& operator=(const StoreReader&) = delete;
 
   StatusOr<std::optional<NodeRecord>> GetNode(NodeId id);
+  // The records of `ids` in one batched read (RocksDB MultiGet): element i is ids[i]'s record,
+  // or empty when there is no such node. Cheaper than a GetNode each for a BFS level.
+  StatusOr<std::vector<std::optional<NodeRecord>>> GetNodes(const std::vector<NodeId>& ids);
   // As Store::Neighbours and Store::GetLink.
   StatusOr<std::vector<Adjacency>> Neighbours(NodeId id);
   StatusOr<std::optional<LinkRecord>> GetLink(NodeId from, std::string_view type, NodeId to);
+  // As Store::FindByNameWord, passing each (name key, node) to `fn` instead of copying them:
+  // a name lookup reads thousands and keeps a few.
+  Status ForEachByNameWord(std::string_view word, std::string_view partner_prefix, size_t limit,
+                           const std::function<void(std::string_view name_key, NodeId node)>& fn);
+  // As Store::NameWordsWithPrefix.
+  StatusOr<std::vector<std::string>> NameWordsWithPrefix(std::string_view prefix, size_t limit);
 
   struct Impl;  // defined in storage/src
 
@@ -262,6 +272,26 @@ class Store {
       std::string_view prefix, size_t limit) const;
   StatusOr<std::vector<std::pair<std::string, NodeId>>> FindByAddressKeyPrefix(
       std::string_view prefix, size_t limit) const;
+
+  // The name-word index (docs/storage.md): for each person, each word of its name key paired
+  // with each other word. True when it covers every person; a store written before trafnet had
+  // it covers none, or only the persons written since, until BuildNameWordIndex has run.
+  bool HasNameWordIndex() const;
+  // Persons whose name key has the word `word` and another word starting with
+  // `partner_prefix` (any other word, or none, when it is empty): (name key, node), at most
+  // `limit` entries, ordered by partner word then node. A person is listed once per matching
+  // partner word.
+  StatusOr<std::vector<std::pair<std::string, NodeId>>> FindByNameWord(
+      std::string_view word, std::string_view partner_prefix, size_t limit) const;
+  // The distinct words of indexed name keys that start with `prefix`, in order, at most
+  // `limit` (one seek each, whatever the number of persons carrying them).
+  StatusOr<std::vector<std::string>> NameWordsWithPrefix(std::string_view prefix,
+                                                         size_t limit) const;
+  // Writes the word entries of every person and marks the index complete; returns the persons
+  // indexed. Idempotent, and a crash part way leaves the index marked incomplete, so running
+  // it again finishes it. For stores written before the index existed (Ingest calls it).
+  // REQUIRES: opened for writing and no ChangeSet open.
+  StatusOr<uint64_t> BuildNameWordIndex();
 
   // A reader for many reads from one snapshot (see StoreReader).
   std::unique_ptr<StoreReader> NewReader() const;

@@ -1,0 +1,53 @@
+// Direct edits of a closed store's RocksDB database, as a crash, a bug or an older trafnet
+// would have left it: for tests of what trafnet makes of such stores.
+#ifndef TRAFNET_TESTS_SUPPORT_RAW_STORE_H_
+#define TRAFNET_TESTS_SUPPORT_RAW_STORE_H_
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace trafnet::testing {
+
+// Opens the store in `db` with RocksDB alone and passes `edit` the database and its column
+// families by name ("name_index", "meta", …; docs/storage.md).
+inline void EditRawStore(
+    const std::filesystem::path& db,
+    const std::function<void(rocksdb::DB&, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index",
+                           "source_index", "out", "in", "observations", "meta"}) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(rocksdb::DBOptions(), db.string(), descriptors, &handles, &raw);
+  ASSERT_TRUE(opened.ok()) << opened.ToString();
+  std::unique_ptr<rocksdb::DB> database(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> families;
+  for (size_t i = 0; i < handles.size(); ++i) families[descriptors[i].name] = handles[i];
+  edit(*database, families);
+  for (auto* handle : handles) ASSERT_TRUE(database->DestroyColumnFamilyHandle(handle).ok());
+}
+
+// Makes the store in `db` look as if written before the name-word index: no word entries in
+// name_index and no index:name_words mark in meta.
+inline void RemoveNameWordIndex(const std::filesystem::path& db) {
+  EditRawStore(db, [](rocksdb::DB& database, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+    std::unique_ptr<rocksdb::Iterator> it(database.NewIterator(rocksdb::ReadOptions(), cf["name_index"]));
+    for (it->SeekToFirst(); it->Valid() && it->key()[0] == '\0'; it->Next()) {
+      ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["name_index"], it->key()).ok());
+    }
+    ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:name_words").ok());
+  });
+}
+
+}  // namespace trafnet::testing
+
+#endif  // TRAFNET_TESTS_SUPPORT_RAW_STORE_H_
