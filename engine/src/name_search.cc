@@ -60,7 +60,10 @@ std::string SortedTokens(std::string_view key) {
 class Scorer {
  public:
   Scorer(std::string_view key, double min_score)
-      : key_(key), sorted_(SortedTokens(key)), min_score_(min_score) {}
+      : key_(key),
+        sorted_(SortedTokens(key)),
+        single_word_(key.find(' ') == std::string_view::npos),
+        min_score_(min_score) {}
 
   void Add(std::string_view candidate, NodeId node) {
     if (candidate == key_ || !seen_.insert(node).second) return;
@@ -76,7 +79,8 @@ class Scorer {
   }
 
  private:
-  // The better of the key as written and its words sorted, against the query the same ways.
+  // The better of the key as written and its words sorted, against the query the same ways; for
+  // a query of one word (a surname or a given name alone), the candidate's closest word.
   double Score(std::string_view candidate) {
     const double as_written = detect::JaroWinkler(key_, candidate);
     words_.clear();
@@ -85,6 +89,11 @@ class Scorer {
       if (end == std::string_view::npos) end = candidate.size();
       if (end > begin) words_.push_back(candidate.substr(begin, end - begin));
       begin = end + 1;
+    }
+    if (single_word_) {
+      double best = as_written;
+      for (std::string_view word : words_) best = std::max(best, detect::JaroWinkler(key_, word));
+      return best;
     }
     if (std::is_sorted(words_.begin(), words_.end()) && key_ == sorted_) return as_written;
     std::sort(words_.begin(), words_.end());
@@ -98,6 +107,7 @@ class Scorer {
 
   std::string_view key_;
   std::string sorted_;
+  bool single_word_;
   double min_score_;
   absl::flat_hash_set<NodeId> seen_;
   std::vector<NearName> near_;

@@ -130,6 +130,21 @@ TEST_F(QueryTest, LooksUpANameInAnyScriptWithRankedNearMisses) {
   EXPECT_EQ((*found)[0].node.id, "P1");
   EXPECT_EQ((*found)[0].score, 1.0);
 
+  // A surname alone lists the persons who bear it, in any script, before names merely like it.
+  request.name = "Jovanović";
+  found = Lookup(*store_, request);
+  ASSERT_TRUE(found.ok());
+  ASSERT_GE(found->size(), 2u);
+  EXPECT_EQ((*found)[0].node.id, "P1");
+  EXPECT_EQ((*found)[0].score, 1.0);
+  EXPECT_EQ((*found)[1].node.id, "P2");
+  EXPECT_EQ((*found)[1].score, 1.0);
+  for (const LookupMatch& m : *found) {
+    if (m.node.id == "P8") {
+      EXPECT_LT(m.score, 0.95) << "Eva Jović only looks like it";
+    }
+  }
+
   request.name = "!!!";
   EXPECT_EQ(Lookup(*store_, request).status().code(), StatusCode::kInvalidArgument);
 }
