@@ -288,6 +288,17 @@ const QueryNode* Subgraph::Find(storage::NodeId node) const {
   return nullptr;
 }
 
+Status LinkFilter::Check() const {
+  for (const auto& [name, value] : {std::pair{"since", &since}, std::pair{"until", &until}}) {
+    if (value->empty()) continue;
+    const std::string_view day = Day(*value);
+    bool ok = day.size() == 10 && day[4] == '-' && day[7] == '-';
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) ok = ok && day[i] >= '0' && day[i] <= '9';
+    if (!ok) return InvalidArgumentError(std::string(name) + ": '" + *value + "' is not a date (YYYY-MM-DD)");
+  }
+  return Status::Ok();
+}
+
 bool LinkFilter::Allows(const QueryLink& link) const {
   if (!types.empty() && !types.contains(link.type)) return false;
   if (since.empty() && until.empty()) return true;
@@ -416,6 +427,7 @@ StatusOr<std::vector<LookupMatch>> Lookup(const storage::Store& store,
 StatusOr<Subgraph> Neighbourhood(const storage::Store& store, const NeighbourhoodRequest& request) {
   if (request.hops < 0) return InvalidArgumentError("hops must be at least 0");
   if (request.limit < 1) return InvalidArgumentError("the node limit must be at least 1");
+  TRAFNET_RETURN_IF_ERROR(request.filter.Check());
   Reader reader(store);
   Subgraph out;
   std::map<NodeId, int> hops{{request.start, 0}};
@@ -465,6 +477,7 @@ StatusOr<PathResult> Paths(const storage::Store& store, const PathRequest& reque
   if (request.nodes.size() < 2) return InvalidArgumentError("a path needs at least two nodes");
   if (request.max_hops < 1) return InvalidArgumentError("max hops must be at least 1");
   if (request.k < 1) return InvalidArgumentError("k must be at least 1");
+  TRAFNET_RETURN_IF_ERROR(request.filter.Check());
   Reader reader(store);
   for (NodeId node : request.nodes) TRAFNET_RETURN_IF_ERROR(reader.Node(node).status());
   PathSearch search(reader, request);

@@ -239,6 +239,19 @@ TEST_F(QueryTest, NeighbourhoodFiltersByKindTypeAndTime) {
   EXPECT_EQ(graph->nodes.size(), 3u);
   EXPECT_TRUE(graph->truncated);
   for (const QueryNode& n : graph->nodes) EXPECT_EQ(n.kind, "person");
+
+  // A window that is not a date would compare as text and filter silently wrong.
+  request.filter.until = "March 2024";
+  graph = Neighbourhood(*store_, request);
+  ASSERT_FALSE(graph.ok());
+  EXPECT_EQ(graph.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(graph.status().message().find("until: 'March 2024'"), std::string::npos);
+  request.filter.until = "2024-03-01T10:00:00";
+  EXPECT_TRUE(Neighbourhood(*store_, request).ok());
+  PathRequest path;
+  path.nodes = {Ref("P1"), Ref("P7")};
+  path.filter.since = "2024/01/01";
+  EXPECT_EQ(Paths(*store_, path).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(QueryTest, FindsTheKShortestPathsAvoidingHubs) {

@@ -85,6 +85,9 @@ struct LinkFilter {
   std::set<std::string> types;  // link types followed; empty: all
   std::string since, until;     // ISO dates; a link needs an observation overlapping them
   bool Allows(const QueryLink& link) const;  // type and time window
+  // InvalidArgument when since or until is given but is not a date (YYYY-MM-DD, or a datetime
+  // starting with one): a window that compares as text would filter silently wrong.
+  Status Check() const;
 };
 
 struct NeighbourhoodRequest {
