@@ -143,10 +143,12 @@ class Ingester {
     }
     std::unique_ptr<RecordReader> reader = std::move(opened).value();
     std::set<std::string> unknown;
+    csv_extra_columns_.clear();
     if (!file.jsonl) {
       const auto& known = KnownColumns(file.kind, false);
       for (const auto& column : reader->header()) {
-        if (!known.contains(column)) unknown.insert(column);
+        csv_extra_columns_.push_back(!known.contains(column));
+        if (csv_extra_columns_.back()) unknown.insert(column);
       }
     }
 
@@ -199,6 +201,7 @@ class Ingester {
       if (next_checkpoint + 1 < kCheckpoints.size() && fraction >= kCheckpoints[next_checkpoint]) {
         checkpoint(kCheckpoints[next_checkpoint++]);
       }
+      pipeline.Recycle(std::move(batch));
     }
     checkpoint(1.0);
     progress.Finish();
@@ -270,8 +273,14 @@ class Ingester {
     return std::nullopt;
   }
 
-  // Columns outside the contract, kept as attributes.
+  // Columns outside the contract, kept as attributes. A CSV file's are known from its header.
   void AddExtras(const Row& row, std::string_view kind, Fields& fields) {
+    if (!jsonl_ && row.names.size() == csv_extra_columns_.size()) {
+      for (size_t i = 0; i < row.names.size(); ++i) {
+        if (csv_extra_columns_[i]) fields.emplace_back(std::string(row.names[i]), std::string(row.values[i]));
+      }
+      return;
+    }
     const auto& known = KnownColumns(kind, jsonl_);
     for (size_t i = 0; i < row.names.size(); ++i) {
       if (known.contains(row.names[i])) continue;
@@ -460,16 +469,18 @@ class Ingester {
       return RowProblem{"type", "'" + std::string(type) + "' is not an upper-case word like CALLED"};
     }
     if (auto wrong = CheckLinkEnds(type, from.kind, to.kind)) return RowProblem{"type", *wrong};
-    storage::Observation obs;
-    obs.start = std::string(Trim(row.Get("start")));
-    obs.end = std::string(Trim(row.Get("end")));
+    storage::Observation& obs = obs_;
+    obs.start.assign(Trim(row.Get("start")));
+    obs.end.assign(Trim(row.Get("end")));
+    obs.count = 1;
+    obs.extra.clear();
     if (!obs.start.empty() && !IsIsoDateOrDateTime(obs.start)) {
       return RowProblem{"start", "'" + obs.start + "' is not an ISO date or datetime"};
     }
     if (!obs.end.empty() && !IsIsoDateOrDateTime(obs.end)) {
       return RowProblem{"end", "'" + obs.end + "' is not an ISO date or datetime"};
     }
-    if (!obs.start.empty() && !obs.end.empty() && obs.end.substr(0, 10) < obs.start.substr(0, 10)) {
+    if (!obs.start.empty() && !obs.end.empty() && std::string_view(obs.end).substr(0, 10) < std::string_view(obs.start).substr(0, 10)) {
       return RowProblem{"end", "end " + obs.end + " is before start " + obs.start};
     }
     std::string_view count = Trim(row.Get("count"));
@@ -478,7 +489,7 @@ class Ingester {
       if (!parsed) return RowProblem{"count", "'" + std::string(count) + "' is not a positive integer"};
       obs.count = *parsed;
     }
-    obs.source = std::string(source_);
+    obs.source.assign(source_);
     AddExtras(row, "link", obs.extra);
 
     // The row is good: create phone ends, then the observation.
@@ -528,6 +539,10 @@ class Ingester {
   IngestSummary* summary_ = nullptr;
   // The row being handled: its file's format and its trimmed source.
   bool jsonl_ = false;
+  // Per column of the CSV file being read: whether it is outside the contract (an extra).
+  std::vector<bool> csv_extra_columns_;
+  // The observation of the link row being handled (kept to reuse its strings' memory).
+  storage::Observation obs_;
   std::string_view source_;
   std::ofstream* rejects_ = nullptr;
   Status fatal_;

@@ -33,6 +33,14 @@ void RowBatch::Add(ReadOutcome outcome, const Row& row, const RowError& error, P
   prepared_.push_back(std::move(prepared));
 }
 
+void RowBatch::Clear() {
+  arena_.clear();
+  items_.clear();
+  prepared_.clear();
+  fields_.clear();
+  bytes_read = 0;
+}
+
 void RowBatch::View(size_t i, Row& row) const {
   const Item& item = items_[i];
   row.line = item.line;
@@ -58,7 +66,15 @@ void RowPipeline::ReadAll() {
   RowError error;
   bool end = false;
   while (!end) {
-    auto batch = std::make_unique<RowBatch>();
+    std::unique_ptr<RowBatch> batch;
+    {
+      std::lock_guard lock(free_mutex_);
+      if (!free_.empty()) {
+        batch = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!batch) batch = std::make_unique<RowBatch>();
     while (batch->size() < kBatchRows) {
       ReadOutcome outcome = reader_.Next(row, error);
       if (outcome == ReadOutcome::kEnd) {
@@ -78,6 +94,12 @@ void RowPipeline::ReadAll() {
 std::unique_ptr<RowBatch> RowPipeline::Next() {
   std::optional<std::unique_ptr<RowBatch>> batch = ready_.Pop();
   return batch ? std::move(*batch) : nullptr;
+}
+
+void RowPipeline::Recycle(std::unique_ptr<RowBatch> batch) {
+  batch->Clear();
+  std::lock_guard lock(free_mutex_);
+  if (free_.size() < kBatchesAhead + 2) free_.push_back(std::move(batch));
 }
 
 }  // namespace trafnet::engine

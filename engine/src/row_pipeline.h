@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +45,8 @@ class RowBatch {
   // Points `row` at item i's fields (valid while the batch lives).
   void View(size_t i, Row& row) const;
   uint64_t bytes_read = 0;  // the reader's position after the batch
+  // Empties the batch, keeping its memory for the next one.
+  void Clear();
 
  private:
   std::string arena_;
@@ -62,6 +65,8 @@ class RowPipeline {
 
   // The next batch, or nullptr at the end of the input.
   std::unique_ptr<RowBatch> Next();
+  // Gives a used batch back for the reader to fill again (saves growing a new one each time).
+  void Recycle(std::unique_ptr<RowBatch> batch);
 
  private:
   void ReadAll();
@@ -69,6 +74,8 @@ class RowPipeline {
   RecordReader& reader_;
   std::function<void(const Row&, PreparedRow&)> prepare_;
   BoundedQueue<std::unique_ptr<RowBatch>> ready_;
+  std::mutex free_mutex_;
+  std::vector<std::unique_ptr<RowBatch>> free_;
   std::thread thread_;
 };
 

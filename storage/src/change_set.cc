@@ -39,6 +39,10 @@ struct ChangeSet::Impl {
   // first load into an empty store).
   bool resolved_complete = false;
   std::string lookup;  // a natural key being looked up
+  // Lookups that went to RocksDB; past StoreOptions::preload_keys_after_lookups the keys are
+  // read in one scan (once per change set).
+  size_t stored_lookups = 0;
+  bool preloaded = false;
   struct PendingNode {
     NodeRecord record;
     bool is_new = false;
@@ -101,6 +105,30 @@ struct ChangeSet::Impl {
     }
   }
 
+  // Reads every stored natural key into `resolved`, making it complete, when they fit.
+  Status PreloadKeys() {
+    preloaded = true;
+    uint64_t stored_nodes;
+    {
+      std::lock_guard lock(store.mutex);
+      stored_nodes = store.counts.nodes;
+    }
+    if (resolved.size() + stored_nodes > store.options.resolved_cache_entries) return Status::Ok();
+    resolved.reserve(resolved.size() + stored_nodes);
+    std::unique_ptr<rocksdb::Iterator> it(store.db->NewIterator(rocksdb::ReadOptions(), store.cf[kNodeKeysCf]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->value().size() != 8) {
+        return CorruptionError("node_keys entry " + it->key().ToString() + " does not hold a node id");
+      }
+      // Keys already resolved (nodes of this change set not yet committed among them) stay.
+      resolved.emplace(std::string(it->key().data(), it->key().size()),
+                       codec::GetBigEndian64(std::string_view(it->value().data(), 8)));
+    }
+    TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "read natural keys"));
+    resolved_complete = true;
+    return Status::Ok();
+  }
+
   void Reset(bool with_observations) {
     nodes.clear();
     if (with_observations) observations.Clear();
@@ -139,6 +167,15 @@ StatusOr<std::optional<NodeId>> ChangeSet::FindNode(std::string_view kind, std::
   auto it = impl_->resolved.find(natural);
   if (it != impl_->resolved.end()) return std::optional<NodeId>(it->second);
   if (impl_->resolved_complete) return std::optional<NodeId>();
+  const size_t preload_after = impl_->store.options.preload_keys_after_lookups;
+  if (!impl_->preloaded && preload_after > 0 && ++impl_->stored_lookups >= preload_after) {
+    TRAFNET_RETURN_IF_ERROR(impl_->PreloadKeys());
+    if (impl_->resolved_complete) {
+      it = impl_->resolved.find(natural);
+      if (it != impl_->resolved.end()) return std::optional<NodeId>(it->second);
+      return std::optional<NodeId>();
+    }
+  }
   TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->store.Get(kNodeKeysCf, natural));
   if (!value) return std::optional<NodeId>();
   if (value->size() != 8) return CorruptionError("node_keys entry for " + std::string(kind) + ":" + std::string(key));

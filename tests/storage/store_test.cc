@@ -135,6 +135,58 @@ TEST(StoreTest, CommittedNodesSurviveReopenWithTheirIndexes) {
   EXPECT_EQ(store->counts().nodes_by_kind.at("person"), 1u);
 }
 
+// A change set on a store that already holds nodes reads every natural key in one scan once it
+// has made preload_keys_after_lookups lookups (when the keys fit its cache), and then answers
+// exactly as point lookups would: stored nodes, its own new nodes, and nothing else.
+class KeyPreloadTest : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(KeyPreloadTest, LookupsAnswerTheSameWithOrWithoutTheScan) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    for (int i = 0; i < 10; ++i) AddPerson(*cs, "P" + std::to_string(i), "name " + std::to_string(i));
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  StoreOptions options;
+  options.preload_keys_after_lookups = 3;
+  options.resolved_cache_entries = GetParam();  // 5: the 10 stored keys do not fit, no scan
+  auto opened = Store::Open(dir / "db", options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto store = std::move(opened).value();
+  auto cs = store->NewChangeSet();
+  EXPECT_EQ(AddPerson(*cs, "N1", "new one"), 10u);  // a lookup that finds nothing stored
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 0; i < 10; ++i) {
+      auto found = cs->FindNode(kPersonKind, "P" + std::to_string(i));
+      ASSERT_TRUE(found.ok()) << found.status().ToString();
+      ASSERT_TRUE(found->has_value()) << "P" << i;
+      EXPECT_EQ(**found, static_cast<NodeId>(i));
+    }
+  }
+  auto pending = cs->FindNode(kPersonKind, "N1");
+  ASSERT_TRUE(pending.ok() && pending->has_value());
+  EXPECT_EQ(**pending, 10u);
+  auto missing = cs->FindNode(kPersonKind, "nobody");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  auto other_kind = cs->FindNode(kAddressKind, "P1");
+  ASSERT_TRUE(other_kind.ok());
+  EXPECT_FALSE(other_kind->has_value());
+  auto again = cs->UpsertNode(kPersonKind, "P5", {{"name", "name 5"}}, {}, "MUP", MergePolicy::kRejectConflicts);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, 5u);
+  EXPECT_EQ(again->change, NodeChange::kUnchanged);
+  EXPECT_EQ(AddPerson(*cs, "N2", "new two"), 11u);
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(store->counts().nodes, 12u);
+  auto report = store->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(CacheSizes, KeyPreloadTest, ::testing::Values(size_t{5}, size_t{1000}));
+
 TEST(StoreTest, UncommittedChangesLeaveNothing) {
   TempDir dir;
   {

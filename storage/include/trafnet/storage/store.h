@@ -57,6 +57,11 @@ struct StoreOptions {
   // Natural keys a change set remembers as resolved (about 60 bytes each); past this many it
   // forgets those already committed and looks them up in RocksDB again.
   size_t resolved_cache_entries = 4'000'000;
+  // After this many natural-key lookups a change set had to make in RocksDB (a big ingest into a
+  // store that already holds nodes), it reads every natural key in one ordered scan instead,
+  // when they fit in resolved_cache_entries: a scan costs well under a microsecond a key, a
+  // point lookup a few. 0 never scans.
+  size_t preload_keys_after_lookups = 50'000;
 };
 
 // What is in the store, as maintained by every commit and re-checked by Verify.
