@@ -25,7 +25,8 @@ void PutVarint(std::FILE* file, uint64_t value) {
 
 }  // namespace
 
-// Reads one run file front to back.
+// Reads one run file front to back, through a buffer of its own: a record's key and value are
+// views into that buffer, valid until the next Next().
 class ExternalSorter::RunReader {
  public:
   static StatusOr<std::unique_ptr<RunReader>> Open(const std::filesystem::path& path) {
@@ -44,32 +45,49 @@ class ExternalSorter::RunReader {
   std::string_view value() const { return value_; }
 
   Status Next() {
-    uint64_t key_size = 0;
-    if (!Varint(key_size)) {
+    // A record is two varints (at most 10 bytes each) and its bytes.
+    TRAFNET_RETURN_IF_ERROR(Want(20));
+    if (end_ == pos_) {
       valid_ = false;
-      return std::ferror(file_) ? IoError("error reading sort run " + path_.string()) : Status::Ok();
+      return Status::Ok();
     }
+    uint64_t key_size = 0;
     uint64_t value_size = 0;
-    if (!Varint(value_size)) return Truncated();
-    key_.resize(key_size);
-    value_.resize(value_size);
-    if (std::fread(key_.data(), 1, key_size, file_) != key_size ||
-        std::fread(value_.data(), 1, value_size, file_) != value_size) {
-      return Truncated();
-    }
+    if (!Varint(key_size) || !Varint(value_size)) return Truncated();
+    TRAFNET_RETURN_IF_ERROR(Want(key_size + value_size));
+    if (end_ - pos_ < key_size + value_size) return Truncated();
+    key_ = std::string_view(buffer_.data() + pos_, key_size);
+    value_ = std::string_view(buffer_.data() + pos_ + key_size, value_size);
+    pos_ += key_size + value_size;
     valid_ = true;
     return Status::Ok();
   }
 
  private:
-  RunReader(std::FILE* file, std::filesystem::path path) : file_(file), path_(std::move(path)) {
-    std::setvbuf(file_, nullptr, _IOFBF, kFileBufferBytes);
+  RunReader(std::FILE* file, std::filesystem::path path)
+      : file_(file), path_(std::move(path)), buffer_(kFileBufferBytes, '\0') {}
+
+  // Makes at least `bytes` unread bytes available, or all that is left of the file.
+  Status Want(uint64_t bytes) {
+    if (end_ - pos_ >= bytes || eof_) return Status::Ok();
+    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+    end_ -= pos_;
+    pos_ = 0;
+    if (buffer_.size() < bytes) buffer_.resize(bytes);
+    while (end_ < buffer_.size() && !eof_) {
+      size_t n = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
+      end_ += n;
+      if (n == 0) {
+        if (std::ferror(file_)) return IoError("error reading sort run " + path_.string());
+        eof_ = true;
+      }
+    }
+    return Status::Ok();
   }
   bool Varint(uint64_t& value) {
     value = 0;
-    for (int shift = 0; shift <= 63; shift += 7) {
-      int c = getc_unlocked(file_);
-      if (c == EOF) return false;
+    for (int shift = 0; shift <= 63 && pos_ < end_; shift += 7) {
+      auto c = static_cast<unsigned char>(buffer_[pos_++]);
       value |= static_cast<uint64_t>(c & 0x7f) << shift;
       if ((c & 0x80) == 0) return true;
     }
@@ -82,8 +100,12 @@ class ExternalSorter::RunReader {
 
   std::FILE* file_;
   std::filesystem::path path_;
-  std::string key_;
-  std::string value_;
+  std::string buffer_;
+  size_t pos_ = 0;  // next unread byte
+  size_t end_ = 0;  // end of the bytes read into buffer_
+  bool eof_ = false;
+  std::string_view key_;
+  std::string_view value_;
   bool valid_ = false;
 };
 

@@ -81,5 +81,44 @@ TEST(ExternalSorterTest, IsReusableAfterClearAndHandlesEmptyInput) {
   EXPECT_EQ(ReadAll(sorter), (std::vector<Record>{{"a", "1"}, {"b", "2"}}));
 }
 
+
+// Run files are read through a 1 MiB buffer: records straddle its end, and one record is bigger
+// than the buffer.
+TEST(ExternalSorterTest, RecordsAcrossAndBeyondTheReadBufferComeBackWhole) {
+  trafnet::testing::TempDir dir;
+  ExternalSorter sorter(dir.path(), "t", 8 << 20);  // runs of about 3 MiB
+  std::mt19937 rng(7);
+  std::vector<Record> records;
+  for (size_t i = 0; i < 6000; ++i) {
+    std::string key = std::to_string(rng() % 1000);
+    records.emplace_back(key, std::string(rng() % 3000, static_cast<char>('a' + i % 26)));
+  }
+  records.emplace_back("500", std::string(3 << 20, 'z'));
+  records.emplace_back("501", "");
+  for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
+  EXPECT_EQ(ReadAll(sorter), Reference(records));
+}
+
+TEST(ExternalSorterTest, ATruncatedRunIsAnErrorNotAShortAnswer) {
+  trafnet::testing::TempDir dir;
+  ExternalSorter sorter(dir.path(), "t", 8 << 20);
+  for (size_t i = 0; i < 8000; ++i) ASSERT_TRUE(sorter.Add(std::to_string(i), std::string(1000, 'v')).ok());
+  ASSERT_TRUE(sorter.StartReading().ok());
+  size_t runs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::filesystem::resize_file(entry.path(), std::filesystem::file_size(entry.path()) - 1);
+    ++runs;
+  }
+  ASSERT_GT(runs, 1u);
+  size_t read = 0;
+  Status status = Status::Ok();
+  while (sorter.Valid() && status.ok()) {
+    ++read;
+    status = sorter.Next();
+  }
+  EXPECT_FALSE(status.ok()) << "read " << read << " records of 8000 without noticing";
+  EXPECT_NE(status.message().find("truncated"), std::string::npos) << status.ToString();
+}
+
 }  // namespace
 }  // namespace trafnet::storage
