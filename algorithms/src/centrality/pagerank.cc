@@ -77,34 +77,38 @@ Status CheckOptions(const CsrGraph& graph, const PageRankOptions& options) {
   return Status::Ok();
 }
 
-// Sum of contrib[u] over the sources, in four interleaved partial sums added in a fixed order.
-template <typename Contribution>
-double PullUnweighted(std::span<const Vertex> sources, const Contribution* contrib) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  const size_t count = sources.size();
-  size_t i = 0;
-  for (; i + 4 <= count; i += 4) {
-    s0 += contrib[sources[i]];
-    s1 += contrib[sources[i + 1]];
-    s2 += contrib[sources[i + 2]];
-    s3 += contrib[sources[i + 3]];
-  }
-  for (; i < count; ++i) s0 += contrib[sources[i]];
-  return (s0 + s1) + (s2 + s3);
-}
+// How many arcs ahead the gather prefetches contributions. The out-of-order window alone
+// keeps only a few dozen arcs' reads in flight; asking for the next ones this far ahead took
+// the bare gather on 1M vertices / 20M arcs from 51 to 36 ms.
+constexpr uint64_t kPrefetchArcs = 32;
 
-template <typename Contribution>
-double PullWeighted(std::span<const Vertex> sources, std::span<const float> weights,
-                    const Contribution* contrib) {
-  double s0 = 0.0, s1 = 0.0;
-  const size_t count = sources.size();
-  size_t i = 0;
-  for (; i + 2 <= count; i += 2) {
-    s0 += static_cast<double>(weights[i]) * contrib[sources[i]];
-    s1 += static_cast<double>(weights[i + 1]) * contrib[sources[i + 1]];
+// Sum of contrib[sources[a]] (times weights[a] when weighted) over arcs [begin, end), in four
+// interleaved partial sums added in a fixed order. Prefetches the contributions of the arcs
+// kPrefetchArcs on, up to `limit` (the end of the chunk's arcs). Always inlined: a call per
+// vertex cost about a tenth of the iteration.
+template <bool kWeighted, typename Contribution>
+[[gnu::always_inline]] inline double Pull(const Vertex* sources, const float* weights, uint64_t begin, uint64_t end,
+            uint64_t limit, const Contribution* contrib) {
+  auto term = [&](uint64_t a) {
+    if constexpr (kWeighted) {
+      return static_cast<double>(weights[a]) * contrib[sources[a]];
+    } else {
+      return static_cast<double>(contrib[sources[a]]);
+    }
+  };
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  uint64_t a = begin;
+  for (; a + 4 <= end; a += 4) {
+    if (a + kPrefetchArcs + 4 <= limit) {
+      for (uint64_t i = 0; i < 4; ++i) __builtin_prefetch(contrib + sources[a + kPrefetchArcs + i]);
+    }
+    s0 += term(a);
+    s1 += term(a + 1);
+    s2 += term(a + 2);
+    s3 += term(a + 3);
   }
-  for (; i < count; ++i) s0 += static_cast<double>(weights[i]) * contrib[sources[i]];
-  return s0 + s1;
+  for (; a < end; ++a) s0 += term(a);
+  return (s0 + s1) + (s2 + s3);
 }
 
 // Float contributions do not add up to exactly the score they came from, so the float
@@ -127,6 +131,9 @@ struct IterationState {
   double uniform = 0.0;
   std::span<const double> teleport;  // empty: uniform
   std::span<const double> inv_out;
+  // Undirected and unweighted: 1 / out-weight is 1 / the in-arc count the gather just read,
+  // so the iteration computes it instead of streaming inv_out (the same value, bit for bit).
+  bool inverse_from_in_arcs = false;
   std::span<double> scores;          // updated in place: each vertex by one chunk
   internal::ChunkPlan plan;
   std::span<double> chunk_change;    // per chunk: L1 change of its scores
@@ -145,16 +152,20 @@ enum class Propagate {
 template <Propagate kMode, typename In>
 void Iterate(const IterationState& state, double jump, unsigned threads,
              const std::vector<In>& contrib, std::vector<float>& next_contrib) {
-  const CsrGraph& in_arcs = *state.in_arcs;
+  const uint64_t* offsets = state.in_arcs->offsets().data();
+  const Vertex* sources = state.in_arcs->targets().data();
+  const float* weights = state.in_arcs->weight_array().data();
   const In* gathered = contrib.data();
   internal::ForEachChunk(state.plan.num_chunks, threads, [&](size_t chunk, unsigned) {
     double change = 0.0;
     double dangling_mass = 0.0;
+    const uint64_t limit = offsets[state.plan.end(chunk)];
     for (Vertex v = static_cast<Vertex>(state.plan.begin(chunk)); v < state.plan.end(chunk);
          ++v) {
       const double pulled =
-          state.use_weights ? PullWeighted(in_arcs.neighbours(v), in_arcs.weights(v), gathered)
-                            : PullUnweighted(in_arcs.neighbours(v), gathered);
+          state.use_weights
+              ? Pull<true>(sources, weights, offsets[v], offsets[v + 1], limit, gathered)
+              : Pull<false>(sources, weights, offsets[v], offsets[v + 1], limit, gathered);
       const double p = state.teleport.empty() ? state.uniform : state.teleport[v];
       const double propagated = state.damping * pulled + jump * p;
       double delta = 0.0;
@@ -167,8 +178,12 @@ void Iterate(const IterationState& state, double jump, unsigned threads,
       }
       change += std::fabs(delta);
       const double written = kMode == Propagate::kScores ? propagated : delta;
-      next_contrib[v] = static_cast<float>(written * state.inv_out[v]);
-      if (state.inv_out[v] == 0.0) dangling_mass += written;
+      const uint64_t in_arcs = offsets[v + 1] - offsets[v];
+      const double inv_out = !state.inverse_from_in_arcs ? state.inv_out[v]
+                             : in_arcs > 0               ? 1.0 / static_cast<double>(in_arcs)
+                                                         : 0.0;
+      next_contrib[v] = static_cast<float>(written * inv_out);
+      if (inv_out == 0.0) dangling_mass += written;
     }
     state.chunk_change[chunk] = change;
     state.chunk_dangling[chunk] = dangling_mass;
@@ -232,6 +247,7 @@ StatusOr<PageRankResult> PageRank(const CsrGraph& graph, const PageRankOptions& 
   state.uniform = uniform;
   state.teleport = teleport;
   state.inv_out = inv_out;
+  state.inverse_from_in_arcs = !graph.directed() && !use_weights;
   state.scores = scores;
   state.plan = internal::PlanChunks(n, kMaxChunks);
   std::vector<double> chunk_change(state.plan.num_chunks), chunk_dangling(state.plan.num_chunks);
