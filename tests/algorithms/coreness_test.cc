@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -69,6 +70,45 @@ TEST(CorenessTest, MatchesPeelingOnRandomGraphs) {
       EXPECT_EQ(result->max_coreness, max_core);
     }
   }
+}
+
+// The peel keeps its counters in 8, 16 or 32 bits, whichever holds the largest degree.
+// Parallel edges push a random graph's degrees past 255 so that the 16-bit path runs.
+TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
+  std::mt19937_64 rng(22);
+  for (int i = 0; i < 20; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    spec.num_edges *= 2;
+    spec.num_vertices = std::max<Vertex>(spec.num_vertices, 2);
+    std::vector<Edge> edges = testing::RandomEdges(rng, spec);
+    for (int copy = 0; copy < 300; ++copy) edges.push_back({0, 1});
+    CsrGraph graph = CsrGraph::FromEdges(spec.num_vertices, edges, spec.directed, spec.weighted);
+    for (bool loops : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops);
+      StatusOr<CorenessResult> result = Coreness(graph, {.count_self_loops = loops});
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      EXPECT_EQ(result->coreness, ReferenceCoreness(graph, loops));
+    }
+  }
+}
+
+// Degrees past 65535 take the 32-bit path: two vertices joined by 70 000 parallel edges are
+// each other's 70 000-core.
+TEST(CorenessTest, DegreesAbove65535KeepTheirCores) {
+  std::vector<Edge> edges(70000, Edge{0, 1});
+  for (Vertex leaf = 3; leaf < 303; ++leaf) edges.push_back({2, leaf});  // a star
+  for (Vertex u = 303; u < 307; ++u) {
+    for (Vertex v = u + 1; v < 307; ++v) edges.push_back({u, v});  // K4
+  }
+  CsrGraph graph = CsrGraph::FromEdges(308, edges, /*directed=*/false, /*weighted=*/false);
+  StatusOr<CorenessResult> result = Coreness(graph);
+  ASSERT_TRUE(result.ok());
+  std::vector<uint32_t> expected(308, 1);
+  expected[0] = expected[1] = 70000;
+  for (Vertex u = 303; u < 307; ++u) expected[u] = 3;
+  expected[307] = 0;
+  EXPECT_EQ(result->coreness, expected);
+  EXPECT_EQ(result->max_coreness, 70000u);
 }
 
 TEST(CorenessTest, KarateClubHasKnownCoreNumbers) {
