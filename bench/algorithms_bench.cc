@@ -194,16 +194,18 @@ BENCHMARK(BM_BreadthFirstSearch)
 
 void BM_Coreness(benchmark::State& state) {
   const Fixture& f = Uniform();
+  algo::CorenessOptions options;
+  options.threads = static_cast<int>(state.range(0));
   uint32_t max_coreness = 0;
   for (auto _ : state) {
-    auto result = OrDie(algo::Coreness(f.graph), "Coreness");
+    auto result = OrDie(algo::Coreness(f.graph, options), "Coreness");
     max_coreness = result.max_coreness;
     benchmark::DoNotOptimize(result.coreness.data());
   }
   ReportEdgeRate(state, f);
   state.counters["max_coreness"] = max_coreness;
 }
-BENCHMARK(BM_Coreness)
+BENCHMARK(BM_Coreness)->ArgName("threads")->Arg(1)->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -152,8 +152,10 @@ const std::map<std::string, Kernel>& Kernels() {
          return json{{"reached", result.reached}, {"depth", result.depth}};
        }},
       {"coreness",
-       [](const algo::CsrGraph& g, int, double& seconds) {
-         auto result = OrFail(Timed(seconds, [&] { return algo::Coreness(g); }));
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         algo::CorenessOptions options;
+         options.threads = threads;
+         auto result = OrFail(Timed(seconds, [&] { return algo::Coreness(g, options); }));
          uint64_t sum = std::accumulate(result.coreness.begin(), result.coreness.end(), uint64_t{0});
          return json{{"max", result.max_coreness}, {"sum", sum}};
        }},

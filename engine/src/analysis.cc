@@ -112,7 +112,9 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       return std::move(result.scores);
     }
     case Measure::kCoreness: {
-      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph));
+      algorithms::CorenessOptions coreness;
+      coreness.threads = options.threads;
+      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph, coreness));
       return std::vector<double>(result.coreness.begin(), result.coreness.end());
     }
     case Measure::kClustering: {

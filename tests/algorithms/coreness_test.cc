@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "algorithms/community_reference.h"
@@ -72,6 +73,52 @@ TEST(CorenessTest, MatchesPeelingOnRandomGraphs) {
   }
 }
 
+// The parallel peel (atomic decrements, a worker's share of the vertices each) gives the same
+// answer as the reference, for several thread counts, also with more threads than vertices.
+TEST(CorenessTest, ThreadsMatchPeelingOnRandomGraphs) {
+  std::mt19937_64 rng(23);
+  for (int i = 0; i < 200; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    spec.num_edges *= 3;
+    CsrGraph graph = testing::RandomGraph(rng, spec);
+    for (bool loops : {false, true}) {
+      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+      for (int threads : {2, 3, 8}) {
+        SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops
+                                          << " threads " << threads);
+        StatusOr<CorenessResult> result =
+            Coreness(graph, {.count_self_loops = loops, .threads = threads});
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_EQ(result->coreness, expected);
+      }
+    }
+  }
+}
+
+// A graph large enough that the workers' cascades cross each other's shares many times.
+TEST(CorenessTest, ThreadsAgreeOnALargerRandomGraph) {
+  std::mt19937_64 rng(24);
+  testing::RandomGraphSpec spec;
+  spec.num_vertices = 20000;
+  spec.num_edges = 120000;
+  CsrGraph graph = testing::RandomGraph(rng, spec);
+  StatusOr<CorenessResult> one = Coreness(graph);
+  ASSERT_TRUE(one.ok());
+  for (int threads : {2, 3, 4}) {
+    StatusOr<CorenessResult> several = Coreness(graph, {.threads = threads});
+    ASSERT_TRUE(several.ok());
+    EXPECT_EQ(several->coreness, one->coreness) << threads << " threads";
+    EXPECT_EQ(several->max_coreness, one->max_coreness);
+  }
+}
+
+TEST(CorenessTest, RejectsNegativeThreads) {
+  CsrGraph graph = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1}}, false, false);
+  StatusOr<CorenessResult> result = Coreness(graph, {.threads = -1});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("threads"), std::string::npos);
+}
+
 // The peel keeps its counters in 8, 16 or 32 bits, whichever holds the largest degree.
 // Parallel edges push a random graph's degrees past 255 so that the 16-bit path runs.
 TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
@@ -84,10 +131,15 @@ TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
     for (int copy = 0; copy < 300; ++copy) edges.push_back({0, 1});
     CsrGraph graph = CsrGraph::FromEdges(spec.num_vertices, edges, spec.directed, spec.weighted);
     for (bool loops : {false, true}) {
-      SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops);
-      StatusOr<CorenessResult> result = Coreness(graph, {.count_self_loops = loops});
-      ASSERT_TRUE(result.ok()) << result.status().ToString();
-      EXPECT_EQ(result->coreness, ReferenceCoreness(graph, loops));
+      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+      for (int threads : {1, 2}) {
+        SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops
+                                          << " threads " << threads);
+        StatusOr<CorenessResult> result =
+            Coreness(graph, {.count_self_loops = loops, .threads = threads});
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_EQ(result->coreness, expected);
+      }
     }
   }
 }
@@ -101,14 +153,16 @@ TEST(CorenessTest, DegreesAbove65535KeepTheirCores) {
     for (Vertex v = u + 1; v < 307; ++v) edges.push_back({u, v});  // K4
   }
   CsrGraph graph = CsrGraph::FromEdges(308, edges, /*directed=*/false, /*weighted=*/false);
-  StatusOr<CorenessResult> result = Coreness(graph);
-  ASSERT_TRUE(result.ok());
   std::vector<uint32_t> expected(308, 1);
   expected[0] = expected[1] = 70000;
   for (Vertex u = 303; u < 307; ++u) expected[u] = 3;
   expected[307] = 0;
-  EXPECT_EQ(result->coreness, expected);
-  EXPECT_EQ(result->max_coreness, 70000u);
+  for (int threads : {1, 2}) {
+    StatusOr<CorenessResult> result = Coreness(graph, {.threads = threads});
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->coreness, expected) << threads << " threads";
+    EXPECT_EQ(result->max_coreness, 70000u);
+  }
 }
 
 TEST(CorenessTest, KarateClubHasKnownCoreNumbers) {
