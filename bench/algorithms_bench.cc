@@ -146,16 +146,19 @@ BENCHMARK(BM_PageRankTolerance1e4)->ArgName("threads")->Arg(1)->Arg(2)
 
 void BM_WeakComponents(benchmark::State& state) {
   const Fixture& f = Uniform();
+  algo::ComponentsOptions options;
+  options.threads = static_cast<int>(state.range(0));
   uint32_t count = 0;
   for (auto _ : state) {
-    algo::ComponentsResult result = algo::WeaklyConnectedComponents(f.graph);
+    algo::ComponentsResult result =
+        OrDie(algo::WeaklyConnectedComponents(f.graph, options), "WeaklyConnectedComponents");
     count = result.count;
     benchmark::DoNotOptimize(result.component.data());
   }
   ReportEdgeRate(state, f);
   state.counters["components"] = count;
 }
-BENCHMARK(BM_WeakComponents)
+BENCHMARK(BM_WeakComponents)->ArgName("threads")->Arg(1)->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
