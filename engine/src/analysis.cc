@@ -112,9 +112,8 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       return std::move(result.scores);
     }
     case Measure::kCoreness: {
-      algorithms::CorenessOptions coreness;
-      coreness.threads = options.threads;
-      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph, coreness));
+      // Serial on purpose: the threaded peel is not yet shown faster (see docs/algorithms.md).
+      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph));
       return std::vector<double>(result.coreness.begin(), result.coreness.end());
     }
     case Measure::kClustering: {
