@@ -70,8 +70,8 @@ TEST(ClusteringTest, CoefficientsAndTransitivityMatchDefinitionsOnRandomGraphs) 
       for (Vertex u : g.neighbours(v)) {
         if (u != v && !seen[u]) seen[u] = true, k += 1.0;
       }
-      const double expected = k < 2.0 ? 0.0 : static_cast<double>(triangles[v]) /
-                                                   (k * (k - 1.0) / 2.0);
+      const double expected =
+          k < 2.0 ? 0.0 : static_cast<double>(triangles[v]) / (k * (k - 1.0) / 2.0);
       EXPECT_DOUBLE_EQ(result->coefficients[v], expected) << "seed " << seed << " vertex " << v;
       coefficient_sum += expected;
       if (k >= 2.0) triples += k * (k - 1.0) / 2.0;

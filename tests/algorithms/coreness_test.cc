@@ -84,8 +84,8 @@ TEST(CorenessTest, ThreadsMatchPeelingOnRandomGraphs) {
     for (bool loops : {false, true}) {
       const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
       for (int threads : {2, 3, 8}) {
-        SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops
-                                          << " threads " << threads);
+        SCOPED_TRACE(::testing::Message()
+                     << "graph " << i << " self-loops " << loops << " threads " << threads);
         StatusOr<CorenessResult> result =
             Coreness(graph, {.count_self_loops = loops, .threads = threads});
         ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -133,8 +133,8 @@ TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
     for (bool loops : {false, true}) {
       const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
       for (int threads : {1, 2}) {
-        SCOPED_TRACE(::testing::Message() << "graph " << i << " self-loops " << loops
-                                          << " threads " << threads);
+        SCOPED_TRACE(::testing::Message()
+                     << "graph " << i << " self-loops " << loops << " threads " << threads);
         StatusOr<CorenessResult> result =
             Coreness(graph, {.count_self_loops = loops, .threads = threads});
         ASSERT_TRUE(result.ok()) << result.status().ToString();

@@ -120,7 +120,9 @@ StatusOr<ClusteringResult> Clustering(const CsrGraph& graph, const ClusteringOpt
         if (a + 2 * kLookahead < chunk_end) {
           __builtin_prefetch(offsets + targets[a + 2 * kLookahead]);
         }
-        if (a + kLookahead < chunk_end) __builtin_prefetch(targets + offsets[targets[a + kLookahead]]);
+        if (a + kLookahead < chunk_end) {
+          __builtin_prefetch(targets + offsets[targets[a + kLookahead]]);
+        }
         const Vertex v = targets[a];
         for (uint64_t b = offsets[v]; b < offsets[v + 1]; ++b) {
           const Vertex w = targets[b];

@@ -87,8 +87,9 @@ constexpr uint64_t kPrefetchArcs = 32;
 // kPrefetchArcs on, up to `limit` (the end of the chunk's arcs). Always inlined: a call per
 // vertex cost about a tenth of the iteration.
 template <bool kWeighted, typename Contribution>
-[[gnu::always_inline]] inline double Pull(const Vertex* sources, const float* weights, uint64_t begin, uint64_t end,
-            uint64_t limit, const Contribution* contrib) {
+[[gnu::always_inline]] inline double Pull(const Vertex* sources, const float* weights,
+                                          uint64_t begin, uint64_t end, uint64_t limit,
+                                          const Contribution* contrib) {
   auto term = [&](uint64_t a) {
     if constexpr (kWeighted) {
       return static_cast<double>(weights[a]) * contrib[sources[a]];
@@ -134,7 +135,7 @@ struct IterationState {
   // Undirected and unweighted: 1 / out-weight is 1 / the in-arc count the gather just read,
   // so the iteration computes it instead of streaming inv_out (the same value, bit for bit).
   bool inverse_from_in_arcs = false;
-  std::span<double> scores;          // updated in place: each vertex by one chunk
+  std::span<double> scores;  // updated in place: each vertex by one chunk
   internal::ChunkPlan plan;
   std::span<double> chunk_change;    // per chunk: L1 change of its scores
   std::span<double> chunk_dangling;  // per chunk: dangling mass of what it wrote out
@@ -160,8 +161,7 @@ void Iterate(const IterationState& state, double jump, unsigned threads,
     double change = 0.0;
     double dangling_mass = 0.0;
     const uint64_t limit = offsets[state.plan.end(chunk)];
-    for (Vertex v = static_cast<Vertex>(state.plan.begin(chunk)); v < state.plan.end(chunk);
-         ++v) {
+    for (Vertex v = static_cast<Vertex>(state.plan.begin(chunk)); v < state.plan.end(chunk); ++v) {
       const double pulled =
           state.use_weights
               ? Pull<true>(sources, weights, offsets[v], offsets[v + 1], limit, gathered)

@@ -75,7 +75,8 @@ void Link(Vertex u, Vertex v, Forest& comp) {
     Vertex low = std::min(p1, p2);
     Vertex parent_of_high = comp.Get(high);
     if (parent_of_high == low) return;  // already in the same tree
-    if (parent_of_high == high && comp.Hook(high, low)) return;  // high was a root
+    // high was a root, and no other worker hooked it first
+    if (parent_of_high == high && comp.Hook(high, low)) return;
     p1 = comp.Get(comp.Get(high));
     p2 = comp.Get(low);
   }
