@@ -146,16 +146,19 @@ BENCHMARK(BM_PageRankTolerance1e4)->ArgName("threads")->Arg(1)->Arg(2)
 
 void BM_WeakComponents(benchmark::State& state) {
   const Fixture& f = Uniform();
+  algo::ComponentsOptions options;
+  options.threads = static_cast<int>(state.range(0));
   uint32_t count = 0;
   for (auto _ : state) {
-    algo::ComponentsResult result = algo::WeaklyConnectedComponents(f.graph);
+    algo::ComponentsResult result =
+        OrDie(algo::WeaklyConnectedComponents(f.graph, options), "WeaklyConnectedComponents");
     count = result.count;
     benchmark::DoNotOptimize(result.component.data());
   }
   ReportEdgeRate(state, f);
   state.counters["components"] = count;
 }
-BENCHMARK(BM_WeakComponents)
+BENCHMARK(BM_WeakComponents)->ArgName("threads")->Arg(1)->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -194,16 +197,18 @@ BENCHMARK(BM_BreadthFirstSearch)
 
 void BM_Coreness(benchmark::State& state) {
   const Fixture& f = Uniform();
+  algo::CorenessOptions options;
+  options.threads = static_cast<int>(state.range(0));
   uint32_t max_coreness = 0;
   for (auto _ : state) {
-    auto result = OrDie(algo::Coreness(f.graph), "Coreness");
+    auto result = OrDie(algo::Coreness(f.graph, options), "Coreness");
     max_coreness = result.max_coreness;
     benchmark::DoNotOptimize(result.coreness.data());
   }
   ReportEdgeRate(state, f);
   state.counters["max_coreness"] = max_coreness;
 }
-BENCHMARK(BM_Coreness)
+BENCHMARK(BM_Coreness)->ArgName("threads")->Arg(1)->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -136,9 +136,11 @@ const std::map<std::string, Kernel>& Kernels() {
          return json{{"top10", TopIds(result.scores, 10)}, {"iterations", result.iterations}};
        }},
       {"components",
-       [](const algo::CsrGraph& g, int, double& seconds) {
-         algo::ComponentsResult result =
-             Timed(seconds, [&] { return algo::WeaklyConnectedComponents(g); });
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         algo::ComponentsOptions options;
+         options.threads = threads;
+         algo::ComponentsResult result = OrFail(
+             Timed(seconds, [&] { return algo::WeaklyConnectedComponents(g, options); }));
          uint64_t largest = result.sizes.empty()
                                 ? 0
                                 : *std::max_element(result.sizes.begin(), result.sizes.end());
@@ -152,8 +154,10 @@ const std::map<std::string, Kernel>& Kernels() {
          return json{{"reached", result.reached}, {"depth", result.depth}};
        }},
       {"coreness",
-       [](const algo::CsrGraph& g, int, double& seconds) {
-         auto result = OrFail(Timed(seconds, [&] { return algo::Coreness(g); }));
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         algo::CorenessOptions options;
+         options.threads = threads;
+         auto result = OrFail(Timed(seconds, [&] { return algo::Coreness(g, options); }));
          uint64_t sum = std::accumulate(result.coreness.begin(), result.coreness.end(), uint64_t{0});
          return json{{"max", result.max_coreness}, {"sum", sum}};
        }},

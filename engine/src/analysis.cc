@@ -112,6 +112,7 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       return std::move(result.scores);
     }
     case Measure::kCoreness: {
+      // Serial on purpose: the threaded peel is not yet shown faster (see docs/algorithms.md).
       TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph));
       return std::vector<double>(result.coreness.begin(), result.coreness.end());
     }

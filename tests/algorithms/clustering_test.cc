@@ -48,6 +48,43 @@ TEST(ClusteringTest, MatchesBruteForceOnRandomGraphs) {
   }
 }
 
+// The distinct-neighbour counts k(v) behind the coefficients come from the oriented lists;
+// check them, and the totals, against the definitions on multigraphs with loops and repeats.
+TEST(ClusteringTest, CoefficientsAndTransitivityMatchDefinitionsOnRandomGraphs) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    reference::RandomGraphSpec spec;
+    spec.min_vertices = 3;
+    spec.max_vertices = 16;
+    const CsrGraph g = reference::RandomGraph(5000 + seed, spec);
+    ClusteringOptions options;
+    options.threads = 1 + static_cast<int>(seed % 3);
+    const auto result = Clustering(g, options);
+    ASSERT_TRUE(result.ok());
+    const std::vector<uint64_t> triangles = reference::Triangles(g);
+    const Vertex n = g.num_vertices();
+    double coefficient_sum = 0.0, triples = 0.0;
+    uint64_t corners = 0;
+    for (Vertex v = 0; v < n; ++v) {
+      std::vector<bool> seen(n, false);
+      double k = 0.0;
+      for (Vertex u : g.neighbours(v)) {
+        if (u != v && !seen[u]) seen[u] = true, k += 1.0;
+      }
+      const double expected =
+          k < 2.0 ? 0.0 : static_cast<double>(triangles[v]) / (k * (k - 1.0) / 2.0);
+      EXPECT_DOUBLE_EQ(result->coefficients[v], expected) << "seed " << seed << " vertex " << v;
+      coefficient_sum += expected;
+      if (k >= 2.0) triples += k * (k - 1.0) / 2.0;
+      corners += triangles[v];
+    }
+    EXPECT_EQ(result->total_triangles, corners / 3) << "seed " << seed;
+    EXPECT_DOUBLE_EQ(result->average_clustering, coefficient_sum / n) << "seed " << seed;
+    EXPECT_DOUBLE_EQ(result->transitivity,
+                     triples > 0.0 ? static_cast<double>(corners / 3) / triples * 3.0 : 0.0)
+        << "seed " << seed;
+  }
+}
+
 TEST(ClusteringTest, RejectsDirectedGraphs) {
   const CsrGraph g = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1}}, true, false);
   EXPECT_NE(Clustering(g, {}).status().message().find("directed=false"), std::string::npos);

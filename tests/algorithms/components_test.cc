@@ -7,6 +7,7 @@
 #include <boost/graph/graph_concepts.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "algorithms/community_reference.h"
@@ -93,6 +94,48 @@ TEST(ComponentsTest, WeakHandlesAGiantComponentWithStragglers) {
     CsrGraph graph = testing::RandomGraph(rng, spec);
     EXPECT_EQ(WeaklyConnectedComponents(graph).component, ReferenceWeak(graph));
   }
+}
+
+// The threaded Afforest (compare-and-swap hooks, relaxed pointer updates) gives the same
+// numbering as the reference for any thread count, also with more threads than vertices.
+TEST(ComponentsTest, WeakThreadsMatchBfsOnRandomGraphs) {
+  std::mt19937_64 rng(14);
+  for (int i = 0; i < 200; ++i) {
+    CsrGraph graph = testing::RandomGraph(rng, testing::VariedSpec(rng, i));
+    const std::vector<uint32_t> expected = ReferenceWeak(graph);
+    for (int threads : {1, 2, 3, 8}) {
+      StatusOr<ComponentsResult> result = WeaklyConnectedComponents(graph, {.threads = threads});
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      SCOPED_TRACE(::testing::Message() << "graph " << i << " threads " << threads);
+      EXPECT_EQ(result->component, expected);
+      ExpectConsistent(*result);
+    }
+  }
+}
+
+// Large graphs with a giant component and many small ones, so that workers race on hooks and
+// the sampled giant is skipped, directed and undirected.
+TEST(ComponentsTest, WeakThreadsHandleAGiantComponentWithStragglers) {
+  std::mt19937_64 rng(15);
+  for (bool directed : {false, true}) {
+    for (uint32_t edges : {2500u, 5000u}) {
+      testing::RandomGraphSpec spec{4000, edges, directed, false};
+      CsrGraph graph = testing::RandomGraph(rng, spec);
+      const std::vector<uint32_t> expected = ReferenceWeak(graph);
+      for (int threads : {2, 4}) {
+        StatusOr<ComponentsResult> result = WeaklyConnectedComponents(graph, {.threads = threads});
+        ASSERT_TRUE(result.ok());
+        EXPECT_EQ(result->component, expected) << "directed " << directed << " threads " << threads;
+      }
+    }
+  }
+}
+
+TEST(ComponentsTest, WeakRejectsNegativeThreads) {
+  CsrGraph graph = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1}}, false, false);
+  StatusOr<ComponentsResult> result = WeaklyConnectedComponents(graph, {.threads = -1});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("threads"), std::string::npos);
 }
 
 TEST(ComponentsTest, NumbersComponentsBySmallestVertex) {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "algorithms/community_reference.h"
@@ -68,6 +70,98 @@ TEST(CorenessTest, MatchesPeelingOnRandomGraphs) {
       for (uint32_t c : expected) max_core = std::max(max_core, c);
       EXPECT_EQ(result->max_coreness, max_core);
     }
+  }
+}
+
+// The parallel peel (atomic decrements, a worker's share of the vertices each) gives the same
+// answer as the reference, for several thread counts, also with more threads than vertices.
+TEST(CorenessTest, ThreadsMatchPeelingOnRandomGraphs) {
+  std::mt19937_64 rng(23);
+  for (int i = 0; i < 200; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    spec.num_edges *= 3;
+    CsrGraph graph = testing::RandomGraph(rng, spec);
+    for (bool loops : {false, true}) {
+      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+      for (int threads : {2, 3, 8}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "graph " << i << " self-loops " << loops << " threads " << threads);
+        StatusOr<CorenessResult> result =
+            Coreness(graph, {.count_self_loops = loops, .threads = threads});
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_EQ(result->coreness, expected);
+      }
+    }
+  }
+}
+
+// A graph large enough that the workers' cascades cross each other's shares many times.
+TEST(CorenessTest, ThreadsAgreeOnALargerRandomGraph) {
+  std::mt19937_64 rng(24);
+  testing::RandomGraphSpec spec;
+  spec.num_vertices = 20000;
+  spec.num_edges = 120000;
+  CsrGraph graph = testing::RandomGraph(rng, spec);
+  StatusOr<CorenessResult> one = Coreness(graph);
+  ASSERT_TRUE(one.ok());
+  for (int threads : {2, 3, 4}) {
+    StatusOr<CorenessResult> several = Coreness(graph, {.threads = threads});
+    ASSERT_TRUE(several.ok());
+    EXPECT_EQ(several->coreness, one->coreness) << threads << " threads";
+    EXPECT_EQ(several->max_coreness, one->max_coreness);
+  }
+}
+
+TEST(CorenessTest, RejectsNegativeThreads) {
+  CsrGraph graph = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1}}, false, false);
+  StatusOr<CorenessResult> result = Coreness(graph, {.threads = -1});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("threads"), std::string::npos);
+}
+
+// The peel keeps its counters in 8, 16 or 32 bits, whichever holds the largest degree.
+// Parallel edges push a random graph's degrees past 255 so that the 16-bit path runs.
+TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
+  std::mt19937_64 rng(22);
+  for (int i = 0; i < 20; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    spec.num_edges *= 2;
+    spec.num_vertices = std::max<Vertex>(spec.num_vertices, 2);
+    std::vector<Edge> edges = testing::RandomEdges(rng, spec);
+    for (int copy = 0; copy < 300; ++copy) edges.push_back({0, 1});
+    CsrGraph graph = CsrGraph::FromEdges(spec.num_vertices, edges, spec.directed, spec.weighted);
+    for (bool loops : {false, true}) {
+      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+      for (int threads : {1, 2}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "graph " << i << " self-loops " << loops << " threads " << threads);
+        StatusOr<CorenessResult> result =
+            Coreness(graph, {.count_self_loops = loops, .threads = threads});
+        ASSERT_TRUE(result.ok()) << result.status().ToString();
+        EXPECT_EQ(result->coreness, expected);
+      }
+    }
+  }
+}
+
+// Degrees past 65535 take the 32-bit path: two vertices joined by 70 000 parallel edges are
+// each other's 70 000-core.
+TEST(CorenessTest, DegreesAbove65535KeepTheirCores) {
+  std::vector<Edge> edges(70000, Edge{0, 1});
+  for (Vertex leaf = 3; leaf < 303; ++leaf) edges.push_back({2, leaf});  // a star
+  for (Vertex u = 303; u < 307; ++u) {
+    for (Vertex v = u + 1; v < 307; ++v) edges.push_back({u, v});  // K4
+  }
+  CsrGraph graph = CsrGraph::FromEdges(308, edges, /*directed=*/false, /*weighted=*/false);
+  std::vector<uint32_t> expected(308, 1);
+  expected[0] = expected[1] = 70000;
+  for (Vertex u = 303; u < 307; ++u) expected[u] = 3;
+  expected[307] = 0;
+  for (int threads : {1, 2}) {
+    StatusOr<CorenessResult> result = Coreness(graph, {.threads = threads});
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->coreness, expected) << threads << " threads";
+    EXPECT_EQ(result->max_coreness, 70000u);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "trafnet/algorithms/csr_graph.h"
+#include "trafnet/base/status.h"
 
 namespace trafnet::algorithms {
 
@@ -19,10 +20,18 @@ struct ComponentsResult {
   std::vector<uint64_t> sizes;      // per component id: number of vertices
 };
 
+struct ComponentsOptions {
+  // Worker threads; 0 means one per hardware thread. The result does not depend on it.
+  int threads = 1;
+};
+
 // Weakly connected components: for an undirected graph its connected components, for a
 // directed graph the components of the graph with arc directions ignored.
 // O(n + m) time (near-linear union-find), O(n) extra memory. Thread-compatible.
 ComponentsResult WeaklyConnectedComponents(const CsrGraph& graph);
+// The same on options.threads workers; InvalidArgument when threads is negative.
+StatusOr<ComponentsResult> WeaklyConnectedComponents(const CsrGraph& graph,
+                                                     const ComponentsOptions& options);
 
 // Strongly connected components: maximal sets of vertices that reach one another along arcs.
 // On an undirected graph these are its connected components.
