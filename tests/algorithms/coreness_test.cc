@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -54,6 +55,21 @@ std::vector<uint32_t> ReferenceCoreness(const CsrGraph& graph, bool count_self_l
   return coreness;
 }
 
+// Coreness on `threads` workers against the reference, with and without self-loops counted.
+void ExpectCorenessAsPeeling(const CsrGraph& graph, std::initializer_list<int> threads, int graph_number) {
+  for (bool loops : {false, true}) {
+    const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
+    for (int workers : threads) {
+      SCOPED_TRACE(::testing::Message()
+                   << "graph " << graph_number << " self-loops " << loops << " threads " << workers);
+      StatusOr<CorenessResult> result =
+          Coreness(graph, {.count_self_loops = loops, .threads = workers});
+      ASSERT_TRUE(result.ok()) << result.status().ToString();
+      EXPECT_EQ(result->coreness, expected);
+    }
+  }
+}
+
 TEST(CorenessTest, MatchesPeelingOnRandomGraphs) {
   std::mt19937_64 rng(21);
   for (int i = 0; i < 200; ++i) {
@@ -80,18 +96,7 @@ TEST(CorenessTest, ThreadsMatchPeelingOnRandomGraphs) {
   for (int i = 0; i < 200; ++i) {
     testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
     spec.num_edges *= 3;
-    CsrGraph graph = testing::RandomGraph(rng, spec);
-    for (bool loops : {false, true}) {
-      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
-      for (int threads : {2, 3, 8}) {
-        SCOPED_TRACE(::testing::Message()
-                     << "graph " << i << " self-loops " << loops << " threads " << threads);
-        StatusOr<CorenessResult> result =
-            Coreness(graph, {.count_self_loops = loops, .threads = threads});
-        ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(result->coreness, expected);
-      }
-    }
+    ExpectCorenessAsPeeling(testing::RandomGraph(rng, spec), {2, 3, 8}, i);
   }
 }
 
@@ -129,18 +134,8 @@ TEST(CorenessTest, MatchesPeelingWithDegreesAbove255) {
     spec.num_vertices = std::max<Vertex>(spec.num_vertices, 2);
     std::vector<Edge> edges = testing::RandomEdges(rng, spec);
     for (int copy = 0; copy < 300; ++copy) edges.push_back({0, 1});
-    CsrGraph graph = CsrGraph::FromEdges(spec.num_vertices, edges, spec.directed, spec.weighted);
-    for (bool loops : {false, true}) {
-      const std::vector<uint32_t> expected = ReferenceCoreness(graph, loops);
-      for (int threads : {1, 2}) {
-        SCOPED_TRACE(::testing::Message()
-                     << "graph " << i << " self-loops " << loops << " threads " << threads);
-        StatusOr<CorenessResult> result =
-            Coreness(graph, {.count_self_loops = loops, .threads = threads});
-        ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(result->coreness, expected);
-      }
-    }
+    ExpectCorenessAsPeeling(CsrGraph::FromEdges(spec.num_vertices, edges, spec.directed, spec.weighted),
+                           {1, 2}, i);
   }
 }
 
