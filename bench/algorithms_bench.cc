@@ -240,10 +240,15 @@ void ReportCommunities(benchmark::State& state, const Fixture& f,
 void BM_Leiden(benchmark::State& state) {
   const Fixture& f = Planted();
   algo::CommunityResult result;
-  for (auto _ : state) result = OrDie(algo::Leiden(f.graph), "Leiden");
+  algo::LeidenOptions options;
+  options.threads = static_cast<int>(state.range(0));
+  for (auto _ : state) result = OrDie(algo::Leiden(f.graph, options), "Leiden");
   ReportCommunities(state, f, result);
 }
 BENCHMARK(BM_Leiden)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

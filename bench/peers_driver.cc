@@ -169,9 +169,11 @@ const std::map<std::string, Kernel>& Kernels() {
          return json{{"triangles", result.total_triangles}};
        }},
       {"leiden",
-       [](const algo::CsrGraph& g, int, double& seconds) {
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
          // Iterates until an iteration no longer improves modularity, as igraph's n_iterations=-1.
-         return CommunityDigest(OrFail(Timed(seconds, [&] { return algo::Leiden(g); })));
+         algo::LeidenOptions options;
+         options.threads = threads;
+         return CommunityDigest(OrFail(Timed(seconds, [&] { return algo::Leiden(g, options); })));
        }},
       {"louvain",
        [](const algo::CsrGraph& g, int, double& seconds) {
@@ -198,7 +200,8 @@ const std::map<std::string, Kernel>& Kernels() {
          json digest = {{"sources", sampled.sources},
                         {"error_bound", sampled.error_bound},
                         {"top10_values", std::vector<double>()}};
-         for (algo::Vertex v : TopIds(sampled.scores, 10)) digest["top10_values"].push_back(sampled.scores[v]);
+         for (algo::Vertex v : TopIds(sampled.scores, 10))
+           digest["top10_values"].push_back(sampled.scores[v]);
          if (g.num_arcs() <= 2'000'000) {
            algo::BetweennessOptions exact_options;
            exact_options.threads = 2;

@@ -188,6 +188,7 @@ StatusOr<algorithms::CommunityResult> FindCommunities(const Projection& projecti
       algorithms::LeidenOptions leiden;
       leiden.seed = options.seed;
       leiden.resolution = options.resolution;
+      leiden.threads = options.threads;
       return algorithms::Leiden(projection.graph, leiden);
     }
     case CommunityAlgorithm::kLouvain: {

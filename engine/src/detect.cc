@@ -165,7 +165,8 @@ StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOption
   report.stats.graph_edges = graph.graph.num_arcs() / 2;
 
   clock.Start("communities");
-  TRAFNET_ASSIGN_OR_RETURN(detect::Groups groups, detect::FindGroups(graph, config, options.seed));
+  TRAFNET_ASSIGN_OR_RETURN(detect::Groups groups,
+                           detect::FindGroups(graph, config, options.seed, options.threads));
   report.stats.communities = groups.communities;
   report.stats.modularity = groups.modularity;
   report.stats.groups_scored = groups.groups.size();

@@ -173,7 +173,8 @@ Status SplitLarge(const PersonGraph& graph, const DetectConfig& config, std::vec
 
 }  // namespace
 
-StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed) {
+StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed,
+                            int threads) {
   Groups out;
   const double n = graph.graph.num_vertices();
   uint64_t next_seed = seed;
@@ -186,6 +187,7 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
     // Repeating Leiden until it stops improving can take tens of passes over a million persons
     // at these resolutions for a last fraction of a percent of quality; groups do not need it.
     leiden.max_iterations = kLeidenIterations;
+    leiden.threads = threads;  // the partition is the same for any thread count
     TRAFNET_ASSIGN_OR_RETURN(algorithms::CommunityResult partition,
                              algorithms::Leiden(graph.graph, leiden));
     if (level == 0) {

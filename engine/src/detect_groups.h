@@ -44,7 +44,9 @@ struct Groups {
   double modularity = 0.0;
 };
 
-StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed);
+// Leiden over the whole graph runs on `threads` workers; the groups do not depend on it.
+StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed,
+                            int threads);
 
 // The communities of one group's own subgraph and the ties between them.
 struct GroupParts {

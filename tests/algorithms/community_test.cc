@@ -244,6 +244,20 @@ TEST(LeidenTest, SameSeedSameResultWhateverTheThreadCount) {
   EXPECT_EQ(first->membership, again->membership);
   EXPECT_EQ(first->membership, threaded->membership);
   EXPECT_EQ(first->modularity, threaded->modularity);
+  // Refinement and aggregation run in parallel: any thread count draws the same numbers.
+  for (int i = 0; i < 100; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    CsrGraph random = testing::RandomGraph(rng, testing::VariedSpec(rng, i));
+    StatusOr<CommunityResult> one = Leiden(random, {.seed = static_cast<uint64_t>(i)});
+    StatusOr<CommunityResult> two =
+        Leiden(random, {.seed = static_cast<uint64_t>(i), .threads = 2});
+    StatusOr<CommunityResult> three =
+        Leiden(random, {.seed = static_cast<uint64_t>(i), .threads = 3});
+    ASSERT_TRUE(one.ok() && two.ok() && three.ok());
+    EXPECT_EQ(one->membership, two->membership);
+    EXPECT_EQ(one->membership, three->membership);
+    EXPECT_EQ(one->quality, three->quality);
+  }
 }
 
 TEST(LeidenTest, RejectsBadOptions) {

@@ -29,14 +29,24 @@ struct WorkGraph {
   uint32_t num_nodes = 0;
   std::vector<uint64_t> offsets;
   std::vector<uint32_t> targets;
+  // Per arc; empty when every arc weighs 1 (an unweighted input graph at level 0), which
+  // saves reading 8 bytes per arc in every pass.
   std::vector<double> weights;
   std::vector<double> node_weight;  // a_i
 
   std::span<const uint32_t> Neighbours(uint32_t v) const {
     return {targets.data() + offsets[v], targets.data() + offsets[v + 1]};
   }
-  std::span<const double> Weights(uint32_t v) const {
-    return {weights.data() + offsets[v], weights.data() + offsets[v + 1]};
+  // Calls f(target, weight) for each arc out of v, in arc order.
+  template <typename F>
+  void ForEachArc(uint32_t v, F&& f) const {
+    const uint64_t begin = offsets[v];
+    const uint64_t end = offsets[v + 1];
+    if (weights.empty()) {
+      for (uint64_t i = begin; i < end; ++i) f(targets[i], 1.0);
+    } else {
+      for (uint64_t i = begin; i < end; ++i) f(targets[i], weights[i]);
+    }
   }
 };
 
@@ -65,13 +75,23 @@ class Rng {
   uint64_t Below(uint64_t bound) { return Next() % bound; }
   // Uniform in [0, 1).
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  void Shuffle(std::vector<uint32_t>& values) {
-    for (size_t i = values.size(); i > 1; --i) std::swap(values[i - 1], values[Below(i)]);
+  void Shuffle(std::vector<uint32_t>& values) { Shuffle(values.begin(), values.end()); }
+  template <typename It>
+  void Shuffle(It begin, It end) {
+    for (auto i = static_cast<uint64_t>(end - begin); i > 1; --i) {
+      std::swap(begin[i - 1], begin[Below(i)]);
+    }
   }
 
  private:
   uint64_t state_;
 };
+
+// The seed of stream `stream` of a family seeded by `seed`, for parallel work that must draw
+// the same numbers whichever thread runs which part.
+inline uint64_t StreamSeed(uint64_t seed, uint64_t stream) {
+  return Rng(seed ^ (stream * 0xD6E8FEB86659FD93ull)).Next();
+}
 
 // Checks that every weight is finite and non-negative, naming the first bad arc.
 Status ValidateWeights(const CsrGraph& graph);
@@ -85,11 +105,29 @@ WorkGraph BuildWorkGraph(const CsrGraph& graph, QualityFunction quality, double 
                          Objective& objective, double& total_weight);
 
 // The graph whose nodes are the communities of `community` (ids 0..count-1): node weights
-// summed, edges between communities merged, edges inside dropped. O(n + m).
-WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community, uint32_t count);
+// summed, edges between communities merged, edges inside dropped. O(n + m), on up to
+// `threads` workers; the result does not depend on the thread count.
+WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community, uint32_t count,
+                    unsigned threads = 1);
 
 // Relabels to 0..k-1 in order of first occurrence; returns k. REQUIRES: labels < bound.
 uint32_t Compact(std::vector<uint32_t>& labels, uint32_t bound);
+
+// The nodes grouped by community (community ids < count), each group in increasing node order:
+// group c is members[first[c] .. first[c + 1]). A counting sort, O(n + count).
+struct Groups {
+  std::vector<uint32_t> first;
+  std::vector<uint32_t> members;
+};
+Groups GroupMembers(const std::vector<uint32_t>& community, uint32_t count);
+
+// Renumbers the nodes of `graph` so that each community's nodes are consecutive (communities
+// in id order, nodes in their old order within), permuting `community` and `payload` (a value
+// per node) alike. The kernels' inner loops read their neighbours' entries of per-node arrays;
+// with a community's nodes side by side those reads stay in cache instead of missing all over
+// memory. O(n + m).
+void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uint32_t count,
+                         std::vector<uint32_t>& payload);
 
 // Splits every community that is not connected in `graph` into its connected parts. Never
 // lowers modularity or CPM quality: no edge joins the parts. Returns the number of communities.
@@ -117,9 +155,12 @@ class LocalMover {
   std::vector<double> community_weight_;
   std::vector<uint32_t> community_nodes_;
   std::vector<uint32_t> empty_ids_;
-  std::vector<double> weight_to_;  // scratch: weight from the node to each community
-  std::vector<char> is_touched_;   // scratch: whether a community is in touched_
-  std::vector<uint32_t> touched_;  // scratch: communities with weight_to_ set
+  // Up to this degree a node's neighbouring communities are collected by linear search.
+  static constexpr uint64_t kSmallDegree = 32;
+  std::vector<double> weight_to_;       // scratch: weight from the node to each community
+  std::vector<char> is_touched_;        // scratch: whether a community is in touched_
+  std::vector<uint32_t> touched_;       // scratch: the node's neighbouring communities
+  std::vector<double> touched_weight_;  // scratch: its weight to each of them
 };
 
 // Fills a result from a raw membership: canonical numbering (size desc, then smallest vertex),

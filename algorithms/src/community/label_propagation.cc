@@ -52,17 +52,15 @@ StatusOr<CommunityResult> LabelPropagation(const CsrGraph& graph,
     ++sweeps;
     rng.Shuffle(order);
     for (uint32_t v : order) {
-      std::span<const uint32_t> targets = work.Neighbours(v);
-      if (targets.empty()) continue;
-      std::span<const double> weights = work.Weights(v);
-      for (size_t i = 0; i < targets.size(); ++i) {
-        const uint32_t l = label[targets[i]];
+      if (work.Neighbours(v).empty()) continue;
+      work.ForEachArc(v, [&](uint32_t u, double w) {
+        const uint32_t l = label[u];
         if (!is_touched[l]) {
           is_touched[l] = 1;
           touched.push_back(l);
         }
-        weight_of[l] += weights[i];
-      }
+        weight_of[l] += w;
+      });
       double best = -1.0;
       best_labels.clear();
       for (uint32_t l : touched) {

@@ -18,6 +18,13 @@
 //
 // Each level costs O(n + m) per pass of local moving, plus O(n + m) for refinement and
 // aggregation; the number of levels is small (logarithmic in practice). Memory O(n + m).
+//
+// Speed. The passes are bound by memory latency: each arc reads its neighbour's entry of a
+// per-node array, at random. After the first local moving the graph is renumbered so every
+// community's nodes are consecutive (RenumberByCommunity); refinement then works community by
+// community and local moving visits a community's nodes together, so most of those reads hit
+// the cache. Refinement and aggregation run on `threads` workers over chunks of communities,
+// each community with its own random stream, so the partition is the same for any thread count.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -26,6 +33,7 @@
 #include <vector>
 
 #include "community/community_internal.h"
+#include "parallel.h"
 #include "trafnet/algorithms/community.h"
 
 namespace trafnet::algorithms {
@@ -35,106 +43,142 @@ using community_internal::Aggregate;
 using community_internal::Compact;
 using community_internal::LocalMover;
 using community_internal::Objective;
+using community_internal::RenumberByCommunity;
 using community_internal::Rng;
 using community_internal::WorkGraph;
 
+// Work is cut into at most this many chunks of communities, whatever the thread count.
+constexpr size_t kChunks = 256;
+
+// Refinement never looks outside a node's community, so the communities are refined
+// independently: in chunks of communities on up to `threads` workers, each community with its
+// own random stream (derived from one draw of `rng` and the community's id), so the result
+// does not depend on the thread count. Each community's nodes are visited in a random order;
+// after RenumberByCommunity they sit side by side in memory.
 // Returns the refined partition as node ids of each sub-community's founder (not compact).
 std::vector<uint32_t> Refine(const WorkGraph& graph, const std::vector<uint32_t>& community,
                              uint32_t count, const Objective& objective, double randomness,
-                             Rng& rng) {
+                             Rng& rng, unsigned threads) {
   const uint32_t n = graph.num_nodes;
   const double lambda = objective.lambda;
+  const uint64_t stream_seed = rng.Next();
+  community_internal::Groups groups = community_internal::GroupMembers(community, count);
   std::vector<double> community_total(count, 0.0);
-  std::vector<double> weight_inside(n, 0.0);  // E(v, S - v)
-  for (uint32_t v = 0; v < n; ++v) {
-    community_total[community[v]] += graph.node_weight[v];
-    std::span<const uint32_t> targets = graph.Neighbours(v);
-    std::span<const double> weights = graph.Weights(v);
-    for (size_t i = 0; i < targets.size(); ++i) {
-      if (community[targets[i]] == community[v]) weight_inside[v] += weights[i];
-    }
-  }
+  for (uint32_t v = 0; v < n; ++v) community_total[community[v]] += graph.node_weight[v];
+
   std::vector<uint32_t> refined(n);
   std::iota(refined.begin(), refined.end(), 0);
   std::vector<double> sub_weight(graph.node_weight);
   std::vector<uint32_t> sub_nodes(n, 1);
-  std::vector<double> sub_outside(weight_inside);  // E(C, S - C) per sub-community C
+  std::vector<double> weight_inside(n, 0.0);  // E(v, S - v)
+  std::vector<double> sub_outside(n, 0.0);    // E(C, S - C) per sub-community C
 
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  rng.Shuffle(order);
-  std::vector<double> weight_to(n, 0.0);
-  std::vector<char> is_touched(n, 0);
-  std::vector<uint32_t> touched;
-  std::vector<std::pair<uint32_t, double>> candidates;  // sub-community, gain
+  struct Scratch {
+    std::vector<double> weight_to;
+    std::vector<char> is_touched;
+    std::vector<uint32_t> touched;
+    std::vector<std::pair<uint32_t, double>> candidates;  // sub-community, exp weight
+  };
+  std::vector<Scratch> scratch(std::max(1u, threads));
 
-  for (uint32_t v : order) {
-    if (sub_nodes[refined[v]] != 1) continue;  // v already has company: it stays
-    const uint32_t s = community[v];
-    const double a = graph.node_weight[v];
-    if (weight_inside[v] < lambda * a * (community_total[s] - a)) continue;
+  auto refine_community = [&](uint32_t s, Scratch& local) {
+    const auto begin = groups.members.begin() + groups.first[s];
+    const auto end = groups.members.begin() + groups.first[s + 1];
+    for (auto it = begin; it != end; ++it) {
+      const uint32_t v = *it;
+      double inside = 0.0;
+      graph.ForEachArc(v, [&](uint32_t u, double w) {
+        if (community[u] == s) inside += w;
+      });
+      weight_inside[v] = inside;
+      sub_outside[v] = inside;
+    }
+    Rng stream(community_internal::StreamSeed(stream_seed, s));
+    stream.Shuffle(begin, end);
+    for (auto it = begin; it != end; ++it) {
+      const uint32_t v = *it;
+      if (sub_nodes[refined[v]] != 1) continue;  // v already has company: it stays
+      const double a = graph.node_weight[v];
+      if (weight_inside[v] < lambda * a * (community_total[s] - a)) continue;
 
-    std::span<const uint32_t> targets = graph.Neighbours(v);
-    std::span<const double> weights = graph.Weights(v);
-    for (size_t i = 0; i < targets.size(); ++i) {
-      if (community[targets[i]] != s) continue;
-      const uint32_t c = refined[targets[i]];
-      if (!is_touched[c]) {
-        is_touched[c] = 1;
-        touched.push_back(c);
+      graph.ForEachArc(v, [&](uint32_t u, double w) {
+        if (community[u] != s) return;
+        const uint32_t c = refined[u];
+        if (!local.is_touched[c]) {
+          local.is_touched[c] = 1;
+          local.touched.push_back(c);
+        }
+        local.weight_to[c] += w;
+      });
+      local.candidates.clear();
+      double max_gain = 0.0;  // staying alone gains 0
+      for (uint32_t c : local.touched) {
+        const double size = sub_weight[c];
+        if (sub_outside[c] < lambda * size * (community_total[s] - size)) continue;
+        const double gain = local.weight_to[c] - lambda * a * size;
+        if (gain < 0.0) continue;
+        local.candidates.emplace_back(c, gain);
+        max_gain = std::max(max_gain, gain);
       }
-      weight_to[c] += weights[i];
-    }
-    candidates.clear();
-    double max_gain = 0.0;  // staying alone gains 0
-    for (uint32_t c : touched) {
-      const double size = sub_weight[c];
-      if (sub_outside[c] < lambda * size * (community_total[s] - size)) continue;
-      const double gain = weight_to[c] - lambda * a * size;
-      if (gain < 0.0) continue;
-      candidates.emplace_back(c, gain);
-      max_gain = std::max(max_gain, gain);
-    }
-    if (!candidates.empty()) {
-      // Weights relative to the best gain, so exp() cannot overflow.
-      const double scale = 1.0 / randomness;
-      const double stay = std::exp(-max_gain * scale);
-      double total = stay;
-      for (const auto& [c, gain] : candidates) total += std::exp((gain - max_gain) * scale);
-      double draw = rng.Unit() * total - stay;
-      uint32_t chosen = v;
-      if (draw >= 0.0) {
-        chosen = candidates.back().first;
-        for (const auto& [c, gain] : candidates) {
-          draw -= std::exp((gain - max_gain) * scale);
-          if (draw < 0.0) {
-            chosen = c;
-            break;
+      if (!local.candidates.empty()) {
+        // Weights relative to the best gain, so exp() cannot overflow.
+        const double scale = 1.0 / randomness;
+        const double stay = std::exp(-max_gain * scale);
+        double total = stay;
+        for (auto& [c, weight] : local.candidates) {
+          weight = std::exp((weight - max_gain) * scale);
+          total += weight;
+        }
+        double draw = stream.Unit() * total - stay;
+        uint32_t chosen = v;
+        if (draw >= 0.0) {
+          chosen = local.candidates.back().first;
+          for (const auto& [c, weight] : local.candidates) {
+            draw -= weight;
+            if (draw < 0.0) {
+              chosen = c;
+              break;
+            }
           }
         }
+        if (chosen != v) {
+          refined[v] = chosen;
+          sub_weight[chosen] += a;
+          ++sub_nodes[chosen];
+          sub_nodes[v] = 0;
+          sub_outside[chosen] += weight_inside[v] - 2.0 * local.weight_to[chosen];
+        }
       }
-      if (chosen != v) {
-        refined[v] = chosen;
-        sub_weight[chosen] += a;
-        ++sub_nodes[chosen];
-        sub_nodes[v] = 0;
-        sub_outside[chosen] += weight_inside[v] - 2.0 * weight_to[chosen];
+      for (uint32_t c : local.touched) {
+        local.weight_to[c] = 0.0;
+        local.is_touched[c] = 0;
       }
+      local.touched.clear();
     }
-    for (uint32_t c : touched) {
-      weight_to[c] = 0.0;
-      is_touched[c] = 0;
+  };
+
+  const internal::ChunkPlan plan = internal::PlanChunks(count, kChunks);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
+    Scratch& local = scratch[worker];
+    if (local.weight_to.empty()) {
+      local.weight_to.assign(n, 0.0);
+      local.is_touched.assign(n, 0);
     }
-    touched.clear();
-  }
+    for (size_t s = plan.begin(chunk); s < plan.end(chunk); ++s) {
+      refine_community(static_cast<uint32_t>(s), local);
+    }
+  });
   return refined;
 }
 
-// One Leiden iteration on `base`, starting from and updating `membership`.
-void LeidenIteration(const WorkGraph& base, const Objective& objective, double randomness, Rng& rng,
-                     std::vector<uint32_t>& membership) {
+// One Leiden iteration on `base`, starting from and updating `membership`. After the first
+// local moving, `base` is renumbered by community (unless it already is) for the cache's sake;
+// `membership` and `vertex_of` (base node -> input vertex) follow it.
+void LeidenIteration(WorkGraph& base, const Objective& objective, double randomness,
+                     unsigned threads, Rng& rng, std::vector<uint32_t>& membership,
+                     std::vector<uint32_t>& vertex_of) {
   const uint32_t n = base.num_nodes;
-  std::vector<uint32_t> node_of(n);  // original vertex -> node of the current level
+  std::vector<uint32_t> node_of(n);  // base node -> node of the current level
   std::iota(node_of.begin(), node_of.end(), 0);
   std::vector<uint32_t> partition = membership;
   Compact(partition, n);
@@ -145,18 +189,25 @@ void LeidenIteration(const WorkGraph& base, const Objective& objective, double r
     mover.FastMoveNodes(rng);
     const uint32_t count = Compact(partition, graph->num_nodes);
     if (count == graph->num_nodes) break;
-    std::vector<uint32_t> refined = Refine(*graph, partition, count, objective, randomness, rng);
+    // Compact numbers communities in order of first node, so they are consecutive runs of
+    // nodes exactly when the ids never decrease.
+    if (graph == &base && !std::is_sorted(partition.begin(), partition.end())) {
+      RenumberByCommunity(base, partition, count, vertex_of);
+    }
+    std::vector<uint32_t> refined =
+        Refine(*graph, partition, count, objective, randomness, rng, threads);
     const uint32_t refined_count = Compact(refined, graph->num_nodes);
     if (refined_count == graph->num_nodes) break;
     // The refined partition refines `partition`, so its ids fit the next level's node range.
     std::vector<uint32_t> next_partition(refined_count);
     for (uint32_t i = 0; i < graph->num_nodes; ++i) next_partition[refined[i]] = partition[i];
     for (uint32_t& node : node_of) node = refined[node];
-    WorkGraph next = Aggregate(*graph, refined, refined_count);
+    WorkGraph next = Aggregate(*graph, refined, refined_count, threads);
     level = std::move(next);
     graph = &level;
     partition = std::move(next_partition);
   }
+  membership.resize(n);
   for (uint32_t v = 0; v < n; ++v) membership[v] = partition[node_of[v]];
   community_internal::SplitDisconnected(base, membership);
 }
@@ -168,11 +219,9 @@ double Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
   double inside = 0.0;
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
     total[membership[v]] += graph.node_weight[v];
-    std::span<const uint32_t> targets = graph.Neighbours(v);
-    std::span<const double> weights = graph.Weights(v);
-    for (size_t i = 0; i < targets.size(); ++i) {
-      if (membership[targets[i]] == membership[v]) inside += weights[i];
-    }
+    graph.ForEachArc(v, [&](uint32_t u, double w) {
+      if (membership[u] == membership[v]) inside += w;
+    });
   }
   double penalty = 0.0;
   for (double t : total) penalty += t * t;
@@ -196,22 +245,26 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
 
   Objective objective;
   double total_weight = 0.0;
-  const WorkGraph base = community_internal::BuildWorkGraph(
-      graph, options.quality, options.resolution, objective, total_weight);
-  std::vector<uint32_t> membership(base.num_nodes);
-  std::iota(membership.begin(), membership.end(), 0);
+  WorkGraph base = community_internal::BuildWorkGraph(graph, options.quality, options.resolution,
+                                                      objective, total_weight);
+  const uint32_t n = base.num_nodes;
+  std::vector<uint32_t> vertex_of(n);  // base node -> input vertex (base gets renumbered)
+  std::iota(vertex_of.begin(), vertex_of.end(), 0);
+  std::vector<uint32_t> candidate(n);  // per base node
+  std::iota(candidate.begin(), candidate.end(), 0);
+  std::vector<uint32_t> membership = candidate;  // the best so far, per input vertex
   Rng rng(options.seed);
-  double best = Quality(base, membership, objective);
+  double best = Quality(base, candidate, objective);
   int iterations = 0;
   while (options.max_iterations == 0 || iterations < options.max_iterations) {
-    std::vector<uint32_t> candidate = membership;
-    LeidenIteration(base, objective, options.randomness, rng, candidate);
+    LeidenIteration(base, objective, options.randomness, static_cast<unsigned>(options.threads),
+                    rng, candidate, vertex_of);
     ++iterations;
     const double quality = Quality(base, candidate, objective);
     // A relative margin keeps rounding noise from counting as progress forever.
     if (!(quality > best + 1e-12 * std::max(1.0, std::abs(best)))) break;
     best = quality;
-    membership = std::move(candidate);
+    for (uint32_t v = 0; v < n; ++v) membership[vertex_of[v]] = candidate[v];
   }
   return community_internal::FinishResult(graph, std::move(membership), options.quality,
                                           options.resolution, iterations);

@@ -9,6 +9,8 @@
 // local moving (Traag et al. 2019, Algorithm A.2) visits each node once from a queue and
 // re-queues only the neighbours a move may have affected, which is what makes it several times
 // faster than sweeping. Each visit costs O(deg v); a sweep is O(n + m).
+#include <algorithm>
+#include <array>
 #include <numeric>
 #include <vector>
 
@@ -38,29 +40,64 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
 double LocalMover::MoveNode(uint32_t v) {
   const uint32_t old = community_[v];
   const double a = graph_.node_weight[v];
-  std::span<const uint32_t> targets = graph_.Neighbours(v);
-  std::span<const double> weights = graph_.Weights(v);
-  for (size_t i = 0; i < targets.size(); ++i) {
-    const uint32_t c = community_[targets[i]];
-    if (!is_touched_[c]) {
-      is_touched_[c] = 1;
-      touched_.push_back(c);
+  // The weight from v to each neighbouring community, in order of first appearance among v's
+  // arcs. A low-degree node's few communities are found by a linear search of a small local
+  // list, which stays in L1; the dense per-community array is only touched for high degrees,
+  // where the search would cost more than its cache misses.
+  const uint64_t begin = graph_.offsets[v];
+  const uint64_t degree = graph_.offsets[v + 1] - begin;
+  if (degree <= kSmallDegree) {
+    // First all the (independent, cache-missing) loads of the neighbours' communities, then
+    // the search, whose branches on those values would otherwise serialise the misses.
+    std::array<uint32_t, kSmallDegree> around;
+    for (uint64_t i = 0; i < degree; ++i) around[i] = community_[graph_.targets[begin + i]];
+    for (uint64_t i = 0; i < degree; ++i) {
+      const uint32_t c = around[i];
+      const double w = graph_.weights.empty() ? 1.0 : graph_.weights[begin + i];
+      size_t j = 0;
+      while (j < touched_.size() && touched_[j] != c) ++j;
+      if (j < touched_.size()) {
+        touched_weight_[j] += w;
+      } else {
+        touched_.push_back(c);
+        touched_weight_.push_back(w);
+      }
     }
-    weight_to_[c] += weights[i];
+  } else {
+    graph_.ForEachArc(v, [&](uint32_t u, double w) {
+      const uint32_t c = community_[u];
+      if (!is_touched_[c]) {
+        is_touched_[c] = 1;
+        touched_.push_back(c);
+      }
+      weight_to_[c] += w;
+    });
+    for (uint32_t c : touched_) {
+      touched_weight_.push_back(weight_to_[c]);
+      weight_to_[c] = 0.0;
+      is_touched_[c] = 0;
+    }
   }
   community_weight_[old] -= a;
   --community_nodes_[old];
 
+  double weight_to_old = 0.0;
+  for (size_t j = 0; j < touched_.size(); ++j) {
+    if (touched_[j] == old) weight_to_old = touched_weight_[j];
+  }
   uint32_t best = old;
-  const double stay_gain = weight_to_[old] - objective_.lambda * a * community_weight_[old];
+  const double stay_gain = weight_to_old - objective_.lambda * a * community_weight_[old];
   double best_gain = stay_gain;
-  for (uint32_t c : touched_) {
-    const double gain = weight_to_[c] - objective_.lambda * a * community_weight_[c];
+  for (size_t j = 0; j < touched_.size(); ++j) {
+    const uint32_t c = touched_[j];
+    const double gain = touched_weight_[j] - objective_.lambda * a * community_weight_[c];
     if (gain > best_gain) {
       best = c;
       best_gain = gain;
     }
   }
+  touched_.clear();
+  touched_weight_.clear();
   if (best_gain < 0.0 && community_nodes_[old] > 0) {
     // Alone is better than anywhere: v opens an unused community. Some id is always free
     // here, since v's own community still holds other nodes.
@@ -68,11 +105,6 @@ double LocalMover::MoveNode(uint32_t v) {
     empty_ids_.pop_back();
     best_gain = 0.0;
   }
-  for (uint32_t c : touched_) {
-    weight_to_[c] = 0.0;
-    is_touched_[c] = 0;
-  }
-  touched_.clear();
 
   community_weight_[best] += a;
   ++community_nodes_[best];
@@ -85,9 +117,24 @@ double LocalMover::MoveNode(uint32_t v) {
 bool LocalMover::FastMoveNodes(Rng& rng) {
   const uint32_t n = graph_.num_nodes;
   if (n == 0) return false;
-  std::vector<uint32_t> queue(n);
-  std::iota(queue.begin(), queue.end(), 0);
-  rng.Shuffle(queue);
+  // The queue starts with the communities in a random order and each community's nodes
+  // together, in a random order: a uniformly random order while every node is alone, and once
+  // nodes share communities on a graph renumbered by community (RenumberByCommunity),
+  // consecutive visits read the same neighbourhood, which stays in cache.
+  Groups groups = GroupMembers(community_, n);
+  std::vector<uint32_t> order;
+  for (uint32_t c = 0; c < n; ++c) {
+    if (groups.first[c + 1] > groups.first[c]) order.push_back(c);
+  }
+  rng.Shuffle(order);
+  std::vector<uint32_t> queue;
+  queue.reserve(n);
+  for (uint32_t c : order) {
+    const auto begin = groups.members.begin() + groups.first[c];
+    const auto end = groups.members.begin() + groups.first[c + 1];
+    rng.Shuffle(begin, end);
+    queue.insert(queue.end(), begin, end);
+  }
   std::vector<char> queued(n, 1);
   // A ring buffer: each node is queued at most once, so n slots suffice.
   size_t head = 0;
@@ -97,6 +144,26 @@ bool LocalMover::FastMoveNodes(Rng& rng) {
     const uint32_t v = queue[head];
     head = head + 1 == n ? 0 : head + 1;
     --size;
+    // The nodes visited next miss the cache on their offsets, their arcs, their neighbours'
+    // communities and those communities' weights, each needing the one before: fetch each a
+    // visit earlier than the next.
+    auto ahead = [&](size_t k) { return queue[head + k < n ? head + k : head + k - n]; };
+    if (size > 3) __builtin_prefetch(graph_.offsets.data() + ahead(3));
+    if (size > 2) __builtin_prefetch(graph_.targets.data() + graph_.offsets[ahead(2)]);
+    if (size > 1) {
+      const uint32_t u = ahead(1);
+      const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
+      for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
+        __builtin_prefetch(community_.data() + graph_.targets[i]);
+      }
+    }
+    if (size > 0) {
+      const uint32_t u = ahead(0);
+      const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
+      for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
+        __builtin_prefetch(community_weight_.data() + community_[graph_.targets[i]]);
+      }
+    }
     queued[v] = 0;
     if (MoveNode(v) == 0.0) continue;
     moved_any = true;

@@ -11,9 +11,14 @@
 
 #include "community/community_internal.h"
 #include "graph_transforms.h"
-#include "trafnet/algorithms/components.h"
+#include "parallel.h"
 
 namespace trafnet::algorithms::community_internal {
+
+namespace {
+// Aggregation is cut into at most this many chunks of communities, whatever the thread count.
+constexpr size_t kAggregateChunks = 256;
+}  // namespace
 
 WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double resolution,
                          Objective& objective, double& total_weight) {
@@ -25,7 +30,7 @@ WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double 
   work.offsets.assign(static_cast<size_t>(n) + 1, 0);
   work.node_weight.assign(n, 1.0);
   work.targets.reserve(graph.num_arcs());
-  work.weights.reserve(graph.num_arcs());
+  if (graph.weighted()) work.weights.reserve(graph.num_arcs());
   total_weight = 0.0;
   for (Vertex v = 0; v < n; ++v) {
     std::span<const Vertex> targets = graph.neighbours(v);
@@ -35,7 +40,7 @@ WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double 
       strength += w;
       if (targets[i] == v) continue;
       work.targets.push_back(targets[i]);
-      work.weights.push_back(w);
+      if (graph.weighted()) work.weights.push_back(w);
     }
     work.offsets[v + 1] = work.targets.size();
     total_weight += strength;
@@ -50,48 +55,133 @@ WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double 
   return work;
 }
 
-WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community,
-                    uint32_t count) {
-  std::vector<uint32_t> first(static_cast<size_t>(count) + 1, 0);
-  for (uint32_t v = 0; v < graph.num_nodes; ++v) ++first[community[v] + 1];
-  std::partial_sum(first.begin(), first.end(), first.begin());
-  std::vector<uint32_t> members(graph.num_nodes);
-  {
-    std::vector<uint32_t> cursor(first.begin(), first.end() - 1);
-    for (uint32_t v = 0; v < graph.num_nodes; ++v) members[cursor[community[v]]++] = v;
+Groups GroupMembers(const std::vector<uint32_t>& community, uint32_t count) {
+  Groups groups;
+  groups.first.assign(static_cast<size_t>(count) + 1, 0);
+  for (uint32_t c : community) ++groups.first[c + 1];
+  std::partial_sum(groups.first.begin(), groups.first.end(), groups.first.begin());
+  groups.members.resize(community.size());
+  std::vector<uint32_t> cursor(groups.first.begin(), groups.first.end() - 1);
+  for (uint32_t v = 0; v < community.size(); ++v) groups.members[cursor[community[v]]++] = v;
+  return groups;
+}
+
+void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uint32_t count,
+                         std::vector<uint32_t>& payload) {
+  const uint32_t n = graph.num_nodes;
+  const Groups groups = GroupMembers(community, count);
+  const std::vector<uint32_t>& old_of = groups.members;  // new id -> old id
+  std::vector<uint32_t> new_of(n);
+  for (uint32_t i = 0; i < n; ++i) new_of[old_of[i]] = i;
+
+  WorkGraph renumbered;
+  renumbered.num_nodes = n;
+  renumbered.offsets.resize(static_cast<size_t>(n) + 1);
+  renumbered.offsets[0] = 0;
+  renumbered.targets.resize(graph.targets.size());
+  renumbered.weights.resize(graph.weights.size());
+  renumbered.node_weight.resize(n);
+  std::vector<uint32_t> renumbered_community(n);
+  std::vector<uint32_t> renumbered_payload(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t v = old_of[i];
+    const uint64_t begin = graph.offsets[v];
+    const uint64_t end = graph.offsets[v + 1];
+    const uint64_t out = renumbered.offsets[i];
+    for (uint64_t k = begin; k < end; ++k)
+      renumbered.targets[out + k - begin] = new_of[graph.targets[k]];
+    if (!graph.weights.empty()) {
+      std::copy(graph.weights.begin() + static_cast<ptrdiff_t>(begin),
+                graph.weights.begin() + static_cast<ptrdiff_t>(end),
+                renumbered.weights.begin() + static_cast<ptrdiff_t>(out));
+    }
+    renumbered.offsets[i + 1] = out + (end - begin);
+    renumbered.node_weight[i] = graph.node_weight[v];
+    renumbered_community[i] = community[v];
+    renumbered_payload[i] = payload[v];
   }
+  graph = std::move(renumbered);
+  community = std::move(renumbered_community);
+  payload = std::move(renumbered_payload);
+}
+
+WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community, uint32_t count,
+                    unsigned threads) {
+  const Groups groups = GroupMembers(community, count);
+  const std::vector<uint32_t>& first = groups.first;
+  const std::vector<uint32_t>& members = groups.members;
 
   WorkGraph aggregate;
   aggregate.num_nodes = count;
   aggregate.offsets.assign(static_cast<size_t>(count) + 1, 0);
   aggregate.node_weight.assign(count, 0.0);
-  std::vector<double> weight_to(count, 0.0);
-  std::vector<uint32_t> seen_by(count, UINT32_MAX);
-  std::vector<uint32_t> touched;
-  for (uint32_t c = 0; c < count; ++c) {
-    for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
-      const uint32_t v = members[i];
-      aggregate.node_weight[c] += graph.node_weight[v];
-      std::span<const uint32_t> targets = graph.Neighbours(v);
-      std::span<const double> weights = graph.Weights(v);
-      for (size_t k = 0; k < targets.size(); ++k) {
-        const uint32_t d = community[targets[k]];
-        if (d == c) continue;
-        if (seen_by[d] != c) {
-          seen_by[d] = c;
-          weight_to[d] = 0.0;
-          touched.push_back(d);
+  // Each chunk of communities collects its arcs apart; they are then laid end to end in chunk
+  // order, so the arc order is the same for any thread count.
+  struct Chunk {
+    std::vector<uint32_t> targets;
+    std::vector<double> weights;
+  };
+  struct Scratch {
+    std::vector<double> weight_to;
+    std::vector<uint32_t> seen_by;
+    std::vector<uint32_t> touched;
+    std::vector<uint32_t> around;
+  };
+  const internal::ChunkPlan plan = internal::PlanChunks(count, kAggregateChunks);
+  std::vector<Chunk> chunks(plan.num_chunks);
+  std::vector<Scratch> scratch(std::max(1u, threads));
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
+    Scratch& local = scratch[worker];
+    if (local.seen_by.empty()) {
+      local.weight_to.assign(count, 0.0);
+      local.seen_by.assign(count, UINT32_MAX);
+    }
+    Chunk& out = chunks[chunk];
+    for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
+      const auto c = static_cast<uint32_t>(cc);
+      double node_weight = 0.0;
+      for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
+        const uint32_t v = members[i];
+        node_weight += graph.node_weight[v];
+        // The neighbours' communities first: independent loads, which the processor can
+        // overlap, where the bookkeeping below would chain each miss to the one before.
+        const uint64_t begin = graph.offsets[v];
+        const uint64_t degree = graph.offsets[v + 1] - begin;
+        local.around.resize(degree);
+        for (uint64_t k = 0; k < degree; ++k) local.around[k] = community[graph.targets[begin + k]];
+        for (uint64_t k = 0; k < degree; ++k) {
+          const uint32_t d = local.around[k];
+          if (d == c) continue;
+          const double w = graph.weights.empty() ? 1.0 : graph.weights[begin + k];
+          if (local.seen_by[d] != c) {
+            local.seen_by[d] = c;
+            local.weight_to[d] = 0.0;
+            local.touched.push_back(d);
+          }
+          local.weight_to[d] += w;
         }
-        weight_to[d] += weights[k];
       }
+      aggregate.node_weight[c] = node_weight;
+      for (uint32_t d : local.touched) {
+        out.targets.push_back(d);
+        out.weights.push_back(local.weight_to[d]);
+      }
+      aggregate.offsets[c + 1] = local.touched.size();
+      local.touched.clear();
     }
-    for (uint32_t d : touched) {
-      aggregate.targets.push_back(d);
-      aggregate.weights.push_back(weight_to[d]);
-    }
-    touched.clear();
-    aggregate.offsets[c + 1] = aggregate.targets.size();
-  }
+  });
+  std::partial_sum(aggregate.offsets.begin(), aggregate.offsets.end(), aggregate.offsets.begin());
+  aggregate.targets.resize(aggregate.offsets[count]);
+  aggregate.weights.resize(aggregate.offsets[count]);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
+    Chunk& in = chunks[chunk];
+    const uint64_t at = aggregate.offsets[plan.begin(chunk)];
+    std::copy(in.targets.begin(), in.targets.end(),
+              aggregate.targets.begin() + static_cast<ptrdiff_t>(at));
+    std::copy(in.weights.begin(), in.weights.end(),
+              aggregate.weights.begin() + static_cast<ptrdiff_t>(at));
+    in = Chunk();
+  });
   return aggregate;
 }
 
@@ -107,19 +197,30 @@ uint32_t Compact(std::vector<uint32_t>& labels, uint32_t bound) {
 }
 
 uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community) {
-  // Connected components of the graph restricted to arcs inside a community are exactly the
-  // connected parts of the communities.
-  std::vector<Edge> inside;
-  for (uint32_t v = 0; v < graph.num_nodes; ++v) {
-    for (uint32_t u : graph.Neighbours(v)) {
-      if (v < u && community[u] == community[v]) inside.push_back({v, u, 1.0f});
+  // A breadth-first search from each node not yet reached, along arcs inside its community,
+  // finds one connected part; parts are numbered in order of their smallest node.
+  const uint32_t n = graph.num_nodes;
+  constexpr uint32_t kUnseen = UINT32_MAX;
+  std::vector<uint32_t> part(n, kUnseen);
+  std::vector<uint32_t> frontier;
+  uint32_t count = 0;
+  for (uint32_t start = 0; start < n; ++start) {
+    if (part[start] != kUnseen) continue;
+    const uint32_t c = community[start];
+    part[start] = count;
+    frontier.assign(1, start);
+    for (size_t i = 0; i < frontier.size(); ++i) {
+      for (uint32_t u : graph.Neighbours(frontier[i])) {
+        if (part[u] == kUnseen && community[u] == c) {
+          part[u] = count;
+          frontier.push_back(u);
+        }
+      }
     }
+    ++count;
   }
-  CsrGraph restricted =
-      CsrGraph::FromEdges(graph.num_nodes, inside, /*directed=*/false, /*weighted=*/false);
-  ComponentsResult parts = WeaklyConnectedComponents(restricted);
-  community = std::move(parts.component);
-  return parts.count;
+  community = std::move(part);
+  return count;
 }
 
 StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32_t> membership,

@@ -6,8 +6,10 @@
 // counts twice. Weights, when the graph has them, must be finite and non-negative; an
 // unweighted graph has weight 1 per edge. Self-loops and parallel edges count as stored.
 //
-// Results are deterministic for a given seed: every random choice comes from one RNG seeded
-// from `seed` only, and the kernels are sequential, so `threads` cannot change a result.
+// Results are deterministic for a given seed: every random choice comes from `seed` only.
+// Louvain and label propagation are sequential. Leiden refines and aggregates communities on
+// `threads` workers, each community drawing from its own stream derived from the seed and its
+// id, so the thread count cannot change a result either.
 //
 // Quality functions, for a partition into communities c with internal edge weight w_c (each
 // edge once, a self-loop once), total degree (strength) K_c, n_c vertices, total weight m:
@@ -44,7 +46,7 @@ struct LeidenOptions {
   // iteration no longer improves the quality (best results; on graphs with weak structure
   // this can take tens of iterations, so set 2-5 when speed matters more).
   int max_iterations = 0;
-  int threads = 1;  // >= 1; reserved: the kernel is sequential today
+  int threads = 1;  // >= 1: workers for refinement and aggregation (local moving is sequential)
 };
 
 struct LouvainOptions {

@@ -1,0 +1,136 @@
+// The working-graph pieces the community kernels are built from (algorithms/src/community),
+// each checked against a plain dense reference on many small random graphs.
+#include "community/community_internal.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "algorithms/community_reference.h"
+
+namespace trafnet::algorithms::community_internal {
+namespace {
+
+WorkGraph Work(const CsrGraph& graph) {
+  Objective objective;
+  double total_weight = 0.0;
+  return BuildWorkGraph(graph, QualityFunction::kModularity, 1.0, objective, total_weight);
+}
+
+// Every arc as (from, to) -> summed weight.
+std::map<std::pair<uint32_t, uint32_t>, double> Arcs(const WorkGraph& graph) {
+  std::map<std::pair<uint32_t, uint32_t>, double> arcs;
+  for (uint32_t v = 0; v < graph.num_nodes; ++v) {
+    graph.ForEachArc(v, [&](uint32_t u, double w) { arcs[{v, u}] += w; });
+  }
+  return arcs;
+}
+
+std::vector<uint32_t> RandomLabels(std::mt19937_64& rng, uint32_t n, uint32_t bound) {
+  std::uniform_int_distribution<uint32_t> label(0, bound - 1);
+  std::vector<uint32_t> labels(n);
+  for (uint32_t& l : labels) l = label(rng);
+  return labels;
+}
+
+TEST(CommunityInternalTest, AggregateMergesArcsBetweenCommunitiesWhateverTheThreadCount) {
+  std::mt19937_64 rng(51);
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
+    const uint32_t count = 1 + static_cast<uint32_t>(rng() % graph.num_nodes);
+    std::vector<uint32_t> community = RandomLabels(rng, graph.num_nodes, count);
+    // Reference: sums over the original arcs, those inside a community dropped.
+    std::map<std::pair<uint32_t, uint32_t>, double> expected;
+    std::vector<double> expected_weight(count, 0.0);
+    for (uint32_t v = 0; v < graph.num_nodes; ++v) {
+      expected_weight[community[v]] += graph.node_weight[v];
+      graph.ForEachArc(v, [&](uint32_t u, double w) {
+        if (community[u] != community[v]) expected[{community[v], community[u]}] += w;
+      });
+    }
+    const WorkGraph one = Aggregate(graph, community, count, 1);
+    ASSERT_EQ(one.num_nodes, count);
+    EXPECT_EQ(one.node_weight, expected_weight);
+    std::map<std::pair<uint32_t, uint32_t>, double> got = Arcs(one);
+    EXPECT_EQ(got.size(), one.targets.size()) << "an arc is listed twice";
+    EXPECT_EQ(got, expected);
+    const WorkGraph three = Aggregate(graph, community, count, 3);
+    EXPECT_EQ(three.offsets, one.offsets);
+    EXPECT_EQ(three.targets, one.targets);
+    EXPECT_EQ(three.weights, one.weights);
+  }
+}
+
+TEST(CommunityInternalTest, RenumberByCommunityKeepsTheGraphAndMakesCommunitiesContiguous) {
+  std::mt19937_64 rng(52);
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
+    const uint32_t n = graph.num_nodes;
+    std::vector<uint32_t> community = RandomLabels(rng, n, 1 + static_cast<uint32_t>(rng() % n));
+    const uint32_t count = Compact(community, n);
+    const WorkGraph before = graph;
+    const std::vector<uint32_t> community_before = community;
+    std::vector<uint32_t> old_id(n);  // the payload: each node's id before
+    for (uint32_t v = 0; v < n; ++v) old_id[v] = v;
+    RenumberByCommunity(graph, community, count, old_id);
+
+    EXPECT_TRUE(std::is_sorted(community.begin(), community.end()));
+    std::set<uint32_t> seen(old_id.begin(), old_id.end());
+    ASSERT_EQ(seen.size(), n) << "not a permutation";
+    std::map<std::pair<uint32_t, uint32_t>, double> arcs;
+    for (uint32_t v = 0; v < n; ++v) {
+      EXPECT_EQ(community[v], community_before[old_id[v]]);
+      EXPECT_EQ(graph.node_weight[v], before.node_weight[old_id[v]]);
+      graph.ForEachArc(v, [&](uint32_t u, double w) { arcs[{old_id[v], old_id[u]}] += w; });
+    }
+    EXPECT_EQ(arcs, Arcs(before));
+  }
+}
+
+TEST(CommunityInternalTest, SplitDisconnectedGivesEachConnectedPartItsOwnCommunity) {
+  std::mt19937_64 rng(53);
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
+    const uint32_t n = graph.num_nodes;
+    const std::vector<uint32_t> community =
+        RandomLabels(rng, n, 1 + static_cast<uint32_t>(rng() % 3));
+    // Reference: u and v share a part iff they share a community and a path inside it joins
+    // them, found by repeated relaxation over all arcs until nothing changes.
+    std::vector<std::vector<bool>> joined(n, std::vector<bool>(n, false));
+    for (uint32_t v = 0; v < n; ++v) joined[v][v] = true;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (uint32_t v = 0; v < n; ++v) {
+        for (uint32_t u : graph.Neighbours(v)) {
+          if (community[u] != community[v]) continue;
+          for (uint32_t x = 0; x < n; ++x) {
+            if (joined[x][v] && !(joined[x][u] && joined[u][x])) {
+              joined[x][u] = joined[u][x] = true;
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+    std::vector<uint32_t> parts = community;
+    const uint32_t count = SplitDisconnected(graph, parts);
+    std::set<uint32_t> distinct(parts.begin(), parts.end());
+    EXPECT_EQ(distinct.size(), count);
+    for (uint32_t v = 0; v < n; ++v) {
+      ASSERT_LT(parts[v], count);
+      for (uint32_t u = 0; u < n; ++u)
+        EXPECT_EQ(parts[u] == parts[v], joined[u][v]) << u << " " << v;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace trafnet::algorithms::community_internal
