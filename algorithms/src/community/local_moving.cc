@@ -51,18 +51,24 @@ double LocalMover::MoveNode(uint32_t v) {
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
     for (uint64_t i = 0; i < degree; ++i) around[i] = community_[graph_.targets[begin + i]];
+    // Without branches on the data (which would mispredict about once per arc): the whole
+    // list is scanned, and c is always written past its end, kept only if it was not found.
+    std::array<uint32_t, kSmallDegree> found;
+    std::array<double, kSmallDegree> found_weight;
+    size_t count = 0;
     for (uint64_t i = 0; i < degree; ++i) {
       const uint32_t c = around[i];
       const double w = graph_.weights.empty() ? 1.0 : graph_.weights[begin + i];
-      size_t j = 0;
-      while (j < touched_.size() && touched_[j] != c) ++j;
-      if (j < touched_.size()) {
-        touched_weight_[j] += w;
-      } else {
-        touched_.push_back(c);
-        touched_weight_.push_back(w);
-      }
+      size_t at = count;
+      for (size_t j = 0; j < count; ++j) at = found[j] == c ? j : at;
+      found[count] = c;
+      found_weight[count] = 0.0;
+      found_weight[at] += w;
+      count += at == count;
     }
+    touched_.assign(found.begin(), found.begin() + static_cast<ptrdiff_t>(count));
+    touched_weight_.assign(found_weight.begin(),
+                           found_weight.begin() + static_cast<ptrdiff_t>(count));
   } else {
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
       const uint32_t c = community_[u];
@@ -91,10 +97,9 @@ double LocalMover::MoveNode(uint32_t v) {
   for (size_t j = 0; j < touched_.size(); ++j) {
     const uint32_t c = touched_[j];
     const double gain = touched_weight_[j] - objective_.lambda * a * community_weight_[c];
-    if (gain > best_gain) {
-      best = c;
-      best_gain = gain;
-    }
+    const bool better = gain > best_gain;
+    best = better ? c : best;
+    best_gain = better ? gain : best_gain;
   }
   touched_.clear();
   touched_weight_.clear();
@@ -168,13 +173,15 @@ bool LocalMover::FastMoveNodes(Rng& rng) {
     if (MoveNode(v) == 0.0) continue;
     moved_any = true;
     const uint32_t now = community_[v];
+    // Branch-free: u is always written at the tail (a free slot: v has left the queue, so
+    // at most n - 1 nodes wait) and counted only if it is new to the queue.
     for (uint32_t u : graph_.Neighbours(v)) {
-      if (queued[u] || community_[u] == now) continue;
-      queued[u] = 1;
+      const bool add = (queued[u] == 0) & (community_[u] != now);
       size_t tail = head + size;
       if (tail >= n) tail -= n;
       queue[tail] = u;
-      ++size;
+      queued[u] = static_cast<char>(queued[u] | add);
+      size += add;
     }
   }
   return moved_any;
