@@ -151,9 +151,16 @@ class LocalMover {
 
   const WorkGraph& graph_;
   const Objective objective_;
-  std::vector<uint32_t>& community_;
-  std::vector<double> community_weight_;
-  std::vector<uint32_t> community_nodes_;
+  std::vector<uint32_t>& community_;  // written back at the end of each pass
+  // Entry i holds node i's community and community i's node count and weight (community ids
+  // are node ids), so a neighbour still alone, or its community's founder, costs one cache
+  // line for both.
+  struct Entry {
+    uint32_t community = 0;
+    uint32_t nodes = 0;
+    double weight = 0.0;
+  };
+  std::vector<Entry> entry_;
   std::vector<uint32_t> empty_ids_;
   // Up to this degree a node's neighbouring communities are collected by linear search.
   static constexpr uint64_t kSmallDegree = 32;

@@ -23,22 +23,23 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
     : graph_(graph),
       objective_(objective),
       community_(community),
-      community_weight_(graph.num_nodes, 0.0),
-      community_nodes_(graph.num_nodes, 0),
+      entry_(graph.num_nodes),
       weight_to_(graph.num_nodes, 0.0),
       is_touched_(graph.num_nodes, 0) {
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
-    community_weight_[community_[v]] += graph.node_weight[v];
-    ++community_nodes_[community_[v]];
+    const uint32_t c = community_[v];
+    entry_[v].community = c;
+    entry_[c].weight += graph.node_weight[v];
+    ++entry_[c].nodes;
   }
   // Highest ids first on the stack, so the smallest free id is reused first.
   for (uint32_t c = graph.num_nodes; c-- > 0;) {
-    if (community_nodes_[c] == 0) empty_ids_.push_back(c);
+    if (entry_[c].nodes == 0) empty_ids_.push_back(c);
   }
 }
 
 double LocalMover::MoveNode(uint32_t v) {
-  const uint32_t old = community_[v];
+  const uint32_t old = entry_[v].community;
   const double a = graph_.node_weight[v];
   // The weight from v to each neighbouring community, in order of first appearance among v's
   // arcs. A low-degree node's few communities are found by a linear search of a small local
@@ -50,7 +51,7 @@ double LocalMover::MoveNode(uint32_t v) {
     // First all the (independent, cache-missing) loads of the neighbours' communities, then
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
-    for (uint64_t i = 0; i < degree; ++i) around[i] = community_[graph_.targets[begin + i]];
+    for (uint64_t i = 0; i < degree; ++i) around[i] = entry_[graph_.targets[begin + i]].community;
     // Without branches on the data (which would mispredict about once per arc): the whole
     // list is scanned, and c is always written past its end, kept only if it was not found.
     std::array<uint32_t, kSmallDegree> found;
@@ -71,7 +72,7 @@ double LocalMover::MoveNode(uint32_t v) {
                            found_weight.begin() + static_cast<ptrdiff_t>(count));
   } else {
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
-      const uint32_t c = community_[u];
+      const uint32_t c = entry_[u].community;
       if (!is_touched_[c]) {
         is_touched_[c] = 1;
         touched_.push_back(c);
@@ -84,26 +85,26 @@ double LocalMover::MoveNode(uint32_t v) {
       is_touched_[c] = 0;
     }
   }
-  community_weight_[old] -= a;
-  --community_nodes_[old];
+  entry_[old].weight -= a;
+  --entry_[old].nodes;
 
   double weight_to_old = 0.0;
   for (size_t j = 0; j < touched_.size(); ++j) {
     if (touched_[j] == old) weight_to_old = touched_weight_[j];
   }
   uint32_t best = old;
-  const double stay_gain = weight_to_old - objective_.lambda * a * community_weight_[old];
+  const double stay_gain = weight_to_old - objective_.lambda * a * entry_[old].weight;
   double best_gain = stay_gain;
   for (size_t j = 0; j < touched_.size(); ++j) {
     const uint32_t c = touched_[j];
-    const double gain = touched_weight_[j] - objective_.lambda * a * community_weight_[c];
+    const double gain = touched_weight_[j] - objective_.lambda * a * entry_[c].weight;
     const bool better = gain > best_gain;
     best = better ? c : best;
     best_gain = better ? gain : best_gain;
   }
   touched_.clear();
   touched_weight_.clear();
-  if (best_gain < 0.0 && community_nodes_[old] > 0) {
+  if (best_gain < 0.0 && entry_[old].nodes > 0) {
     // Alone is better than anywhere: v opens an unused community. Some id is always free
     // here, since v's own community still holds other nodes.
     best = empty_ids_.back();
@@ -111,11 +112,11 @@ double LocalMover::MoveNode(uint32_t v) {
     best_gain = 0.0;
   }
 
-  community_weight_[best] += a;
-  ++community_nodes_[best];
-  community_[v] = best;
+  entry_[best].weight += a;
+  ++entry_[best].nodes;
+  entry_[v].community = best;
   if (best == old) return 0.0;
-  if (community_nodes_[old] == 0) empty_ids_.push_back(old);
+  if (entry_[old].nodes == 0) empty_ids_.push_back(old);
   return best_gain - stay_gain;  // > 0: a move needs a strict gain
 }
 
@@ -126,7 +127,7 @@ bool LocalMover::FastMoveNodes(Rng& rng) {
   // together, in a random order: a uniformly random order while every node is alone, and once
   // nodes share communities on a graph renumbered by community (RenumberByCommunity),
   // consecutive visits read the same neighbourhood, which stays in cache.
-  Groups groups = GroupMembers(community_, n);
+  Groups groups = GroupMembers(community_, n);  // community_ is up to date between calls
   std::vector<uint32_t> order;
   for (uint32_t c = 0; c < n; ++c) {
     if (groups.first[c + 1] > groups.first[c]) order.push_back(c);
@@ -159,24 +160,24 @@ bool LocalMover::FastMoveNodes(Rng& rng) {
       const uint32_t u = ahead(1);
       const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
       for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
-        __builtin_prefetch(community_.data() + graph_.targets[i]);
+        __builtin_prefetch(entry_.data() + graph_.targets[i]);
       }
     }
     if (size > 0) {
       const uint32_t u = ahead(0);
       const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
       for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
-        __builtin_prefetch(community_weight_.data() + community_[graph_.targets[i]]);
+        __builtin_prefetch(entry_.data() + entry_[graph_.targets[i]].community);
       }
     }
     queued[v] = 0;
     if (MoveNode(v) == 0.0) continue;
     moved_any = true;
-    const uint32_t now = community_[v];
+    const uint32_t now = entry_[v].community;
     // Branch-free: u is always written at the tail (a free slot: v has left the queue, so
     // at most n - 1 nodes wait) and counted only if it is new to the queue.
     for (uint32_t u : graph_.Neighbours(v)) {
-      const bool add = (queued[u] == 0) & (community_[u] != now);
+      const bool add = (queued[u] == 0) & (entry_[u].community != now);
       size_t tail = head + size;
       if (tail >= n) tail -= n;
       queue[tail] = u;
@@ -184,6 +185,7 @@ bool LocalMover::FastMoveNodes(Rng& rng) {
       size += add;
     }
   }
+  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
   return moved_any;
 }
 
@@ -203,6 +205,7 @@ bool LocalMover::SweepMoveNodes(Rng& rng) {
     moved_any |= moved;
     if (!moved || gain < objective_.min_sweep_gain) break;
   }
+  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
   return moved_any;
 }
 
