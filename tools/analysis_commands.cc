@@ -283,10 +283,12 @@ Action AddComponentsCommand(CLI::App& app) {
   return [=]() {
     auto projection = LoadGraph(*args);
     if (!projection.ok()) return FailToLoad(*args, projection.status());
-    algorithms::ComponentsResult result = [&] {
+    StatusOr<algorithms::ComponentsResult> found = [&] {
       Phase phase("finding components", args->quiet);
-      return engine::FindComponents(*projection);
+      return engine::FindComponents(*projection, args->threads);
     }();
+    if (!found.ok()) return Fail(found.status().ToString());
+    const algorithms::ComponentsResult& result = *found;
     std::vector<uint32_t> by_size(result.count);
     for (uint32_t c = 0; c < result.count; ++c) by_size[c] = c;
     std::stable_sort(by_size.begin(), by_size.end(),

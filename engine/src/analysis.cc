@@ -112,8 +112,9 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       return std::move(result.scores);
     }
     case Measure::kCoreness: {
-      // Serial on purpose: the threaded peel is not yet shown faster (see docs/algorithms.md).
-      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph));
+      algorithms::CorenessOptions coreness;
+      coreness.threads = options.threads;
+      TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Coreness(graph, coreness));
       return std::vector<double>(result.coreness.begin(), result.coreness.end());
     }
     case Measure::kClustering: {
@@ -224,8 +225,10 @@ StatusOr<algorithms::DisruptionResult> Disrupt(const Projection& projection, con
   return algorithms::Disruption(projection.graph, disruption);
 }
 
-algorithms::ComponentsResult FindComponents(const Projection& projection) {
-  return algorithms::WeaklyConnectedComponents(projection.graph);
+StatusOr<algorithms::ComponentsResult> FindComponents(const Projection& projection, int threads) {
+  algorithms::ComponentsOptions options;
+  options.threads = threads;
+  return algorithms::WeaklyConnectedComponents(projection.graph, options);
 }
 
 }  // namespace trafnet::engine

@@ -90,6 +90,8 @@ TEST_F(AnalysisCliTest, FindsTheClubsCommunitiesWithLeiden) {
   EXPECT_EQ(seen.size(), 34u) << "every member in exactly one community";
   auto again = Json(RunTrafnet("communities --quiet --json --seed 1 --db " + db()));
   EXPECT_EQ(again, json) << "same seed, same communities";
+  auto threaded = Json(RunTrafnet("communities --quiet --json --seed 1 --threads 2 --db " + db()));
+  EXPECT_EQ(threaded, json) << "same seed, same communities, whatever --threads";
   auto louvain = Json(RunTrafnet("communities --quiet --json --algorithm louvain --db " + db()));
   EXPECT_GE(louvain["modularity"].get<double>(), 0.41);
 }
@@ -98,6 +100,9 @@ TEST_F(AnalysisCliTest, ComponentsAndDisruption) {
   auto components = Json(RunTrafnet("components --quiet --json --db " + db()));
   EXPECT_EQ(components["count"], 1);
   EXPECT_EQ(components["largest"], 34);
+  EXPECT_EQ(Json(RunTrafnet("components --quiet --json --threads 2 --db " + db())), components);
+  EXPECT_EQ(Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --threads 2 --db " + db())),
+            Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --db " + db())));
 
   auto disrupt = Json(RunTrafnet("disrupt --quiet --json --measure betweenness --steps 3 --db " + db()));
   EXPECT_EQ(disrupt["measure"], "betweenness");

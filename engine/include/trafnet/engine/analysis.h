@@ -72,8 +72,9 @@ struct CommunityOptions {
 StatusOr<algorithms::CommunityResult> FindCommunities(const Projection& projection,
                                                       const CommunityOptions& options);
 
-// Weakly connected components, numbered by their smallest vertex.
-algorithms::ComponentsResult FindComponents(const Projection& projection);
+// Weakly connected components, numbered by their smallest vertex, on `threads` workers (the
+// result does not depend on it).
+StatusOr<algorithms::ComponentsResult> FindComponents(const Projection& projection, int threads);
 
 struct DisruptOptions {
   Measure measure = Measure::kBetweenness;  // degree or betweenness
