@@ -72,14 +72,20 @@ Action AddIngestCommand(CLI::App& app) {
     if (!log.ok()) return Fail(log.status().message());
     options->report_dir = *report_dir;
     std::vector<std::filesystem::path> inputs(paths->begin(), paths->end());
-    auto summary = engine::Ingest(**store, inputs, *options);
-    // Collection, like consultation, is accountable (docs/audit.md).
+    // Collection, like consultation, is accountable (docs/audit.md): the start is recorded
+    // before anything is written, so an ingest killed half-way still left its trace, and the
+    // outcome once known.
     storage::AuditEntry entry;
-    entry.action = "ingest";
+    entry.action = "ingest.start";
     for (const std::string& path : *paths) entry.parameters.emplace_back("input", AbsolutePath(path));
     entry.parameters.emplace_back("region", options->region);
     if (options->strict) entry.parameters.emplace_back("strict", "true");
     entry.justification = *justification;
+    entry.outcome = "started: its outcome follows in an ingest record";
+    if (Status recorded = RecordAccess(*log, entry); !recorded.ok())
+      return Fail(recorded.message());
+    auto summary = engine::Ingest(**store, inputs, *options);
+    entry.action = "ingest";
     entry.outcome = !summary.ok() ? "error: " + summary.status().message()
                     : summary->aborted
                         ? "aborted: nothing written"

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -167,6 +168,20 @@ TEST_P(KillNineTest, MidIngestLeavesAConsistentStoreThatARerunCompletes) {
   EXPECT_GE(killed_mid_run, 3) << "the ingest finished before most kills; the test lost its teeth";
 
   ASSERT_EQ(finish(dir / "killed"), 0);
+  // The killed runs are in the audit trail: each recorded its start before writing anything
+  // (a kill can land before that, on a slow start, so only one killed run is required to have
+  // left its start), and only the run that finished recorded an outcome.
+  CommandResult trail = RunTrafnet("audit show --json --db " + Quote(dir / "killed"));
+  ASSERT_EQ(trail.exit_code, 0) << trail.output;
+  std::vector<std::string> actions;
+  for (const auto& record : nlohmann::json::parse(trail.output))
+    actions.push_back(record["action"]);
+  ASSERT_FALSE(actions.empty());
+  EXPECT_EQ(actions.back(), "ingest");
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "ingest"), 1);
+  EXPECT_GE(std::count(actions.begin(), actions.end(), "ingest.start"), 2)
+      << "a killed ingest left no trace in the audit trail";
+  EXPECT_EQ(RunTrafnet("audit verify --db " + Quote(dir / "killed")).exit_code, 0);
   EXPECT_EQ(StatsWithoutSize(dir / "killed"), StatsWithoutSize(dir / "reference"));
   for (const char* db : {"reference", "killed"}) {
     CommandResult exported = RunTrafnet("export --quiet --format graphml --db " + Quote(dir / db) +

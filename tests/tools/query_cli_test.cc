@@ -161,10 +161,13 @@ TEST_F(QueryCliTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
     const nlohmann::json& entry = record.contains("entry") ? record["entry"] : record;
     outcomes.push_back(entry["action"].get<std::string>() + " " + entry["outcome"].get<std::string>());
   }
-  EXPECT_THAT(outcomes, ::testing::ElementsAre(
-                            ::testing::StartsWith("ingest ok: run 1"), "policy.set ok",
-                            "query.lookup refused: this store requires a case number for every query: give --case",
-                            "query.lookup ok"));
+  EXPECT_THAT(
+      outcomes,
+      ::testing::ElementsAre(
+          "ingest.start started: its outcome follows in an ingest record",
+          ::testing::StartsWith("ingest ok: run 1"), "policy.set ok",
+          "query.lookup refused: this store requires a case number for every query: give --case",
+          "query.lookup ok"));
 }
 
 // Collection (ingest), disclosure (export) and combination (analyze) are in the trail too.
@@ -182,6 +185,7 @@ TEST_F(QueryCliTest, IngestExportAndAnalyzeAreRecordedToo) {
   ASSERT_TRUE(by_action.count("ingest") && by_action.count("export") && by_action.count("analyze")) << show.output;
   EXPECT_THAT(by_action["ingest"]["outcome"].get<std::string>(), HasSubstr("ok: run 1, 6 rows read"));
   EXPECT_THAT(by_action["ingest"]["parameters"].dump(), HasSubstr((dir_ / "data").string()));
+  EXPECT_EQ(by_action["ingest.start"]["parameters"], by_action["ingest"]["parameters"]);
   EXPECT_EQ(by_action["export"]["justification"], "KT-1/2026");
   EXPECT_THAT(by_action["export"]["outcome"].get<std::string>(), HasSubstr("ok: 4 nodes"));
   EXPECT_EQ(by_action["analyze"]["justification"], "KT-2/2026");
