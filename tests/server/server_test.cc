@@ -318,7 +318,7 @@ TEST_F(ServerTest, EveryQueryIsRecordedWithWhoWhyAndWhatItDisclosed) {
   auto verified = log->Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok());
-  EXPECT_EQ(verified->records, 3u);  // the ingest, then the two queries
+  EXPECT_EQ(verified->records, 4u);  // the ingest's start and outcome, then the two queries
 }
 
 TEST_F(ServerTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
@@ -358,7 +358,7 @@ TEST_F(ServerTest, AnswersConcurrentRequestsAlike) {
   auto verified = log->Verify();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok());
-  EXPECT_EQ(verified->records, 202u);  // the ingest, then 1 + 8 × 25 queries
+  EXPECT_EQ(verified->records, 203u);  // the ingest's start and outcome, then 1 + 8 × 25 queries
 }
 
 TEST_F(ServerTest, AnswersWhileAnIngestWritesAndThenSeesWhatItCommitted) {
