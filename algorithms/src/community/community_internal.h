@@ -166,8 +166,8 @@ class LocalMover {
   static constexpr uint64_t kSmallDegree = 32;
   std::vector<double> weight_to_;       // scratch: weight from the node to each community
   std::vector<char> is_touched_;        // scratch: whether a community is in touched_
-  std::vector<uint32_t> touched_;       // scratch: the node's neighbouring communities
-  std::vector<double> touched_weight_;  // scratch: its weight to each of them
+  std::vector<uint32_t> touched_;       // scratch, high degrees: the neighbouring communities
+  std::vector<double> touched_weight_;  // scratch, high degrees: the weight to each
 };
 
 // Fills a result from a raw membership: canonical numbering (size desc, then smallest vertex),

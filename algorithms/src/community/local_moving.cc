@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <numeric>
+#include <span>
 #include <vector>
 
 #include "community/community_internal.h"
@@ -47,6 +48,10 @@ double LocalMover::MoveNode(uint32_t v) {
   // where the search would cost more than its cache misses.
   const uint64_t begin = graph_.offsets[v];
   const uint64_t degree = graph_.offsets[v + 1] - begin;
+  std::array<uint32_t, kSmallDegree> found;
+  std::array<double, kSmallDegree> found_weight;
+  std::span<const uint32_t> communities;  // v's neighbouring communities
+  std::span<const double> weights;        // v's weight to each of them
   if (degree <= kSmallDegree) {
     // First all the (independent, cache-missing) loads of the neighbours' communities, then
     // the search, whose branches on those values would otherwise serialise the misses.
@@ -54,8 +59,6 @@ double LocalMover::MoveNode(uint32_t v) {
     for (uint64_t i = 0; i < degree; ++i) around[i] = entry_[graph_.targets[begin + i]].community;
     // Without branches on the data (which would mispredict about once per arc): the whole
     // list is scanned, and c is always written past its end, kept only if it was not found.
-    std::array<uint32_t, kSmallDegree> found;
-    std::array<double, kSmallDegree> found_weight;
     size_t count = 0;
     for (uint64_t i = 0; i < degree; ++i) {
       const uint32_t c = around[i];
@@ -67,9 +70,8 @@ double LocalMover::MoveNode(uint32_t v) {
       found_weight[at] += w;
       count += at == count;
     }
-    touched_.assign(found.begin(), found.begin() + static_cast<ptrdiff_t>(count));
-    touched_weight_.assign(found_weight.begin(),
-                           found_weight.begin() + static_cast<ptrdiff_t>(count));
+    communities = {found.data(), count};
+    weights = {found_weight.data(), count};
   } else {
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
       const uint32_t c = entry_[u].community;
@@ -84,20 +86,22 @@ double LocalMover::MoveNode(uint32_t v) {
       weight_to_[c] = 0.0;
       is_touched_[c] = 0;
     }
+    communities = touched_;
+    weights = touched_weight_;
   }
   entry_[old].weight -= a;
   --entry_[old].nodes;
 
   double weight_to_old = 0.0;
-  for (size_t j = 0; j < touched_.size(); ++j) {
-    if (touched_[j] == old) weight_to_old = touched_weight_[j];
+  for (size_t j = 0; j < communities.size(); ++j) {
+    if (communities[j] == old) weight_to_old = weights[j];
   }
   uint32_t best = old;
   const double stay_gain = weight_to_old - objective_.lambda * a * entry_[old].weight;
   double best_gain = stay_gain;
-  for (size_t j = 0; j < touched_.size(); ++j) {
-    const uint32_t c = touched_[j];
-    const double gain = touched_weight_[j] - objective_.lambda * a * entry_[c].weight;
+  for (size_t j = 0; j < communities.size(); ++j) {
+    const uint32_t c = communities[j];
+    const double gain = weights[j] - objective_.lambda * a * entry_[c].weight;
     const bool better = gain > best_gain;
     best = better ? c : best;
     best_gain = better ? gain : best_gain;
