@@ -35,14 +35,19 @@ TEST(ClusteringTest, KarateClubMatchesNetworkx) {
   EXPECT_NEAR(result->transitivity, 0.2556818181818182, 1e-12);
 }
 
+// Clustering of g on 1, 2 or 3 threads, by seed.
+StatusOr<ClusteringResult> ClusteringOnSomeThreads(const CsrGraph& g, uint64_t seed) {
+  ClusteringOptions options;
+  options.threads = 1 + static_cast<int>(seed % 3);
+  return Clustering(g, options);
+}
+
 TEST(ClusteringTest, MatchesBruteForceOnRandomGraphs) {
   for (uint64_t seed = 0; seed < 200; ++seed) {
     reference::RandomGraphSpec spec;
     spec.max_vertices = 14;
     const CsrGraph g = reference::RandomGraph(3000 + seed, spec);
-    ClusteringOptions options;
-    options.threads = 1 + static_cast<int>(seed % 3);
-    const auto result = Clustering(g, options);
+    const auto result = ClusteringOnSomeThreads(g, seed);
     ASSERT_TRUE(result.ok());
     EXPECT_EQ(result->triangles, reference::Triangles(g)) << "seed " << seed;
   }
@@ -56,9 +61,7 @@ TEST(ClusteringTest, CoefficientsAndTransitivityMatchDefinitionsOnRandomGraphs) 
     spec.min_vertices = 3;
     spec.max_vertices = 16;
     const CsrGraph g = reference::RandomGraph(5000 + seed, spec);
-    ClusteringOptions options;
-    options.threads = 1 + static_cast<int>(seed % 3);
-    const auto result = Clustering(g, options);
+    const auto result = ClusteringOnSomeThreads(g, seed);
     ASSERT_TRUE(result.ok());
     const std::vector<uint64_t> triangles = reference::Triangles(g);
     const Vertex n = g.num_vertices();
