@@ -9,6 +9,7 @@
 
 #include "case_data.h"
 #include "co_residents.h"
+#include "simple_graph.h"
 
 namespace trafnet::engine {
 
@@ -18,40 +19,6 @@ using algorithms::Vertex;
 using storage::NodeId;
 
 constexpr Vertex kNone = std::numeric_limits<Vertex>::max();
-
-// An edge before merging: weights are doubles here, floats in the CSR graph.
-struct WeightedEdge {
-  Vertex from;
-  Vertex to;
-  double weight;
-};
-
-// Sorts and merges parallel edges (summing weights; an unweighted graph gets weight 1 each),
-// drops self-loops, and builds the CSR graph. Undirected edges are given once, either way round.
-algorithms::CsrGraph MergeEdges(Vertex n, std::vector<WeightedEdge>& edges, bool directed, bool weighted) {
-  for (auto& e : edges) {
-    if (!directed && e.from > e.to) std::swap(e.from, e.to);
-  }
-  std::sort(edges.begin(), edges.end(), [](const WeightedEdge& a, const WeightedEdge& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
-  std::vector<algorithms::Edge> merged;
-  merged.reserve(edges.size());
-  for (const auto& e : edges) {
-    if (e.from == e.to) continue;
-    if (!merged.empty() && merged.back().from == e.from && merged.back().to == e.to) {
-      merged.back().weight += static_cast<float>(e.weight);
-    } else {
-      merged.push_back(algorithms::Edge{e.from, e.to, static_cast<float>(e.weight)});
-    }
-  }
-  edges.clear();
-  edges.shrink_to_fit();
-  if (!weighted) {
-    for (auto& e : merged) e.weight = 1.0f;
-  }
-  return algorithms::CsrGraph::FromEdges(n, merged, directed, weighted);
-}
 
 // Which link types a projection uses, by type id.
 std::vector<bool> TypeFilter(const storage::Store& store, const std::vector<std::string>& wanted) {
@@ -115,7 +82,8 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
         if (options.directed && link.symmetric) edges.push_back(WeightedEdge{to, from, weight});
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many nodes for a 32-bit graph");
-  projection.graph = MergeEdges(static_cast<Vertex>(projection.node.size()), edges, options.directed, options.weighted);
+  projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
+                                      options.directed, options.weighted);
   return projection;
 }
 
@@ -256,7 +224,8 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
       }
     }
   }
-  projection.graph = MergeEdges(static_cast<Vertex>(projection.node.size()), edges, options.directed, options.weighted);
+  projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
+                                      options.directed, options.weighted);
   return projection;
 }
 
