@@ -119,6 +119,7 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
   options.window.since = args.since;
   options.window.until = args.until;
   options.shared_cap = args.shared_cap;
+  options.threads = static_cast<unsigned>(args.threads);
   Phase phase("building the " + args.graph + " graph", args.quiet);
   return engine::BuildProjection(*store, options);
 }

@@ -60,32 +60,62 @@ std::string Describe(const ProjectionOptions& options) {
   return text;
 }
 
+// The vectors of the scan's parts joined in part order (which is the store's key order),
+// emptying them.
+template <typename T>
+std::vector<T> Concatenate(std::vector<std::vector<T>>& parts) {
+  size_t total = 0;
+  for (const auto& part : parts) total += part.size();
+  std::vector<T> joined;
+  joined.reserve(total);
+  for (auto& part : parts) {
+    joined.insert(joined.end(), part.begin(), part.end());
+    part = std::vector<T>();
+  }
+  return joined;
+}
+template <typename Part, typename T>
+std::vector<T> Concatenate(std::vector<Part>& parts, std::vector<T> Part::*member) {
+  std::vector<std::vector<T>> lists;
+  for (Part& part : parts) lists.push_back(std::move(part.*member));
+  return Concatenate(lists);
+}
+
 StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOptions& options) {
   Projection projection;
   VertexMap map{{}, &projection};
   std::vector<bool> keep_type = TypeFilter(store, options.link_types);
   std::unordered_set<std::string> kinds(options.node_kinds.begin(), options.node_kinds.end());
-  std::vector<WeightedEdge> edges;
   storage::LinkScanOptions scan = options.window;
   scan.node_fields = {"status"};
-  TRAFNET_RETURN_IF_ERROR(store.ScanGraph(
-      scan,
-      [&](NodeId node, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
+  std::vector<std::vector<WeightedEdge>> part_edges(options.threads);
+  TRAFNET_RETURN_IF_ERROR(store.ScanGraphInParts(
+      scan, options.threads,
+      [&](NodeId node, std::string_view kind, std::string_view key,
+          const std::vector<std::string_view>& fields) {
         if (kinds.empty() || kinds.contains(std::string(kind))) map.Add(node, kind, key, fields[0]);
       },
-      [&](const storage::LinkSummary& link) {
+      [&](unsigned part, const storage::LinkSummary& link) {
         if (link.type >= keep_type.size() || !keep_type[link.type]) return;
         Vertex from = map.Of(link.from), to = map.Of(link.to);
         if (from == kNone || to == kNone) return;
         auto weight = static_cast<double>(link.count);
+        std::vector<WeightedEdge>& edges = part_edges[part];
         edges.push_back(WeightedEdge{from, to, weight});
         if (options.directed && link.symmetric) edges.push_back(WeightedEdge{to, from, weight});
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many nodes for a 32-bit graph");
+  std::vector<WeightedEdge> edges = Concatenate(part_edges);
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
                                       options.directed, options.weighted);
   return projection;
 }
+
+// A call between two phones (persons graph).
+struct Call {
+  NodeId from, to;
+  double weight;
+};
 
 // One person's link to a phone or address, with when.
 struct Use {
@@ -112,23 +142,25 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   const auto lives_at = static_cast<uint16_t>(
       std::find(type_names.begin(), type_names.end(), "LIVES_AT") - type_names.begin());
   std::vector<char> kind_of;  // by node id: 'p'erson, 'h'one, 'a'ddress, other 0
-  std::vector<WeightedEdge> edges;
-  std::vector<Use> phone_uses, address_uses;
-  struct Call {
-    NodeId from, to;
-    double weight;
+  // What the links give, collected per part of the scan and then joined in the scan's order.
+  struct Part {
+    std::vector<WeightedEdge> edges;
+    std::vector<Use> phone_uses, address_uses;
+    std::vector<Call> calls;
   };
-  std::vector<Call> calls;
+  std::vector<Part> parts(options.threads);
   storage::LinkScanOptions scan = options.window;
   scan.node_fields = {"status"};
   const PersonTieWeights& ties = options.ties;
   auto link_weight = [&](const storage::LinkSummary& link) {
     return options.weighted ? static_cast<double>(link.count) : 1.0;
   };
-  TRAFNET_RETURN_IF_ERROR(store.ScanGraph(
-      scan,
-      [&](NodeId node, std::string_view kind, std::string_view key, const std::vector<std::string_view>& fields) {
-        if (node >= kind_of.size()) kind_of.resize(std::max<size_t>(node + 1, kind_of.size() * 2), 0);
+  TRAFNET_RETURN_IF_ERROR(store.ScanGraphInParts(
+      scan, options.threads,
+      [&](NodeId node, std::string_view kind, std::string_view key,
+          const std::vector<std::string_view>& fields) {
+        if (node >= kind_of.size())
+          kind_of.resize(std::max<size_t>(node + 1, kind_of.size() * 2), 0);
         if (kind == storage::kPersonKind) {
           kind_of[node] = 'p';
           map.Add(node, kind, key, fields[0]);
@@ -138,14 +170,16 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
           kind_of[node] = 'a';
         }
       },
-      [&](const storage::LinkSummary& link) {
+      [&](unsigned part, const storage::LinkSummary& link) {
         if (link.type >= keep_type.size() || !keep_type[link.type]) return;
+        auto& [edges, phone_uses, address_uses, calls] = parts[part];
         char a = link.from < kind_of.size() ? kind_of[link.from] : 0;
         char b = link.to < kind_of.size() ? kind_of[link.to] : 0;
         if (a == 'p' && b == 'p') {
           double w = ties.direct * link_weight(link);
           edges.push_back(WeightedEdge{map.Of(link.from), map.Of(link.to), w});
-          if (options.directed && link.symmetric) edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
+          if (options.directed && link.symmetric)
+            edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
         } else if ((a == 'p' && b == 'h') || (a == 'h' && b == 'p')) {
           phone_uses.push_back(Use{a == 'h' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to), Stay{}});
         } else if ((a == 'p' && b == 'a') || (a == 'a' && b == 'p')) {
@@ -156,6 +190,11 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
         }
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many persons for a 32-bit graph");
+  std::vector<WeightedEdge> edges = Concatenate(parts, &Part::edges);
+  std::vector<Use> phone_uses = Concatenate(parts, &Part::phone_uses);
+  std::vector<Use> address_uses = Concatenate(parts, &Part::address_uses);
+  const std::vector<Call> calls = Concatenate(parts, &Part::calls);
+  parts.clear();
 
   // Users of each identifier, grouped; identifiers with more than the cap are dropped.
   auto group = [&](std::vector<Use>& uses) {
@@ -235,6 +274,7 @@ StatusOr<Projection> BuildProjection(const storage::Store& store, const Projecti
   if (options.kind == GraphKind::kPersons && !options.node_kinds.empty()) {
     return InvalidArgumentError("node kinds cannot be chosen for the persons graph: it holds persons only");
   }
+  if (options.threads < 1) return InvalidArgumentError("a projection needs at least one thread");
   if (options.kind == GraphKind::kPersons && options.shared_cap < 2) {
     return InvalidArgumentError("the shared-identifier cap must be at least 2");
   }

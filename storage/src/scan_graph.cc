@@ -1,5 +1,6 @@
 // Store::ScanGraph: the fast, read-only full scan graph projections are built from.
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -72,19 +73,126 @@ struct ScanBatch {
 constexpr size_t kScanBatchRecords = 8192;
 constexpr size_t kScanBatchesAhead = 4;
 
-}  // namespace
+// No upper bound for ScanLinkRange.
+constexpr NodeId kNoUpperBound = std::numeric_limits<NodeId>::max();
 
-// RocksDB's iteration and decoding run on a thread of their own, a few batches ahead of the
-// callbacks on the caller's thread; the callbacks see exactly the sequential scan's order.
-Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
-                        const std::function<void(const LinkSummary&)>& link_fn) const {
-  const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
+// Summarises the observations of links whose first end is in [lower, upper) (node ids; `upper`
+// kNoUpperBound for none) link by link, in key order, calling `emit` for each link with at least
+// one observation in the window; the views in the summary live until `emit` returns. `emit`
+// returns false to stop the scan early (not an error).
+Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
+                     NodeId upper, const std::vector<bool>& symmetric,
+                     const LinkScanOptions& options,
+                     const std::function<bool(const LinkSummary&)>& emit) {
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
   read_options.fill_cache = false;
   read_options.readahead_size = 4 << 20;
+  const std::string lower_key = codec::NodeIdKey(lower);
+  const std::string upper_key = codec::NodeIdKey(upper);
+  rocksdb::Slice upper_slice(upper_key);
+  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl.db->NewIterator(read_options, impl.cf[kObservationsCf]));
+  LinkSummary link;
+  std::string link_key, first_start, last_end;
+  bool have = false;
+  auto flush = [&]() -> bool {
+    if (!have || link.observations == 0) return true;
+    link.first_start = first_start;
+    link.last_end = last_end;
+    return emit(link);
+  };
+  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.size() < codec::kLinkKeyBytes) return CorruptionError("bad observation key");
+    if (!have || key.substr(0, codec::kLinkKeyBytes) != link_key) {
+      if (!flush()) return Status::Ok();
+      have = true;
+      link_key.assign(key.substr(0, codec::kLinkKeyBytes));
+      codec::AdjacencyParts parts;
+      codec::ParseAdjacencyKey(link_key, parts);
+      link = LinkSummary{
+          parts.a, parts.b, parts.type, parts.type < symmetric.size() && symmetric[parts.type],
+          0,       0,       {},         {}};
+      first_start.clear();
+      last_end.clear();
+    }
+    std::string_view start, end;
+    if (!SplitObservationSuffix(key.substr(codec::kLinkKeyBytes), start, end)) {
+      return CorruptionError("bad observation key");
+    }
+    if (!InWindow(start, end, options)) continue;
+    std::string_view value(it->value().data(), it->value().size());
+    codec::Reader reader(value.substr(std::min<size_t>(1, value.size())));
+    uint64_t count = 0;
+    if (value.empty() || !reader.Varint(count)) return CorruptionError("bad observation value");
+    link.count += count;
+    ++link.observations;
+    if (!start.empty() && (first_start.empty() || start < first_start)) first_start.assign(start);
+    std::string_view last = end.empty() ? start : end;
+    if (!last.empty() && last > last_end) last_end.assign(last);
+    link.open_start |= start.empty() && !end.empty();
+    link.open_end |= !start.empty() && end.empty();
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  flush();
+  return Status::Ok();
+}
+
+std::vector<bool> SymmetricTypes(const Store& store) {
   std::vector<bool> symmetric;
-  for (const auto& name : LinkTypeNames()) symmetric.push_back(IsSymmetricLinkType(name));
+  for (const auto& name : store.LinkTypeNames()) symmetric.push_back(IsSymmetricLinkType(name));
+  return symmetric;
+}
+
+// Node ids that cut the observations into `parts` ranges of about equal size on disk (RocksDB's
+// estimate): part p holds the links whose first end is in [bounds[p], bounds[p + 1]). A node's
+// links all start with its id, so no link is cut. Estimates only steer the balance; any bounds
+// give the same links.
+std::vector<NodeId> PartBounds(const Store::Impl& impl, NodeId end, unsigned parts) {
+  auto size_below = [&](NodeId id) -> uint64_t {
+    const std::string from = codec::NodeIdKey(0), to = codec::NodeIdKey(id);
+    rocksdb::Range range(from, to);
+    rocksdb::SizeApproximationOptions approximation;
+    approximation.include_memtables = true;
+    approximation.include_files = true;
+    uint64_t size = 0;
+    if (!impl.db->GetApproximateSizes(approximation, impl.cf[kObservationsCf], &range, 1, &size)
+             .ok())
+      return 0;
+    return size;
+  };
+  const uint64_t total = size_below(end);
+  std::vector<NodeId> bounds(parts + 1, end);
+  bounds[0] = 0;
+  for (unsigned p = 1; p < parts; ++p) {
+    const uint64_t wanted = total / parts * p;
+    NodeId low = bounds[p - 1], high = end;  // the first id whose prefix holds `wanted` bytes
+    while (low < high) {
+      const NodeId mid = low + (high - low) / 2;
+      if (size_below(mid) < wanted) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    bounds[p] = total == 0 ? end * p / parts : low;
+  }
+  return bounds;
+}
+
+// RocksDB's iteration and decoding run on a thread of their own, a few batches ahead of the
+// callbacks on the caller's thread; the callbacks see exactly the sequential scan's order.
+// Without `link_fn` only the nodes are scanned.
+Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric,
+                     const rocksdb::Snapshot* snapshot, const LinkScanOptions& options,
+                     const NodeScanFn& node_fn,
+                     const std::function<void(const LinkSummary&)>* link_fn) {
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  read_options.fill_cache = false;
+  read_options.readahead_size = 4 << 20;
   const size_t num_fields = options.node_fields.size();
   BoundedQueue<std::unique_ptr<ScanBatch>> queue(kScanBatchesAhead);
   Status scan_status;
@@ -97,7 +205,7 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
       batch = std::make_unique<ScanBatch>();
       return listening;
     };
-    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
+    std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(read_options, impl.cf[kNodesCf]));
     std::vector<std::pair<uint32_t, uint32_t>> fields(num_fields);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string_view key(it->key().data(), it->key().size());
@@ -126,52 +234,18 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
     }
     TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
     if (!hand_over()) return Status::Ok();
+    if (link_fn == nullptr) return Status::Ok();
 
-    it.reset(impl_->db->NewIterator(read_options, impl_->cf[kObservationsCf]));
-    LinkSummary link;
-    std::string link_key, first_start, last_end;
-    bool have = false;
-    auto emit = [&] {
-      if (!have || link.observations == 0) return;
-      batch->links.push_back(link);
-      batch->link_dates.push_back(batch->Keep(first_start));
-      batch->link_dates.push_back(batch->Keep(last_end));
-    };
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      std::string_view key(it->key().data(), it->key().size());
-      if (key.size() < codec::kLinkKeyBytes) return CorruptionError("bad observation key");
-      if (!have || key.substr(0, codec::kLinkKeyBytes) != link_key) {
-        emit();
-        if (batch->size() >= kScanBatchRecords && !hand_over()) return Status::Ok();
-        have = true;
-        link_key.assign(key.substr(0, codec::kLinkKeyBytes));
-        codec::AdjacencyParts parts;
-        codec::ParseAdjacencyKey(link_key, parts);
-        link = LinkSummary{parts.a, parts.b, parts.type,
-                           parts.type < symmetric.size() && symmetric[parts.type], 0, 0, {}, {}};
-        first_start.clear();
-        last_end.clear();
-      }
-      std::string_view start, end;
-      if (!SplitObservationSuffix(key.substr(codec::kLinkKeyBytes), start, end)) {
-        return CorruptionError("bad observation key");
-      }
-      if (!InWindow(start, end, options)) continue;
-      std::string_view value(it->value().data(), it->value().size());
-      codec::Reader reader(value.substr(std::min<size_t>(1, value.size())));
-      uint64_t count = 0;
-      if (value.empty() || !reader.Varint(count)) return CorruptionError("bad observation value");
-      link.count += count;
-      ++link.observations;
-      if (!start.empty() && (first_start.empty() || start < first_start)) first_start.assign(start);
-      std::string_view last = end.empty() ? start : end;
-      if (!last.empty() && last > last_end) last_end.assign(last);
-      link.open_start |= start.empty() && !end.empty();
-      link.open_end |= !start.empty() && end.empty();
-    }
-    TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
-    emit();
-    hand_over();
+    bool listening = true;
+    TRAFNET_RETURN_IF_ERROR(ScanLinkRange(
+        impl, snapshot, 0, kNoUpperBound, symmetric, options, [&](const LinkSummary& link) {
+          batch->links.push_back(link);
+          batch->link_dates.push_back(batch->Keep(link.first_start));
+          batch->link_dates.push_back(batch->Keep(link.last_end));
+          if (batch->size() >= kScanBatchRecords) listening = hand_over();
+          return listening;
+        }));
+    if (listening) hand_over();
     return Status::Ok();
   };
   std::thread scanner([&] {
@@ -191,13 +265,66 @@ Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_f
       LinkSummary link = batch->links[i];
       link.first_start = batch->View(batch->link_dates[2 * i]);
       link.last_end = batch->View(batch->link_dates[2 * i + 1]);
-      link_fn(link);
+      (*link_fn)(link);
     }
   }
   queue.Stop();
   scanner.join();
-  impl_->ReleaseSnapshot(snapshot);
   return scan_status;
+}
+
+}  // namespace
+
+Status Store::ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
+                        const std::function<void(const LinkSummary&)>& link_fn) const {
+  const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
+  Status status =
+      ScanPipelined(*impl_, SymmetricTypes(*this), snapshot, options, node_fn, &link_fn);
+  impl_->ReleaseSnapshot(snapshot);
+  return status;
+}
+
+Status Store::ScanGraphInParts(
+    const LinkScanOptions& options, unsigned parts, const NodeScanFn& node_fn,
+    const std::function<void(unsigned part, const LinkSummary&)>& link_fn) const {
+  if (parts < 1) return InvalidArgumentError("a scan needs at least one part");
+  if (parts == 1) {
+    return ScanGraph(options, node_fn, [&](const LinkSummary& link) { link_fn(0, link); });
+  }
+  const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
+  NodeId end = 0;
+  auto count_nodes = [&](NodeId id, std::string_view kind, std::string_view key,
+                         const std::vector<std::string_view>& fields) {
+    end = std::max(end, id + 1);
+    node_fn(id, kind, key, fields);
+  };
+  const std::vector<bool> symmetric = SymmetricTypes(*this);
+  Status status = ScanPipelined(*impl_, symmetric, snapshot, options, count_nodes, nullptr);
+  if (status.ok()) {
+    const std::vector<NodeId> bounds = PartBounds(*impl_, end, parts);
+    std::vector<Status> statuses(parts);
+    auto run = [&](unsigned part) {
+      // The last part runs to the end of the family, past every node id the scan saw.
+      const NodeId upper = part + 1 < parts ? bounds[part + 1] : kNoUpperBound;
+      statuses[part] = ScanLinkRange(*impl_, snapshot, bounds[part], upper, symmetric, options,
+                                     [&](const LinkSummary& link) {
+                                       link_fn(part, link);
+                                       return true;
+                                     });
+    };
+    std::vector<std::thread> workers;
+    for (unsigned part = 1; part < parts; ++part) workers.emplace_back(run, part);
+    run(0);
+    for (std::thread& worker : workers) worker.join();
+    for (const Status& part_status : statuses) {
+      if (!part_status.ok()) {
+        status = part_status;
+        break;
+      }
+    }
+  }
+  impl_->ReleaseSnapshot(snapshot);
+  return status;
 }
 
 }  // namespace trafnet::storage

@@ -172,6 +172,35 @@ TEST_F(ProjectionTest, PersonsGraphCutsIdentifiersSharedByMoreThanTheCap) {
   EXPECT_EQ(edges.count("P5-P6"), 1u) << "their own phones' call still joins them";
 }
 
+TEST_F(ProjectionTest, ThreadsReadingTheStoreSideBySideBuildTheSameGraph) {
+  for (GraphKind kind : {GraphKind::kFull, GraphKind::kPersons}) {
+    for (bool directed : {false, true}) {
+      ProjectionOptions options;
+      options.kind = kind;
+      options.directed = directed;
+      options.weighted = true;
+      const Projection one = Build(options);
+      for (unsigned threads : {2u, 3u, 8u}) {
+        options.threads = threads;
+        const Projection several = Build(options);
+        EXPECT_EQ(several.node, one.node);
+        EXPECT_EQ(several.id, one.id);
+        EXPECT_EQ(
+            std::vector<uint64_t>(several.graph.offsets().begin(), several.graph.offsets().end()),
+            std::vector<uint64_t>(one.graph.offsets().begin(), one.graph.offsets().end()));
+        EXPECT_EQ(
+            std::vector<float>(several.graph.weight_array().begin(),
+                               several.graph.weight_array().end()),
+            std::vector<float>(one.graph.weight_array().begin(), one.graph.weight_array().end()));
+        EXPECT_EQ(Edges(several), Edges(one)) << threads << " threads";
+      }
+    }
+  }
+  ProjectionOptions none;
+  none.threads = 0;
+  EXPECT_EQ(BuildProjection(*store_, none).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(ProjectionTest, RejectsContradictoryOptions) {
   ProjectionOptions options;
   options.kind = GraphKind::kPersons;

@@ -490,5 +490,65 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
   }
 }
 
+// The parts of ScanGraphInParts, joined in order, are ScanGraph's links, whatever the number of
+// parts, and the parts share the work.
+TEST(StoreTest, ScanGraphInPartsJoinsToScanGraph) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  constexpr NodeId kPersons = 6000;
+  {
+    auto cs = store->NewChangeSet();
+    for (NodeId i = 0; i < kPersons; ++i)
+      AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+    for (NodeId i = 0; i + 1 < kPersons; ++i) {
+      ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("MUP", "2024-01-01", 1 + i % 3)).ok());
+      if (i % 7 == 0) {
+        ASSERT_TRUE(cs->PutLink(i + 1, "PAID", i, Obs("BIA", "2021-02-03", 1)).ok());
+      }
+    }
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  ASSERT_TRUE(store->Flush().ok());
+  auto describe = [](const LinkSummary& link) {
+    return std::to_string(link.from) + "-" + std::to_string(link.type) + "-" +
+           std::to_string(link.to) + " " + std::to_string(link.count) + "/" +
+           std::to_string(link.observations) + " " + std::string(link.first_start) + ".." +
+           std::string(link.last_end) + (link.symmetric ? " sym" : "");
+  };
+  LinkScanOptions options;
+  options.node_fields = {"name"};
+  std::vector<std::string> expected;
+  std::vector<NodeId> expected_nodes;
+  ASSERT_TRUE(store
+                  ->ScanGraph(
+                      options,
+                      [&](NodeId id, std::string_view, std::string_view,
+                          const std::vector<std::string_view>&) { expected_nodes.push_back(id); },
+                      [&](const LinkSummary& link) { expected.push_back(describe(link)); })
+                  .ok());
+  ASSERT_EQ(expected.size(), kPersons - 1 + (kPersons - 1 + 6) / 7);
+  for (unsigned parts = 1; parts <= 4; ++parts) {
+    std::vector<std::vector<std::string>> seen(parts);
+    std::vector<NodeId> nodes;
+    Status status = store->ScanGraphInParts(
+        options, parts,
+        [&](NodeId id, std::string_view, std::string_view, const std::vector<std::string_view>&) {
+          nodes.push_back(id);
+        },
+        [&](unsigned part, const LinkSummary& link) { seen.at(part).push_back(describe(link)); });
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(nodes, expected_nodes);
+    std::vector<std::string> joined;
+    size_t busy_parts = 0;
+    for (const auto& part : seen) {
+      joined.insert(joined.end(), part.begin(), part.end());
+      busy_parts += part.empty() ? 0 : 1;
+    }
+    EXPECT_EQ(joined, expected) << parts << " parts";
+    EXPECT_EQ(busy_parts, parts) << "every part should get a share of the links";
+  }
+  EXPECT_FALSE(store->ScanGraphInParts(options, 0, nullptr, nullptr).ok());
+}
+
 }  // namespace
 }  // namespace trafnet::storage

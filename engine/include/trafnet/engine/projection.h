@@ -53,6 +53,9 @@ struct ProjectionOptions {
   PersonTieWeights ties;
   // `persons` only: a phone or address linked to more persons than this joins none of them.
   uint32_t shared_cap = 25;
+  // Threads reading the store's links side by side (storage::Store::ScanGraphInParts); the
+  // graph is the same for any number.
+  unsigned threads = 1;
 };
 
 struct Projection {
