@@ -43,6 +43,10 @@ constexpr int kMaxPathHops = 8;
 constexpr int kMaxPaths = 10;
 constexpr int64_t kMaxNodes = 2000;
 constexpr size_t kMaxIds = 20;
+// The page's export record (POST, a JSON body naming what the exported view showed).
+constexpr std::string_view kExportPath = "/api/export";
+constexpr size_t kMaxExportBodyBytes = 512 << 10;
+constexpr size_t kMaxRefBytes = 1024;
 constexpr int64_t kMaxAuditRecords = 10000;
 
 // An answer to send and the records it discloses.
@@ -211,15 +215,18 @@ struct Server::Impl {
   }
 
   // Appends the access to the audit trail; false when it cannot (the answer is then withheld).
+  // `extra` are parameters that came in the body rather than the address.
   bool Record(const httplib::Request& request, const Principal& who, const std::string& action,
               const std::string& justification, const std::string& outcome,
-              std::vector<std::string> ids) {
+              std::vector<std::string> ids,
+              const std::vector<std::pair<std::string, std::string>>& extra = {}) {
     storage::AuditEntry entry;
     entry.user = who.user;
     entry.role = std::string(RoleName(who.role));
     entry.action = action;
     entry.parameters.emplace_back("client", "web " + request.remote_addr);
     for (const auto& [name, value] : request.params) entry.parameters.emplace_back(name, value);
+    for (const auto& [name, value] : extra) entry.parameters.emplace_back(name, value);
     entry.ids = std::move(ids);
     entry.justification = justification;
     entry.outcome = outcome;
@@ -402,6 +409,69 @@ struct Server::Impl {
         });
   }
 
+  // POST /api/export: the page is about to save its view as a file (PNG or GraphML, built in the
+  // browser). The body names what the file will hold — {"format": "png"|"graphml", "refs":
+  // [node refs], "links": N} — and the access is recorded as an `export` with those refs before
+  // the answer says the page may go ahead: a disclosure that cannot be recorded is not made.
+  void RegisterExport() {
+    http.Post(std::string(kExportPath), [this](const httplib::Request& request,
+                                               httplib::Response& response) {
+      std::optional<Principal> who = Authenticate(request);
+      if (!who)
+        return SendError(response, 401, "a valid token is needed (Authorization: Bearer …)");
+      const std::string justification = request.get_header_value("X-Trafnet-Case");
+      auto record = [&](const std::string& outcome, std::vector<std::string> refs,
+                        const std::vector<std::pair<std::string, std::string>>& extra) {
+        return Record(request, *who, "export", justification, outcome, std::move(refs), extra);
+      };
+      auto refuse = [&](int status, const std::string& why) {
+        if (!record((status == 403 ? "refused: " : "error: ") + why, {}, {}))
+          return SendError(response, 500, "the access cannot be recorded in the audit trail");
+        SendError(response, status, why);
+      };
+      if (!MayQuery(who->role))
+        return refuse(403,
+                      "the " + std::string(RoleName(who->role)) + " role may not export views");
+      StatusOr<engine::StorePolicy> policy = engine::ReadStorePolicy(options.db);
+      if (!policy.ok()) return refuse(403, policy.status().message());
+      if (policy->require_case && justification.empty())
+        return refuse(403, "this store requires a case number for every export (X-Trafnet-Case)");
+      const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (!body.is_object()) return refuse(400, "the body must be a JSON object");
+      for (const auto& [key, value] : body.items()) {
+        if (key != "format" && key != "refs" && key != "links")
+          return refuse(400, "unknown field '" + key + "' (format, refs, links)");
+      }
+      const Json format = body.value("format", Json());
+      if (!format.is_string() || (format != "png" && format != "graphml"))
+        return refuse(400, "format must be \"png\" or \"graphml\"");
+      const Json refs = body.value("refs", Json());
+      if (!refs.is_array() || refs.empty() || refs.size() > static_cast<size_t>(kMaxNodes))
+        return refuse(400,
+                      "refs must list the view's 1 to " + std::to_string(kMaxNodes) + " nodes");
+      std::vector<std::string> exported;
+      for (const Json& ref : refs) {
+        if (!ref.is_string() || ref.get<std::string>().empty() ||
+            ref.get<std::string>().size() > kMaxRefBytes)
+          return refuse(400, "every ref must be a node reference such as person:P1");
+        exported.push_back(ref.get<std::string>());
+      }
+      const Json links = body.contains("links") ? body["links"] : Json(uint64_t{0});
+      if (!links.is_number_unsigned() ||
+          links.get<uint64_t>() > 100 * static_cast<uint64_t>(kMaxNodes))
+        return refuse(400, "links must be the number of links in the view");
+      const std::vector<std::pair<std::string, std::string>> extra = {
+          {"format", format.get<std::string>()},
+          {"nodes", std::to_string(exported.size())},
+          {"links", std::to_string(links.get<uint64_t>())}};
+      const size_t nodes = exported.size();
+      if (!record("ok", std::move(exported), extra))
+        return SendError(response, 500, "the access cannot be recorded in the audit trail");
+      response.set_content(Json{{"recorded", true}, {"nodes", nodes}}.dump() + "\n",
+                           "application/json");
+    });
+  }
+
   // Community and risk per person from the latest report (docs/report-format.md), keyed by
   // reference; re-read when the file changes.
   StatusOr<Answer> Analysis() {
@@ -476,7 +546,7 @@ struct Server::Impl {
     http.new_task_queue = [threads = options.threads] {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
-    http.set_payload_max_length(options.max_body_bytes);
+    http.set_payload_max_length(std::max<size_t>(options.max_body_bytes, kMaxExportBodyBytes));
     http.set_read_timeout(options.timeout_seconds);
     http.set_write_timeout(options.timeout_seconds);
     http.set_keep_alive_timeout(5);
@@ -494,14 +564,17 @@ struct Server::Impl {
             SendError(response, 403, why);
             return httplib::Server::HandlerResponse::Handled;
           }
-          // Bodies are refused before they are read: the API reads none.
-          if (request.get_header_value<uint64_t>("Content-Length") > options.max_body_bytes) {
+          // Bodies are refused before they are read: only the export record has one.
+          const bool export_record = request.path == kExportPath;
+          const uint64_t body_limit = export_record ? kMaxExportBodyBytes : options.max_body_bytes;
+          if (request.get_header_value<uint64_t>("Content-Length") > body_limit) {
             SendError(response, 413, "request too large");
             return httplib::Server::HandlerResponse::Handled;
           }
-          if (request.method != "GET") {
-            response.set_header("Allow", "GET");
-            SendError(response, 405, "only GET is answered");
+          const char* method = export_record ? "POST" : "GET";
+          if (request.method != method) {
+            response.set_header("Allow", method);
+            SendError(response, 405, std::string("only ") + method + " is answered here");
             return httplib::Server::HandlerResponse::Handled;
           }
           return httplib::Server::HandlerResponse::Unhandled;
@@ -525,6 +598,7 @@ struct Server::Impl {
       });
     }
     RegisterQueries();
+    RegisterExport();
     RegisterPage();
     return Status::Ok();
   }

@@ -321,6 +321,69 @@ TEST_F(ServerTest, EveryQueryIsRecordedWithWhoWhyAndWhatItDisclosed) {
   EXPECT_EQ(verified->records, 4u);  // the ingest's start and outcome, then the two queries
 }
 
+// The page's exports are built in the browser; it records each one first, and only a recorded
+// export goes ahead.
+TEST_F(ServerTest, ExportsFromThePageAreRecordedBeforeTheyAreMade) {
+  StartServer();
+  auto post = [&](const std::string& body, Role role = Role::kInvestigator,
+                  const std::string& case_number = "KU-2026-118") {
+    httplib::Result result =
+        client_->Post("/api/export", As(role, case_number), body, "application/json");
+    EXPECT_TRUE(result) << "no response";
+    return result;
+  };
+  auto made =
+      post(R"({"format":"graphml","refs":["person:MUP-P1","phone:+381641234567"],"links":1})");
+  ASSERT_EQ(made->status, 200) << made->body;
+  EXPECT_TRUE(Json::parse(made->body)["recorded"].get<bool>());
+  storage::AuditRecord record = LastAuditRecord();
+  EXPECT_EQ(record.entry.action, "export");
+  EXPECT_EQ(record.entry.user, "investigator-user");
+  EXPECT_EQ(record.entry.justification, "KU-2026-118");
+  EXPECT_EQ(record.entry.outcome, "ok");
+  EXPECT_THAT(record.entry.ids, ::testing::ElementsAre("person:MUP-P1", "phone:+381641234567"));
+  EXPECT_THAT(
+      record.entry.parameters,
+      ::testing::IsSupersetOf({std::make_pair(std::string("format"), std::string("graphml")),
+                               std::make_pair(std::string("nodes"), std::string("2")),
+                               std::make_pair(std::string("links"), std::string("1"))}));
+
+  // Refused or malformed: an answer that is not 200, and a record that says so with no ids.
+  const std::vector<std::tuple<std::string, Role, int>> bad = {
+      {R"({"format":"pdf","refs":["person:MUP-P1"]})", Role::kInvestigator, 400},
+      {R"({"format":"png","refs":[]})", Role::kInvestigator, 400},
+      {R"({"format":"png","refs":[7]})", Role::kInvestigator, 400},
+      {R"({"format":"png","refs":["person:MUP-P1"],"links":-1})", Role::kInvestigator, 400},
+      {R"({"format":"png","refs":["person:MUP-P1"],"extra":1})", Role::kInvestigator, 400},
+      {"not json", Role::kInvestigator, 400},
+      {R"({"format":"png","refs":["person:MUP-P1"]})", Role::kAuditor, 403},
+  };
+  for (const auto& [body, role, status] : bad) {
+    auto refused = post(body, role);
+    EXPECT_EQ(refused->status, status) << body << ": " << refused->body;
+    EXPECT_TRUE(Json::parse(refused->body, nullptr, false).contains("error")) << refused->body;
+    const storage::AuditRecord last = LastAuditRecord();
+    EXPECT_EQ(last.entry.action, "export");
+    EXPECT_NE(last.entry.outcome, "ok") << body;
+    EXPECT_TRUE(last.entry.ids.empty()) << body;
+  }
+  // No token: 401 and nothing to record against; GET is not how an export is recorded.
+  auto anonymous = client_->Post("/api/export", R"({"format":"png","refs":["person:MUP-P1"]})",
+                                 "application/json");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_EQ(Get("/api/export")->status, 405);
+  EXPECT_EQ(client_->Post("/api/lookup", As(Role::kInvestigator), "{}", "application/json")->status,
+            405);
+  // A view of more nodes than fit a GET still fits the export record's body.
+  std::string many = R"({"format":"png","refs":[)";
+  for (int i = 0; i < 2000; ++i)
+    many += (i ? ",\"person:MUP-P" : "\"person:MUP-P") + std::to_string(i) + "\"";
+  many += "]}";
+  EXPECT_EQ(post(many)->status, 200);
+  EXPECT_EQ(LastAuditRecord().entry.ids.size(), 2000u);
+}
+
 TEST_F(ServerTest, APolicyRequiringACaseRefusesQueriesWithoutOne) {
   ASSERT_TRUE(engine::WriteStorePolicy(db(), engine::StorePolicy{.require_case = true}).ok());
   StartServer();

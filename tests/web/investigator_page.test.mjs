@@ -318,6 +318,17 @@ async function main(opts, resources) {
   expect(png.subarray(1, 4).toString() === 'PNG', 'the PNG export is not a PNG');
   ok('the view exports as GraphML (names escaped) and as PNG');
 
+  const shown = spawnSync(opts.trafnet, ['audit', 'show', '--db', path.join(tmp, 'db'), '--action', 'export', '--json'],
+    { encoding: 'utf8', timeout: 30_000 });
+  expect(shown.status === 0, `trafnet audit show exited with ${shown.status}: ${shown.stderr}`);
+  const exports = JSON.parse(shown.stdout);
+  const formats = exports.map((r) => Object.fromEntries(r.parameters.map((p) => [p.name ?? p[0], p.value ?? p[1]])).format);
+  expect(exports.length === 2 && formats.join(',') === 'graphml,png',
+    `the audit trail holds ${exports.length} export records (${formats.join(',')}), not graphml then png:\n${shown.stdout}`);
+  expect(exports.every((r) => r.ids.length === 6 && r.ids.includes('person:P2') && r.justification === CASE_NO &&
+    r.outcome === 'ok'), `the export records do not name the 6 exported nodes and the case:\n${shown.stdout}`);
+  ok('both exports are in the audit trail, with the case number and the 6 nodes each file holds');
+
   const withoutCase = apiCalls.filter((r) => r.headers()['x-trafnet-case'] !== CASE_NO).map((r) => r.url());
   expect(apiCalls.length >= 4 && !withoutCase.length, `API calls without the case number: ${withoutCase.join(', ')}`);
   ok(`all ${apiCalls.length} API calls since carried X-Trafnet-Case`);

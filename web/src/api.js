@@ -50,13 +50,29 @@ export async function api(path, params) {
   for (const [k, v] of Object.entries(params || {})) {
     if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
   }
+  const query = qs.toString();
+  return call('GET', path + (query ? '?' + query : ''), undefined);
+}
+
+// POSTs a JSON body (only the export record takes one).
+export async function apiPost(path, body) {
+  return call('POST', path, JSON.stringify(body));
+}
+
+async function call(method, pathAndQuery, payload) {
   const headers = { Authorization: 'Bearer ' + state.token, Accept: 'application/json' };
   if (state.caseNo) headers['X-Trafnet-Case'] = state.caseNo;
-  const query = qs.toString();
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch('api/' + path + (query ? '?' + query : ''),
-      { headers, cache: 'no-store', credentials: 'omit', redirect: 'error' });
+    res = await fetch('api/' + pathAndQuery, {
+      method,
+      headers,
+      body: payload,
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'error'
+    });
   } catch (e) {
     throw new ApiError(0, 'Cannot reach the server: ' + e.message);
   }

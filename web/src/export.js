@@ -1,7 +1,10 @@
 // Exporting the current view (what is visible) as PNG or GraphML, downloaded by the browser.
-import { el, setStatus } from './dom.js';
-import { analysisOf, attrsOf, nodeName, obsText, state } from './model.js';
-import { cy } from './graph.js';
+// Every export is first recorded in the audit trail (POST api/export with the refs of the nodes
+// the file will hold); the file is saved only when the server has recorded it.
+import {apiPost, run} from './api.js';
+import {el, setStatus} from './dom.js';
+import {cy} from './graph.js';
+import {analysisOf, attrsOf, nodeName, obsText, state} from './model.js';
 
 function download(blob, name) {
   const url = URL.createObjectURL(blob);
@@ -62,12 +65,41 @@ function graphml() {
   return out.join('\n');
 }
 
+// What the file will hold — the visible nodes and links (filtered ones are not drawn either) —
+// as the audit record names it.
+function exported() {
+  const nodes = cy.nodes().not('.filtered');
+  const edges = cy.edges().not('.filtered');
+  const refs = [];
+  nodes.forEach((e) => {
+    const n = state.nodes.get(e.id());
+    if (n) refs.push(n.ref);
+  });
+  return {refs, links: edges.length};
+}
+
+async function recordThenSave(format, make, name) {
+  const {refs, links} = exported();
+  if (!refs.length) {
+    setStatus('Nothing to export.', 'error');
+    return;
+  }
+  await run(`Export ${format.toUpperCase()}`, async () => {
+    await apiPost('export', {format, refs, links});
+    download(make(), name);
+    return `Exported ${refs.length} nodes as ${
+        format.toUpperCase()} (recorded in the audit trail).`;
+  });
+}
+
 export function exportPng() {
-  if (!cy.nodes().length) { setStatus('Nothing to export.', 'error'); return; }
-  download(cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' }), `trafnet-view-${stamp()}.png`);
+  return recordThenSave(
+      'png', () => cy.png({output: 'blob', full: true, scale: 2, bg: '#ffffff'}),
+      `trafnet-view-${stamp()}.png`);
 }
 
 export function exportGraphml() {
-  if (!cy.nodes().length) { setStatus('Nothing to export.', 'error'); return; }
-  download(new Blob([graphml()], { type: 'application/graphml+xml' }), `trafnet-view-${stamp()}.graphml`);
+  return recordThenSave(
+      'graphml', () => new Blob([graphml()], {type: 'application/graphml+xml'}),
+      `trafnet-view-${stamp()}.graphml`);
 }

@@ -1,7 +1,7 @@
 // `trafnet serve`: the investigators' queries as a JSON API on a local port, and the single-page
 // investigator view that uses it (docs/serve.md is the user's description, this is the contract).
 //
-// Routes (GET only):
+// Routes (GET, but for the export record):
 //   /                       the page (web/src, with Cytoscape.js from web/node_modules, embedded)
 //   /assets/<file>          its script, style sheet and Cytoscape.js
 //   /api/me                 who the token belongs to, their role, whether a case is required
@@ -12,10 +12,13 @@
 //   /api/timeline?id=
 //   /api/analysis           community and risk per person from the latest `trafnet analyze`
 //   /api/audit              the audit trail (auditor, admin) [&verify=1]
+//   POST /api/export        records that the page exports its view (JSON body: format, refs,
+//                           links); the page saves the file only once this has answered 200
 // The API answers the JSON of `trafnet query … --json`; errors are {"error": "…"} with 400 for a
 // bad parameter (unknown ones included), 401 without a valid token, 403 for a role that may not,
 // a missing case number when the store's policy requires one, or a foreign Host or Origin, 404
-// for an unknown id or route, 405 for another method, 413 for a body, 500 otherwise.
+// for an unknown id or route, 405 for another method, 413 for a body (over 512 KiB for the
+// export record), 500 otherwise.
 //
 // Security: binds to 127.0.0.1 unless told otherwise; every /api/ request needs a bearer token
 // (access.h); the Host header must name this server (DNS rebinding) and an Origin, when sent, must
