@@ -107,7 +107,8 @@ Action AddServeCommand(CLI::App& app) {
                   "Users file (`trafnet users add`): one token per user and role")
       ->excludes("--token-file");
   cmd->add_option("--report", args->report,
-                  "The latest `trafnet analyze` report.json, to colour by network and risk");
+                  "A `trafnet analyze` report.json to colour by network and risk (default: that "
+                  "of the latest analyze run on this store, from its audit trail)");
   cmd->add_option("--allow-host", args->allowed_hosts,
                   "Another name the Host header may carry (a proxy's)");
   cmd->add_option("--threads", args->threads, "Worker threads")

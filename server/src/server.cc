@@ -155,6 +155,7 @@ struct Server::Impl {
 
   // The analysis overlay, re-read when the report changes.
   std::mutex analysis_mutex;
+  std::filesystem::path analysis_path;
   std::filesystem::file_time_type analysis_time{};
   std::string analysis_json;
   std::vector<std::string> analysis_refs;
@@ -474,19 +475,35 @@ struct Server::Impl {
 
   // Community and risk per person from the latest report (docs/report-format.md), keyed by
   // reference; re-read when the file changes.
+  // Without --report, the latest `trafnet analyze` run on this store is the last `analyze`
+  // record of the audit trail that succeeded: its `out` folder holds report.json.
+  StatusOr<std::filesystem::path> LatestReport() const {
+    if (!options.report.empty()) return options.report;
+    TRAFNET_ASSIGN_OR_RETURN(std::vector<storage::AuditRecord> records, audit->ReadAll());
+    for (auto record = records.rbegin(); record != records.rend(); ++record) {
+      const storage::AuditEntry& entry = record->entry;
+      if (entry.action != "analyze" || !entry.outcome.starts_with("ok")) continue;
+      for (const auto& [name, value] : entry.parameters) {
+        if (name == "out") return std::filesystem::path(value) / "report.json";
+      }
+    }
+    return std::filesystem::path();
+  }
+
   StatusOr<Answer> Analysis() {
-    if (options.report.empty()) return Answer{"{\"available\":false}\n", {}};
+    TRAFNET_ASSIGN_OR_RETURN(const std::filesystem::path report_path, LatestReport());
+    if (report_path.empty()) return Answer{"{\"available\":false}\n", {}};
     std::lock_guard<std::mutex> lock(analysis_mutex);
     std::error_code ec;
-    const auto time = std::filesystem::last_write_time(options.report, ec);
+    const auto time = std::filesystem::last_write_time(report_path, ec);
     if (ec) return Answer{"{\"available\":false}\n", {}};
-    if (analysis_json.empty() || time != analysis_time) {
-      std::ifstream in(options.report);
+    if (analysis_json.empty() || time != analysis_time || report_path != analysis_path) {
+      std::ifstream in(report_path);
       std::stringstream text;
       text << in.rdbuf();
       const Json report = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
       if (!report.is_object() || report.value("schema", "") != "trafnet.report/1")
-        return InternalError(options.report.string() + " is not a trafnet report");
+        return InternalError(report_path.string() + " is not a trafnet report");
       Json nodes = Json::object();
       for (const Json& network : report.value("networks", Json::array())) {
         for (const Json& member : network.value("members", Json::array())) {
@@ -516,6 +533,7 @@ struct Server::Impl {
                           .dump() +
                       "\n";
       analysis_time = time;
+      analysis_path = report_path;
     }
     return Answer{analysis_json, analysis_refs};
   }

@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -321,6 +325,35 @@ TEST_F(ServerTest, EveryQueryIsRecordedWithWhoWhyAndWhatItDisclosed) {
   EXPECT_EQ(verified->records, 4u);  // the ingest's start and outcome, then the two queries
 }
 
+// A client that sends half a request and then nothing is cut off after the read time limit,
+// and the server goes on answering others.
+TEST_F(ServerTest, ASlowClientIsCutOffAfterTheTimeLimit) {
+  ServerOptions options;
+  options.timeout_seconds = 1;
+  StartServer(options);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const std::string partial =
+      "GET /api/me HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server_->port()) + "\r\n";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  // Our own patience: well past the server's 1 s, so that a server without a limit fails here.
+  timeval patience{.tv_sec = 8, .tv_usec = 0};
+  ASSERT_EQ(::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience)), 0);
+  char byte = 0;
+  ssize_t got = 0;
+  do {
+    got = ::recv(fd, &byte, 1, 0);
+  } while (got > 0);  // whatever it sends (nothing, or a 408) ends in the connection closing
+  EXPECT_EQ(got, 0) << "the connection was not closed by the server (errno " << errno << ")";
+  ::close(fd);
+  EXPECT_EQ(Get("/api/me")->status, 200);
+}
+
 // The page's exports are built in the browser; it records each one first, and only a recorded
 // export goes ahead.
 TEST_F(ServerTest, ExportsFromThePageAreRecordedBeforeTheyAreMade) {
@@ -436,19 +469,32 @@ TEST_F(ServerTest, AnswersWhileAnIngestWritesAndThenSeesWhatItCommitted) {
                         Quote(dir_ / "reports2") + " " + Quote(dir_ / "more"));
     done = true;
   });
-  int answered = 0, failed = 0;
-  while (!done) {
-    auto result =
-        client_->Get("/api/neighbourhood?id=person:MUP-P2&hops=2", As(Role::kInvestigator));
-    if (result && result->status == 200)
-      ++answered;
-    else
-      ++failed;
+  // Four clients at once, each on its own connection, asking different queries until the
+  // ingest ends.
+  std::atomic<int> answered{0}, failed{0};
+  const std::vector<std::string> queries = {
+      "/api/neighbourhood?id=person:MUP-P2&hops=2", "/api/lookup?phone=064/123-4567",
+      "/api/path?from=person:MUP-P1&to=person:MUP-P2", "/api/timeline?id=person:BIA-7"};
+  std::vector<std::thread> readers;
+  const httplib::Headers headers = As(Role::kInvestigator);
+  const int port = server_->port();
+  for (const std::string& query : queries) {
+    readers.emplace_back([&, query] {
+      httplib::Client client("127.0.0.1", port);
+      do {
+        auto result = client.Get(query, headers);
+        if (result && result->status == 200)
+          ++answered;
+        else
+          ++failed;
+      } while (!done);
+    });
   }
   writer.join();
+  for (std::thread& reader : readers) reader.join();
   ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
-  EXPECT_GT(answered, 0);
-  EXPECT_EQ(failed, 0);
+  EXPECT_GE(answered.load(), static_cast<int>(queries.size()));
+  EXPECT_EQ(failed.load(), 0);
   // The secondary instance catches up within a few intervals.
   std::string first_new;
   {
@@ -490,6 +536,43 @@ TEST_F(ServerTest, TheAnalysisOverlayComesFromTheLatestReport) {
   storage::AuditRecord record = LastAuditRecord();
   EXPECT_EQ(record.entry.action, "query.analysis");
   EXPECT_THAT(record.entry.ids, ::testing::Contains("person:BIA-7"));
+}
+
+// Without --report the overlay is the latest successful `trafnet analyze` run on the store, as
+// its audit record names it.
+TEST_F(ServerTest, WithoutAReportTheOverlayIsTheLatestAnalyzeRunsOwn) {
+  StartServer();
+  EXPECT_EQ(Json::parse(Get("/api/analysis")->body), Json::parse(R"({"available":false})"));
+  auto record_run = [&](const std::filesystem::path& out, const std::string& outcome) {
+    auto log = storage::AuditLog::Open(storage::AuditLogPath(db()));
+    ASSERT_TRUE(log.ok());
+    storage::AuditEntry entry;
+    entry.user = "analyst-user";
+    entry.role = "cli";
+    entry.action = "analyze";
+    entry.parameters = {{"out", out.string()}, {"seed", "1"}};
+    entry.outcome = outcome;
+    ASSERT_TRUE(log->Append(std::move(entry)).ok());
+  };
+  auto write_report = [&](const std::filesystem::path& out, const std::string& network) {
+    std::filesystem::create_directories(out);
+    WriteFile(
+        out / "report.json",
+        R"({"schema":"trafnet.report/1","generated_at":"2026-12-06T01:00:00Z","networks":[{"id":")" +
+            network +
+            R"(","rank":1,"members":[{"id":"MUP-P1","records":["MUP-P1"],"role":"recruiter","risk":0.9}]}]})");
+  };
+  write_report(dir_ / "first", "NET-0001");
+  record_run(dir_ / "first", "ok: 1 leads");
+  EXPECT_EQ(Json::parse(Get("/api/analysis")->body)["nodes"]["person:MUP-P1"]["network"],
+            "NET-0001");
+  // A newer run is picked up without a restart; one that failed is not the latest report.
+  write_report(dir_ / "second", "NET-0002");
+  record_run(dir_ / "second", "ok: 1 leads");
+  write_report(dir_ / "failed", "NET-0003");
+  record_run(dir_ / "failed", "error: disk full");
+  EXPECT_EQ(Json::parse(Get("/api/analysis")->body)["nodes"]["person:MUP-P1"]["network"],
+            "NET-0002");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 //   /api/shared?ids=a,b,…
 //   /api/timeline?id=
 //   /api/analysis           community and risk per person from the latest `trafnet analyze`
+//                           (its run recorded in the audit trail, or --report)
 //   /api/audit              the audit trail (auditor, admin) [&verify=1]
 //   POST /api/export        records that the page exports its view (JSON body: format, refs,
 //                           links); the page saves the file only once this has answered 200
@@ -57,8 +58,9 @@ struct ServerOptions {
   // Extra names the Host header may carry (a reverse proxy's, say), with or without ":port".
   // The bind address, localhost, 127.0.0.1 and [::1] are always allowed.
   std::vector<std::string> allowed_hosts;
-  // The latest `trafnet analyze` report.json, for /api/analysis; empty: none. Re-read when it
-  // changes on disk.
+  // The report.json for /api/analysis; empty: that of the latest `trafnet analyze` run on this
+  // store that succeeded (the last `analyze` record of the audit trail names its folder). Re-read
+  // when it changes on disk, or when a newer run is recorded.
   std::filesystem::path report;
   // Region of phone numbers written without a country code.
   std::string region = "RS";
