@@ -304,6 +304,24 @@ TEST_F(QueryTest, SharedListsWhatTwoPersonsHaveInCommonWithWhen) {
   EXPECT_EQ(starts, (std::set<std::string>{"2024-01-01", "2024-02-01"}));
   EXPECT_TRUE(Shared(*store_, {Ref("P3"), Ref("P4")})->empty());
   EXPECT_EQ(Shared(*store_, {Ref("P3")}).status().code(), StatusCode::kInvalidArgument);
+
+  // An address both lived at, with each stay's dates.
+  auto address = Shared(*store_, {Ref("P1"), Ref("P4")});
+  ASSERT_TRUE(address.ok()) << address.status().ToString();
+  ASSERT_EQ(address->size(), 1u);
+  EXPECT_EQ((*address)[0].node.id, "A1");
+  EXPECT_EQ((*address)[0].node.kind, "address");
+  std::set<std::string> stays;
+  for (const QueryLink& link : (*address)[0].links)
+    stays.insert(link.observations.at(0).start + ".." + link.observations.at(0).end);
+  EXPECT_EQ(stays, (std::set<std::string>{"2024-01-01..2024-06-30", "2024-03-01..2024-09-30"}));
+  // A person both know.
+  auto person = Shared(*store_, {Ref("P1"), Ref("P6")});
+  ASSERT_TRUE(person.ok()) << person.status().ToString();
+  ASSERT_EQ(person->size(), 1u);
+  EXPECT_EQ((*person)[0].node.id, "P5");
+  EXPECT_EQ((*person)[0].node.kind, "person");
+  EXPECT_EQ((*person)[0].links.size(), 2u);
 }
 
 TEST_F(QueryTest, TimelineIsInTimeOrderWithUndatedLast) {

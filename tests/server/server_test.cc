@@ -279,11 +279,17 @@ TEST_F(ServerTest, VictimsAreMaskedForRolesThatMayNotSeeThem) {
   EXPECT_EQ(Json::parse(seen->body).size(), 1u);
   for (const char* path :
        {"/api/timeline?id=person:MUP-P2", "/api/path?from=person:MUP-P2&to=person:MUP-P4",
-        "/api/lookup?id=person:MUP-P3"}) {
+        "/api/lookup?id=person:MUP-P3", "/api/shared?ids=person:MUP-P2,person:MUP-P4"}) {
     auto answer = Get(path, Role::kAnalyst);
     ASSERT_EQ(answer->status, 200) << path;
     EXPECT_THAT(answer->body, Not(HasSubstr("Jelena"))) << path;
   }
+  // What MUP-P2 and MUP-P4 share is the victim they both know: named to the investigator only.
+  auto shared = Get("/api/shared?ids=person:MUP-P2,person:MUP-P4", Role::kInvestigator);
+  ASSERT_EQ(shared->status, 200);
+  EXPECT_THAT(shared->body, HasSubstr("Jelena Petrović"));
+  EXPECT_THAT(Get("/api/shared?ids=person:MUP-P2,person:MUP-P4", Role::kAnalyst)->body,
+              HasSubstr("person:MUP-P3"));
 }
 
 TEST_F(ServerTest, AuditorsReadTheTrailButRunNoQueries) {
