@@ -25,6 +25,11 @@ NodeId AddPerson(ChangeSet& cs, const std::string& id, const std::string& name,
   return result->id;
 }
 
+// Persons P0..P(n-1), named "Name <i>", as nodes 0..n-1 of an empty store.
+void AddNumberedPersons(ChangeSet& cs, NodeId n) {
+  for (NodeId i = 0; i < n; ++i) AddPerson(cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+}
+
 Observation Obs(const std::string& source, const std::string& start = "", uint64_t count = 1) {
   Observation obs;
   obs.source = source;
@@ -443,8 +448,7 @@ TEST(StoreTest, ScanGraphSeesEveryNodeAndLinkInOrder) {
   constexpr NodeId kPersons = 20000;
   {
     auto cs = store->NewChangeSet();
-    for (NodeId i = 0; i < kPersons; ++i)
-      AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+    AddNumberedPersons(*cs, kPersons);
     for (NodeId i = 0; i + 1 < kPersons; ++i) {
       ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("MUP", "2024-01-01", 2)).ok());
       ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("BIA", "2020-05-05", 1)).ok());
@@ -498,8 +502,7 @@ TEST(StoreTest, ScanGraphInPartsJoinsToScanGraph) {
   constexpr NodeId kPersons = 6000;
   {
     auto cs = store->NewChangeSet();
-    for (NodeId i = 0; i < kPersons; ++i)
-      AddPerson(*cs, "P" + std::to_string(i), "Name " + std::to_string(i));
+    AddNumberedPersons(*cs, kPersons);
     for (NodeId i = 0; i + 1 < kPersons; ++i) {
       ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 1, Obs("MUP", "2024-01-01", 1 + i % 3)).ok());
       if (i % 7 == 0) {
