@@ -627,9 +627,13 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
     }
     return Status::Ok();
   };
-  TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(),
-                                  [&] { return write_families({kNodeKeysCf, kNameIndexCf, kAddressIndexCf}); },
-                                  [&] { return write_families({kNodesCf, kSourceIndexCf, kMetaCf}); }));
+  // The name index (a person's name key and every pair of its words) has as many entries as the
+  // other families together, so it gets a thread of its own.
+  TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(), [&] { return write_families({kNameIndexCf}); },
+                                  [&] {
+                                    return write_families({kNodeKeysCf, kAddressIndexCf, kNodesCf,
+                                                           kSourceIndexCf, kMetaCf});
+                                  }));
   TRAFNET_RETURN_IF_ERROR(writer.Finish());
   {
     std::lock_guard lock(store.mutex);
