@@ -200,6 +200,9 @@ struct Findings {
   NodeIndex meeting_address = kNoNode;
   std::vector<size_t> arrivals;
   std::vector<Day> arrival_days;
+  // Every member who arrived at the meeting address within those arrival days' span, young or
+  // not, related to the others or not: who shared the place at the time.
+  std::vector<size_t> cohabitants;
   NodeIndex shared_phone = kNoNode;
 
   void Set(const std::string& name, double value, std::string text) {
@@ -283,6 +286,10 @@ void Convergence(const GroupView& view, const DetectConfig& config, Findings& f)
         f.meeting_address = address;
         f.arrivals = who;
         f.arrival_days = days;
+        f.cohabitants.clear();
+        for (const auto& [day, member] : list) {
+          if (day >= lo && day <= hi) f.cohabitants.push_back(member);
+        }
       }
       f.Set("convergence", s,
             fmt::format("{} unrelated {}{} from {} town{} arrived at {} between {} and {}",
@@ -298,10 +305,27 @@ void Convergence(const GroupView& view, const DetectConfig& config, Findings& f)
         fmt::format("arrived at {} on {} with other unrelated young people",
                     view.data().id(f.meeting_address), FormatDay(f.arrival_days[k])));
   }
-  // Strangers under one roof: the share of the arrivals' pairs with no tie before.
-  f.Set("unrelated_cohabitants", 1.0,
-        fmt::format("none of the {} who arrived at {} are family or known to have known each other",
-                    f.arrivals.size(), view.data().id(f.meeting_address)));
+  // Strangers under one roof: of every pair of members who arrived there in that span (the
+  // young strangers and whoever came with them), the share with no tie before — not family, no
+  // shared home, not known to each other. A family moving in beside them lowers it.
+  const std::vector<size_t>& here = f.cohabitants;
+  size_t pairs = 0, strangers = 0;
+  for (size_t a = 0; a < here.size(); ++a) {
+    for (size_t b = a + 1; b < here.size(); ++b) {
+      ++pairs;
+      strangers += view.Acquainted(here[a], here[b]) ? 0 : 1;
+    }
+  }
+  if (pairs == 0 || strangers == 0) return;
+  const double share = static_cast<double>(strangers) / static_cast<double>(pairs);
+  f.Set("unrelated_cohabitants", share,
+        strangers == pairs
+            ? fmt::format(
+                  "none of the {} who arrived at {} are family or known to have known each other",
+                  here.size(), view.data().id(f.meeting_address))
+            : fmt::format(
+                  "{} of the {} pairs who arrived at {} are neither family nor known to each other",
+                  strangers, pairs, view.data().id(f.meeting_address)));
 }
 
 // Members each member called or messaged (directly or between their phones), with the first day.

@@ -335,6 +335,46 @@ TEST_F(DetectTest, AHostelConvergenceCountsHalfAndIsNotFlaggedAlone) {
   EXPECT_TRUE(Analyze(world, {}, "defaults").networks.empty());
 }
 
+// Strangers under one roof: young women from five towns who arrive at a flat within days are
+// all strangers to each other; when a mother and her two daughters move in in the same days,
+// the family's three pairs are not, and the indicator says so (12 of 15 pairs).
+WorldBuilder Flat(bool with_family) {
+  WorldBuilder world;
+  world.Address("F", "Beograd", "residential");
+  const int strangers = with_family ? 3 : 5;
+  for (int i = 0; i < strangers; ++i) {
+    const std::string v = "V" + std::to_string(i);
+    world.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+    world.Link("person:" + v, "address:F", "STAYED_AT", "2025-04-0" + std::to_string(i + 1),
+               "2025-06-30");
+  }
+  if (with_family) {
+    world.Local("MOTHER", "Majka Marić", "1980-02-02", 'F', "Kragujevac");
+    world.Local("DAUGHTER1", "Ćerka Marić", "2005-05-05", 'F', "Kragujevac");
+    world.Local("DAUGHTER2", "Sestra Marić", "2006-06-06", 'F', "Kragujevac");
+    for (const char* who : {"MOTHER", "DAUGHTER1", "DAUGHTER2"}) {
+      world.Link(std::string("person:") + who, "address:F", "STAYED_AT", "2025-04-02",
+                 "2025-06-30");
+    }
+    world.Link("person:MOTHER", "person:DAUGHTER1", "FAMILY");
+    world.Link("person:MOTHER", "person:DAUGHTER2", "FAMILY");
+    world.Link("person:DAUGHTER1", "person:DAUGHTER2", "FAMILY");
+  }
+  return world;
+}
+
+TEST_F(DetectTest, StrangersUnderOneRoofAreAllStrangers) {
+  auto alone = Strongest(Flat(/*with_family=*/false));
+  EXPECT_GT(alone["convergence"], 0.0);
+  EXPECT_DOUBLE_EQ(alone["unrelated_cohabitants"], 1.0);
+}
+
+TEST_F(DetectTest, AFamilyMovingInAmongStrangersIsNotStrangers) {
+  auto family = Strongest(Flat(/*with_family=*/true));
+  EXPECT_GT(family["convergence"], 0.0);
+  EXPECT_DOUBLE_EQ(family["unrelated_cohabitants"], 12.0 / 15.0);
+}
+
 // Recruiter R's phone reaches five young women from five towns, who may know each other.
 WorldBuilder Calls(bool acquainted, const std::string& type) {
   WorldBuilder world;
