@@ -375,6 +375,31 @@ TEST_F(DetectTest, AFamilyMovingInAmongStrangersIsNotStrangers) {
   EXPECT_DOUBLE_EQ(family["unrelated_cohabitants"], 12.0 / 15.0);
 }
 
+// The controller is who is tied both to where the recruits stayed and to the phone they shared.
+// Their landlord, tied to the flat only, is a weaker lead (0.4), and one who also uses the
+// recruits' shared phone is the controller (1.0).
+WorldBuilder FlatWithLandlord(bool uses_their_phone) {
+  WorldBuilder world = Flat(/*with_family=*/false);
+  world.Person("LANDLORD", "Stanodavac Savić", "1960-03-03", 'M');
+  world.Link("person:LANDLORD", "address:F", "LIVES_AT");
+  for (int i = 0; i < 4; ++i) {
+    world.Link("person:V" + std::to_string(i), "phone:0649000000", "USES",
+               "2025-04-0" + std::to_string(i + 1), "2025-06-30");
+  }
+  if (uses_their_phone) world.Link("person:LANDLORD", "phone:0649000000", "USES");
+  return world;
+}
+
+TEST_F(DetectTest, ALandlordTiedToTheFlatOnlyIsNotTheController) {
+  auto landlord = Strongest(FlatWithLandlord(/*uses_their_phone=*/false));
+  EXPECT_GT(landlord["shared_phone"], 0.0);
+  EXPECT_DOUBLE_EQ(landlord["controller"], 0.4);
+}
+
+TEST_F(DetectTest, OneTiedToTheFlatAndTheirSharedPhoneIsTheController) {
+  EXPECT_DOUBLE_EQ(Strongest(FlatWithLandlord(/*uses_their_phone=*/true))["controller"], 1.0);
+}
+
 // Recruiter R's phone reaches five young women from five towns, who may know each other.
 WorldBuilder Calls(bool acquainted, const std::string& type) {
   WorldBuilder world;
