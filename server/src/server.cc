@@ -240,31 +240,56 @@ struct Server::Impl {
     return true;
   }
 
+  struct Admitted {
+    Principal who;
+    std::string justification;  // the case number (X-Trafnet-Case), "" when none
+  };
+
+  // The checks every recorded access passes before its work: a valid token (else 401, not
+  // recorded: no user is known), a role that `may` do it (else 403 "the <role> role
+  // <not_allowed>") and the store's case policy (else 403); a refusal is recorded under
+  // `action`. Nothing when the answer has been sent.
+  std::optional<Admitted> Admit(const httplib::Request& request, httplib::Response& response,
+                                const std::string& action, bool (*may)(Role),
+                                std::string_view not_allowed) {
+    std::optional<Principal> who = Authenticate(request);
+    if (!who) {
+      SendError(response, 401, "a valid token is needed (Authorization: Bearer …)");
+      return std::nullopt;
+    }
+    Admitted admitted{*who, request.get_header_value("X-Trafnet-Case")};
+    auto refuse = [&](const std::string& why) -> std::optional<Admitted> {
+      if (!Record(request, admitted.who, action, admitted.justification, "refused: " + why, {}))
+        SendError(response, 500, "the access cannot be recorded in the audit trail");
+      else
+        SendError(response, 403, why);
+      return std::nullopt;
+    };
+    if (!may(who->role))
+      return refuse("the " + std::string(RoleName(who->role)) + " role " +
+                    std::string(not_allowed));
+    StatusOr<engine::StorePolicy> policy = engine::ReadStorePolicy(options.db);
+    if (!policy.ok()) return refuse(policy.status().message());
+    if (policy->require_case && admitted.justification.empty())
+      return refuse(
+          "this store requires a case number for every query and export (X-Trafnet-Case)");
+    return admitted;
+  }
+
   using QueryFn = std::function<StatusOr<Answer>(const Params&, const Principal&)>;
 
   // Registers /api/<what>: token, role, policy, parameters, the query, the audit record.
   void Api(const std::string& what, std::initializer_list<std::string_view> accepted, QueryFn fn) {
     http.Get("/api/" + what, [this, what, accepted = std::vector<std::string_view>(accepted), fn](
                                  const httplib::Request& request, httplib::Response& response) {
-      std::optional<Principal> who = Authenticate(request);
-      if (!who)
-        return SendError(response, 401, "a valid token is needed (Authorization: Bearer …)");
       const std::string action = (IsQuery(what) ? "query." : "") + what;
-      const std::string justification = request.get_header_value("X-Trafnet-Case");
-      auto refuse = [&](const std::string& why) {
-        if (!Record(request, *who, action, justification, "refused: " + why, {}))
-          return SendError(response, 500, "the access cannot be recorded in the audit trail");
-        SendError(response, 403, why);
-      };
-      if (IsQuery(what) && !MayQuery(who->role))
-        return refuse("the " + std::string(RoleName(who->role)) + " role may not run queries");
-      if (!IsQuery(what) && !MayReadAudit(who->role))
-        return refuse("the " + std::string(RoleName(who->role)) +
-                      " role may not read the audit trail");
-      StatusOr<engine::StorePolicy> policy = engine::ReadStorePolicy(options.db);
-      if (!policy.ok()) return refuse(policy.status().message());
-      if (policy->require_case && justification.empty())
-        return refuse("this store requires a case number for every query (X-Trafnet-Case)");
+      const std::optional<Admitted> admitted =
+          IsQuery(what)
+              ? Admit(request, response, action, MayQuery, "may not run queries")
+              : Admit(request, response, action, MayReadAudit, "may not read the audit trail");
+      if (!admitted) return;
+      const Principal* who = &admitted->who;
+      const std::string& justification = admitted->justification;
       Params params(request, accepted);
       StatusOr<Answer> answer =
           params.status().ok() ? RunLocked(fn, params, *who) : StatusOr<Answer>(params.status());
@@ -417,26 +442,19 @@ struct Server::Impl {
   void RegisterExport() {
     http.Post(std::string(kExportPath), [this](const httplib::Request& request,
                                                httplib::Response& response) {
-      std::optional<Principal> who = Authenticate(request);
-      if (!who)
-        return SendError(response, 401, "a valid token is needed (Authorization: Bearer …)");
-      const std::string justification = request.get_header_value("X-Trafnet-Case");
+      const std::optional<Admitted> admitted =
+          Admit(request, response, "export", MayQuery, "may not export views");
+      if (!admitted) return;
       auto record = [&](const std::string& outcome, std::vector<std::string> refs,
                         const std::vector<std::pair<std::string, std::string>>& extra) {
-        return Record(request, *who, "export", justification, outcome, std::move(refs), extra);
+        return Record(request, admitted->who, "export", admitted->justification, outcome,
+                      std::move(refs), extra);
       };
       auto refuse = [&](int status, const std::string& why) {
-        if (!record((status == 403 ? "refused: " : "error: ") + why, {}, {}))
+        if (!record("error: " + why, {}, {}))
           return SendError(response, 500, "the access cannot be recorded in the audit trail");
         SendError(response, status, why);
       };
-      if (!MayQuery(who->role))
-        return refuse(403,
-                      "the " + std::string(RoleName(who->role)) + " role may not export views");
-      StatusOr<engine::StorePolicy> policy = engine::ReadStorePolicy(options.db);
-      if (!policy.ok()) return refuse(403, policy.status().message());
-      if (policy->require_case && justification.empty())
-        return refuse(403, "this store requires a case number for every export (X-Trafnet-Case)");
       const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
       if (!body.is_object()) return refuse(400, "the body must be a JSON object");
       for (const auto& [key, value] : body.items()) {
