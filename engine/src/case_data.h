@@ -65,6 +65,12 @@ enum class AddressKind : uint8_t {
   kOther,
 };
 
+// Hostels, dormitories, hotels and shelters: places for strangers to stay.
+inline bool IsCommunal(AddressKind kind) {
+  return kind == AddressKind::kHostel || kind == AddressKind::kDormitory ||
+         kind == AddressKind::kHotel || kind == AddressKind::kShelter;
+}
+
 struct Node {
   NodeKind kind = NodeKind::kOther;
   // Persons.

@@ -37,11 +37,6 @@ void Group(std::vector<Use>& uses) {
   uses.resize(kept);
 }
 
-bool Communal(AddressKind kind) {
-  return kind == AddressKind::kHostel || kind == AddressKind::kDormitory ||
-         kind == AddressKind::kHotel || kind == AddressKind::kShelter;
-}
-
 }  // namespace
 
 PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>& representative,
@@ -107,10 +102,9 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
     while (end < address_uses.size() &&
            address_uses[end].identifier == address_uses[begin].identifier)
       ++end;
-    const double factor =
-        Communal(data.node(address_uses[begin].identifier).address_kind)
-            ? config.communal_address_factor
-            : 1.0;
+    const double factor = IsCommunal(data.node(address_uses[begin].identifier).address_kind)
+                              ? config.communal_address_factor
+                              : 1.0;
     // Ties by who stayed there at the same time (co_residents.h).
     std::vector<Stay> stays;
     for (size_t i = begin; i < end; ++i) stays.push_back(address_uses[i].stay);

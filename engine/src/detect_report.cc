@@ -47,6 +47,7 @@ Json Parameters(const DetectOptions& options) {
   return Json{{"seed", options.seed},
               {"accept_same_person", c.accept_same_person},
               {"report_same_person", c.report_same_person},
+              {"report_shared_identifier", c.report_shared_identifier},
               {"shared_cap", c.shared_cap},
               {"communal_address_factor", c.communal_address_factor},
               {"max_group_size", c.max_group_size},
@@ -220,12 +221,13 @@ StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
       }
       config.home_country = value.get<std::string>();
     } else {
-      double* real = key == "accept_same_person"        ? &config.accept_same_person
-                     : key == "report_same_person"      ? &config.report_same_person
-                     : key == "communal_address_factor" ? &config.communal_address_factor
-                     : key == "separate_tie"            ? &config.separate_tie
-                     : key == "flag_threshold"          ? &config.flag_threshold
-                                                        : nullptr;
+      double* real = key == "accept_same_person"         ? &config.accept_same_person
+                     : key == "report_same_person"       ? &config.report_same_person
+                     : key == "report_shared_identifier" ? &config.report_shared_identifier
+                     : key == "communal_address_factor"  ? &config.communal_address_factor
+                     : key == "separate_tie"             ? &config.separate_tie
+                     : key == "flag_threshold"           ? &config.flag_threshold
+                                                         : nullptr;
       if (real != nullptr) {
         TRAFNET_ASSIGN_OR_RETURN(*real, number(key, value, 0, 1));
         continue;

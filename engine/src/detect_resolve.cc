@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 namespace trafnet::engine::detect {
@@ -143,24 +144,30 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
                                                     : x < y;
   });
   UnionFind clusters(n);
-  auto consider = [&](NodeIndex x, NodeIndex y, const std::string& sx, const std::string& sy) {
+  std::set<std::pair<NodeIndex, NodeIndex>> listed;
+  // Scores the pair x < y (sorted-word name keys sx, sy) and lists it from `threshold`.
+  // `via` is an identifier both are known to share, or kNoNode to look for one.
+  auto consider = [&](NodeIndex x, NodeIndex y, const std::string& sx, const std::string& sy,
+                      NodeIndex via, double threshold) {
     const Node &a = data.node(x), &b = data.node(y);
     if (a.gender != 0 && b.gender != 0 && a.gender != b.gender) return;
     const double similarity = sx == sy ? 1.0 : JaroWinkler(sx, sy);
     // In tenths, so that equal names and birth date score exactly 0.9, not 0.8999….
     const double without_shared = (6.0 * similarity + 3.0) / 10.0;
-    if (without_shared + 0.1 < config.report_same_person) return;
-    NodeIndex shared = kNoNode;
-    if (without_shared < 1.0) shared = FirstShared(Identifiers(data, x), Identifiers(data, y));
+    if (without_shared + 0.1 < threshold) return;
+    NodeIndex shared = via;
+    if (shared == kNoNode && without_shared < 1.0)
+      shared = FirstShared(Identifiers(data, x), Identifiers(data, y));
     const double score = (6.0 * similarity + 3.0 + (shared != kNoNode ? 1.0 : 0.0)) / 10.0;
-    if (score < config.report_same_person) return;
+    if (score < threshold) return;
     SamePerson pair;
     pair.ids = {data.id(x), data.id(y)};
     pair.score = std::min(1.0, score);
     pair.evidence.push_back("same birth date " + FormatDay(a.birth));
     pair.evidence.push_back(similarity == 1.0
                                 ? fmt::format("same name key \"{}\"", sx)
-                                : fmt::format("similar names \"{}\" / \"{}\" (Jaro–Winkler {:.2f})",
+                                : fmt::format("{} names \"{}\" / \"{}\" (Jaro–Winkler {:.2f})",
+                                              similarity >= 0.8 ? "similar" : "different",
                                               data.name_key(x), data.name_key(y), similarity));
     if (shared != kNoNode) {
       pair.evidence.push_back(fmt::format(
@@ -171,7 +178,12 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
       pair.evidence.push_back(fmt::format("same gender {}", a.gender));
     pair.accepted = pair.score >= config.accept_same_person;
     if (pair.accepted) clusters.Join(x, y);
+    listed.emplace(x, y);
     result.pairs.push_back(std::move(pair));
+  };
+  auto consider_by_name = [&](NodeIndex x, NodeIndex y, const std::string& sx,
+                              const std::string& sy) {
+    consider(x, y, sx, sy, kNoNode, config.report_same_person);
   };
   for (size_t begin = 0; begin < dated.size();) {
     size_t end = begin;
@@ -183,7 +195,7 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
     if (end - begin <= kMaxPairwiseBlock) {
       for (size_t i = begin; i < end; ++i) {
         for (size_t j = i + 1; j < end; ++j)
-          consider(dated[i], dated[j], keys[i - begin], keys[j - begin]);
+          consider_by_name(dated[i], dated[j], keys[i - begin], keys[j - begin]);
       }
     } else {
       std::vector<size_t> order(end - begin);
@@ -194,11 +206,46 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
         for (size_t j = i + 1; j < order.size() && keys[order[j]] == keys[order[i]]; ++j) {
           NodeIndex x = dated[begin + order[i]], y = dated[begin + order[j]];
           if (y < x) std::swap(x, y);
-          consider(x, y, keys[order[i]], keys[order[j]]);
+          consider_by_name(x, y, keys[order[i]], keys[order[j]]);
         }
       }
     }
     begin = end;
+  }
+  // Same birth date and a phone or address in common, whatever the names: perhaps one person
+  // under another name (an alias, a maiden name, a transliteration the name key does not
+  // fold). Candidates are the users of each identifier, not every pair of a birth date; an
+  // identifier used by more than `shared_cap` persons, and hostels, dormitories, hotels and
+  // shelters, pair nobody (strangers born the same day meet there).
+  std::vector<std::pair<Day, NodeIndex>> users;
+  for (NodeIndex id = 0; id < n; ++id) {
+    const Node& node = data.node(id);
+    if (!(node.kind == NodeKind::kPhone && node.valid_phone) &&
+        !(node.kind == NodeKind::kAddress && !IsCommunal(node.address_kind))) {
+      continue;
+    }
+    users.clear();
+    for (uint32_t l : data.links_of(id)) {
+      const LinkType type = data.link(l).type;
+      if (type != LinkType::kUses && type != LinkType::kLivesAt && type != LinkType::kStayedAt)
+        continue;
+      const NodeIndex p = data.other(l, id);
+      if (data.node(p).kind == NodeKind::kPerson && data.node(p).birth != kNoDay &&
+          !data.name_key(p).empty()) {
+        users.emplace_back(data.node(p).birth, p);
+      }
+    }
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    if (users.size() < 2 || users.size() > config.shared_cap) continue;
+    for (size_t i = 0; i < users.size(); ++i) {
+      for (size_t j = i + 1; j < users.size() && users[j].first == users[i].first; ++j) {
+        const NodeIndex x = users[i].second, y = users[j].second;  // x < y: sorted by id
+        if (listed.contains({x, y})) continue;
+        consider(x, y, SortedWords(data.name_key(x)), SortedWords(data.name_key(y)), id,
+                 std::min(config.report_same_person, config.report_shared_identifier));
+      }
+    }
   }
   result.representative.resize(n);
   for (NodeIndex v = 0; v < n; ++v) result.representative[v] = clusters.Find(v);

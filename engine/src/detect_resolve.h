@@ -9,6 +9,10 @@
 // with their words sorted (so "Last, First" meets "First Last"). A pair whose genders are
 // both given and differ is never a candidate. With the defaults, equal names and birth date
 // are accepted (0.9); a near miss needs a shared identifier as well.
+//
+// A second pass pairs the users of each phone and non-communal address who share a birth
+// date, whatever their names (an alias), and lists them from `report_shared_identifier`; with
+// different names they score below acceptance, so they are proposed only.
 #ifndef TRAFNET_ENGINE_DETECT_RESOLVE_H_
 #define TRAFNET_ENGINE_DETECT_RESOLVE_H_
 

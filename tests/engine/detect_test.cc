@@ -500,6 +500,37 @@ TEST_F(DetectTest, ANearMissSharingAPhoneIsAccepted) {
   EXPECT_THAT(report.same_person[0].evidence, Contains("both linked to phone +381641234567"));
 }
 
+TEST_F(DetectTest, SameBirthDateAndASharedPhoneIsProposedWhateverTheNames) {
+  WorldBuilder world;
+  world.Person("MUP-1", "Ana Petrović", "1990-02-03", 'F');
+  world.Person("BIA-7", "Milena Kovač", "1990-02-03", 'F');  // an alias on the same phone
+  world.Person("GP-3", "Vesna Tomić", "1990-02-03", 'F');    // born that day, another phone
+  world.Person("H-1", "Jovana Rakić", "1990-02-03", 'F');    // met MUP-1 at a hostel
+  world.Person("H-2", "Sara Ilić", "1990-02-03", 'F');
+  world.Address("HOSTEL", "Beograd", "hostel");
+  world.Link("person:MUP-1", "phone:0641234567", "USES");
+  world.Link("person:BIA-7", "phone:+381 64 1234567", "USES");
+  world.Link("person:GP-3", "phone:0657654321", "USES");
+  world.Link("person:H-1", "address:HOSTEL", "STAYED_AT", "2025-01-01", "2025-01-05");
+  world.Link("person:H-2", "address:HOSTEL", "STAYED_AT", "2025-01-01", "2025-01-05");
+  world.Link("person:MUP-1", "address:HOSTEL", "STAYED_AT", "2025-01-01", "2025-01-05");
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.same_person.size(), 1u) << "only the pair on one phone; a hostel pairs nobody";
+  const SamePerson& pair = report.same_person[0];
+  EXPECT_EQ(pair.ids, (std::vector<std::string>{"MUP-1", "BIA-7"}));
+  EXPECT_FALSE(pair.accepted) << "different names are proposed, never accepted automatically";
+  EXPECT_LT(pair.score, 0.85);
+  EXPECT_GE(pair.score, 0.4);
+  EXPECT_THAT(pair.evidence, Contains("same birth date 1990-02-03"));
+  EXPECT_THAT(pair.evidence, Contains("both linked to phone +381641234567"));
+  EXPECT_THAT(pair.evidence, Contains(HasSubstr("different names")));
+  EXPECT_EQ(report.stats.resolved_persons, 5u);
+
+  DetectOptions stricter;
+  stricter.config.report_shared_identifier = 0.85;
+  EXPECT_TRUE(Analyze(world, stricter, "stricter").same_person.empty());
+}
+
 TEST_F(DetectTest, SameSeedGivesAByteIdenticalReportWhateverTheThreads) {
   WorldBuilder world;
   AddNetwork(world);

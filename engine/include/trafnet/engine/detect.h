@@ -35,6 +35,10 @@ struct DetectConfig {
   // `accept_same_person` are analysed as one person.
   double accept_same_person = 0.9;
   double report_same_person = 0.85;
+  // Pairs with the same birth date and a phone or address in common (not a communal address,
+  // not one used by more than `shared_cap` persons) are reported from this score whatever their
+  // names: the default lists every such pair.
+  double report_shared_identifier = 0.4;
   // Person graph: a phone or address used by more persons than this joins none of them.
   uint32_t shared_cap = 25;
   // Ties through hostels, dormitories, hotels and shelters count this fraction of others:
