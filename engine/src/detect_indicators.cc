@@ -530,11 +530,20 @@ void KnownCases(const GroupView& view, const AssessContext& context, Findings& f
     const CaseStatus status = view.profile(i).status;
     if (status == CaseStatus::kVictim || status == CaseStatus::kSuspect ||
         status == CaseStatus::kConvicted) {
+      // A known case among those the other indicators point at is one of the lead; one who is
+      // only in the community around it (a convict who knows the recruiter) is close to it.
+      const bool in_lead = !f.member_reasons[i].empty();
       f.member_reasons[i].push_back(
           fmt::format("recorded as {} in an earlier case", CaseStatusName(status)));
-      f.Set("known_cases", 1.0,
-            fmt::format("{} is recorded as {} in an earlier case",
-                        view.data().id(view.records(i).front()), CaseStatusName(status)));
+      if (in_lead) {
+        f.Set("known_cases", 1.0,
+              fmt::format("{} is recorded as {} in an earlier case",
+                          view.data().id(view.records(i).front()), CaseStatusName(status)));
+      } else {
+        f.Set("known_cases", 0.5,
+              fmt::format("{}, recorded as {} in an earlier case, is tied to the group",
+                          view.data().id(view.records(i).front()), CaseStatusName(status)));
+      }
     }
     const double proximity = context.known_case_proximity[view.members()[i]];
     if (proximity > best) {

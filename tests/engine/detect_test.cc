@@ -459,6 +459,56 @@ TEST_F(DetectTest, KnownVictimInTheGroupIsAReason) {
   EXPECT_EQ(again.networks[0].indicators.at("known_cases"), 1.0);
 }
 
+TEST_F(DetectTest, AKnownCaseOutsideTheGroupButCloseToItIsAWeakerReason) {
+  // An old convict who lives with his family (a close-knit group of its own) and knows the
+  // recruiter: he stays in his family's community, and the network is near a known case.
+  WorldBuilder world;
+  AddNetwork(world);
+  world.Address("OLD-HOME", "Kragujevac", "residential");
+  const std::vector<std::string> family = {"OLD", "OLD-W", "OLD-S", "OLD-D", "OLD-B"};
+  const std::vector<std::string> names = {"Stari Slučaj", "Stana Slučaj", "Sava Slučaj",
+                                          "Sofija Slučaj", "Stevan Slučaj"};
+  for (size_t i = 0; i < family.size(); ++i) {
+    world.Person(family[i], names[i],
+                 "19" + std::to_string(50 + 7 * i) + "-06-0" + std::to_string(i + 1),
+                 i % 2 ? 'F' : 'M', i == 0 ? "convicted" : "");
+    world.Link("person:" + family[i], "address:OLD-HOME", "LIVES_AT", "2010-01-01");
+    for (size_t j = 0; j < i; ++j)
+      world.Link("person:" + family[j], "person:" + family[i], "FAMILY");
+  }
+  world.Link("person:OLD", "person:R", "KNOWS", "2023-01-01");
+  {
+    // In a world this small one community holds everyone connected, the convict's family too:
+    // he is in the group but nothing else points at him, so he counts as close, not as one of
+    // the lead.
+    const DetectionReport tiny = Analyze(world, {}, "tiny");
+    ASSERT_EQ(tiny.networks.size(), 1u);
+    EXPECT_EQ(tiny.networks[0].indicators.at("known_cases"), 0.5);
+    EXPECT_THAT(tiny.networks[0].reasons,
+                Contains("OLD, recorded as convicted in an earlier case, is tied to the group"));
+  }
+  // Communities are sized for a store of thousands (resolution ∝ persons); in a world of forty
+  // one community would hold everyone connected. Five hundred foursomes of friends make it a
+  // store of about 2000 with a store's density of ties.
+  for (int g = 0; g < 500; ++g) {
+    for (int i = 0; i < 4; ++i) {
+      const std::string id = "BG-" + std::to_string(g) + "-" + std::to_string(i);
+      world.Person(id, "Pozadina " + std::to_string(4 * g + i), "", 'X');
+      for (int j = 0; j < i; ++j)
+        world.Link("person:BG-" + std::to_string(g) + "-" + std::to_string(j), "person:" + id,
+                   "KNOWS");
+    }
+  }
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.networks.size(), 1u);
+  const Lead& lead = report.networks[0];
+  EXPECT_EQ(Find(lead, "OLD"), nullptr) << "the old case is not part of the lead";
+  const double known = lead.indicators.at("known_cases");
+  EXPECT_GT(known, 0.0) << "the recruiter knows a convict";
+  EXPECT_LE(known, 0.5) << "proximity counts at most half of a known case in the group";
+  EXPECT_THAT(lead.reasons, Contains(HasSubstr("close to known victims or suspects")));
+}
+
 TEST_F(DetectTest, ProposesSamePersonAcrossScriptsAndAcceptsOnlyStrongMatches) {
   WorldBuilder world;
   world.Person("MUP-1", "Đorđe Jovanović", "1990-02-03", 'M');
