@@ -204,6 +204,9 @@ struct Findings {
   // not, related to the others or not: who shared the place at the time.
   std::vector<size_t> cohabitants;
   NodeIndex shared_phone = kNoNode;
+  // The strongest recruiter and the strangers he contacted.
+  size_t recruiter_member = static_cast<size_t>(-1);
+  std::vector<size_t> contacted;
 
   void Set(const std::string& name, double value, std::string text) {
     if (value <= strength[name]) return;
@@ -382,6 +385,10 @@ void RecruiterContacts(const GroupView& view, Findings& f) {
     const size_t towns = Towns(view, strangers);
     const double s =
         Clamp01((static_cast<double>(strangers.size()) - 2.0) / 3.0) * (towns >= 2 ? 1.0 : 0.5);
+    if (s > f.strength["recruiter_contacts"]) {
+      f.recruiter_member = r;
+      f.contacted = strangers;
+    }
     f.recruiter[r] = std::max(f.recruiter[r], s);
     const std::string text = fmt::format(
         "contacted {} {}{} from {} town{} who had no tie to each other", strangers.size(),
@@ -507,20 +514,112 @@ void Centralisation(const GroupView& view, const PersonGraph& graph, Findings& f
             view.data().id(view.records(top).front()), degree[top], n - 1, centralisation));
 }
 
-void CrossBorder(const GroupView& view, const DetectConfig& config, Findings& f) {
-  if (f.meeting_address == kNoNode) return;
-  const Node& place = view.data().node(f.meeting_address);
-  const std::string destination =
-      place.country[0] != 0 ? std::string(place.country, 2) : config.home_country;
-  size_t crossed = 0;
-  for (size_t i : f.arrivals) {
-    const std::string& home = view.profile(i).home_country;
-    crossed += !home.empty() && home != destination;
+// Numbers registered in another country than a recruit's home that reached them: a group
+// member's phone that called or messaged them, or the shared phone they were given. Their own
+// numbers do not count (people abroad or from abroad keep their home numbers), nor do the
+// phones of their family or housemates.
+std::vector<NodeIndex> ForeignNumbers(const GroupView& view, size_t i,
+                                      const std::map<NodeIndex, std::vector<size_t>>& users,
+                                      NodeIndex shared_phone) {
+  std::vector<NodeIndex> out;
+  const std::string& home = view.profile(i).home_country;
+  if (home.empty()) return out;
+  auto foreign = [&](NodeIndex phone) {
+    const Node& node = view.data().node(phone);
+    return node.country[0] != 0 && std::string_view(node.country, 2) != home;
+  };
+  auto from_stranger = [&](NodeIndex phone) {
+    auto it = users.find(phone);
+    if (it == users.end()) return false;
+    for (size_t j : it->second) {
+      if (j != i && !view.Related(i, j)) return true;
+    }
+    return false;
+  };
+  for (NodeIndex own : view.profile(i).phones) {
+    if (own == shared_phone) {
+      if (foreign(own)) out.push_back(own);
+      continue;
+    }
+    for (uint32_t l : view.data().links_of(own)) {
+      const Link& link = view.data().link(l);
+      if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) continue;
+      const NodeIndex other = view.data().other(l, own);
+      if (view.data().node(other).kind == NodeKind::kPhone && foreign(other) &&
+          from_stranger(other)) {
+        out.push_back(other);
+      }
+    }
   }
-  if (crossed == 0) return;
-  f.Set("cross_border", static_cast<double>(crossed) / static_cast<double>(f.arrivals.size()),
-        fmt::format("{} of the {} recruits crossed a border to reach {} ({})", crossed,
-                    f.arrivals.size(), view.data().id(f.meeting_address), destination));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void CrossBorder(const GroupView& view, const DetectConfig& config, Findings& f) {
+  // The recruits: those who converged, else those the recruiter contacted (recruitment from
+  // abroad shows before anyone has moved).
+  const bool moved = f.meeting_address != kNoNode;
+  const std::vector<size_t>& recruits = moved ? f.arrivals : f.contacted;
+  if (recruits.empty()) return;
+  std::map<NodeIndex, std::vector<size_t>> users;
+  for (size_t i = 0; i < view.size(); ++i) {
+    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
+  }
+  std::string destination;
+  if (moved) {
+    const Node& place = view.data().node(f.meeting_address);
+    destination = place.country[0] != 0 ? std::string(place.country, 2) : config.home_country;
+  }
+  size_t crossed = 0, called = 0, either = 0;
+  std::set<NodeIndex> numbers;
+  for (size_t i : recruits) {
+    const std::string& home = view.profile(i).home_country;
+    const bool border = moved && !home.empty() && home != destination;
+    const std::vector<NodeIndex> foreign = ForeignNumbers(view, i, users, f.shared_phone);
+    crossed += border;
+    called += !foreign.empty();
+    either += border || !foreign.empty();
+    numbers.insert(foreign.begin(), foreign.end());
+    if (!foreign.empty()) {
+      f.member_reasons[i].push_back(
+          fmt::format("was reached from a number of another country than their home ({}, {})",
+                      view.data().id(foreign.front()),
+                      std::string_view(view.data().node(foreign.front()).country, 2)));
+    }
+  }
+  if (either == 0) return;
+  std::vector<std::string> parts;
+  if (crossed > 0) {
+    parts.push_back(fmt::format("{} of the {} recruits crossed a border to reach {} ({})", crossed,
+                                recruits.size(), view.data().id(f.meeting_address), destination));
+  }
+  if (called > 0) {
+    std::string list;
+    size_t shown = 0;
+    for (NodeIndex phone : numbers) {
+      if (shown++ == 2) {
+        list += ", …";
+        break;
+      }
+      if (!list.empty()) list += ", ";
+      list += fmt::format("{} ({})", view.data().id(phone),
+                          std::string_view(view.data().node(phone).country, 2));
+    }
+    parts.push_back(
+        fmt::format("{} of the {} {} {} called from or given a number of another country than "
+                    "their home: {}",
+                    called, recruits.size(),
+                    moved ? "recruits"
+                          : fmt::format("people {} contacted",
+                                        view.data().id(view.records(f.recruiter_member).front())),
+                    called == 1 ? "was" : "were", list));
+    for (NodeIndex phone : numbers) f.phones.insert(phone);
+  }
+  std::string text = parts[0];
+  if (parts.size() > 1) text += "; " + parts[1];
+  f.Set("cross_border", static_cast<double>(either) / static_cast<double>(recruits.size()),
+        std::move(text));
 }
 
 void KnownCases(const GroupView& view, const AssessContext& context, Findings& f) {

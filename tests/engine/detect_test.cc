@@ -139,12 +139,14 @@ class DetectTest : public ::testing::Test {
   }
 
   // Every indicator's strongest value over all groups, whether flagged or not.
-  std::map<std::string, double> Strongest(const WorldBuilder& world) {
+  // Each call needs its own `run` (a store of its own).
+  std::map<std::string, double> Strongest(const WorldBuilder& world,
+                                          const std::string& run = "strongest") {
     DetectOptions options;
     options.config.flag_threshold = 0.0;
     options.config.max_networks = 0;
     std::map<std::string, double> best;
-    const DetectionReport report = Analyze(world, options, "strongest");
+    const DetectionReport report = Analyze(world, options, run);
     EXPECT_GE(report.stats.groups_scored, 1u) << "the world should hold a group to examine";
     for (const Lead& lead : report.networks) {
       for (const auto& [name, value] : lead.indicators) best[name] = std::max(best[name], value);
@@ -254,6 +256,45 @@ TEST_F(DetectTest, RecruitsBroughtAbroadCrossedABorderAndAtHomeDidNot) {
   const DetectionReport at_home = Analyze(home, {}, "home");
   ASSERT_EQ(at_home.networks.size(), 1u);
   EXPECT_EQ(at_home.networks[0].indicators.at("cross_border"), 0.0);
+}
+
+// A recruiter abroad phones five young women at home from an Austrian number, before anyone has
+// moved: the foreign number is the cross-border sign. Recruits who keep their own foreign
+// numbers (Bosnian numbers of women living in Serbia), called from a Serbian one, are not.
+TEST_F(DetectTest, RecruitmentFromAForeignNumberIsCrossBorderAndOwnForeignNumbersAreNot) {
+  auto world = [](const std::string& recruiter_phone, const std::string& recruit_phone) {
+    WorldBuilder w;
+    w.Local("R", "Rade Ristić", "1994-03-01", 'M', "Wien");
+    w.Link("person:R", "phone:" + recruiter_phone, "USES");
+    for (int i = 0; i < 5; ++i) {
+      const std::string v = "V" + std::to_string(i + 1);
+      w.Local(v, kNames[i], Birth(2005, i), 'F', kTowns[i]);
+      const std::string own = "phone:" + recruit_phone + std::to_string(i + 1);
+      w.Link("person:" + v, own, "USES");
+      w.Link("phone:" + recruiter_phone, own, "CALLED", "2025-02-0" + std::to_string(i + 1),
+             "2025-02-20", 12);
+    }
+    return w;
+  };
+  auto strongest = Strongest(world("+43 664 1234567", "06510000"), "abroad");
+  EXPECT_EQ(strongest["cross_border"], 1.0);
+  DetectOptions everything;
+  everything.config.flag_threshold = 0.0;
+  const DetectionReport all = Analyze(world("+43 664 1234567", "06510000"), everything, "all");
+  bool said = false;
+  for (const Lead& lead : all.networks) {
+    for (const std::string& reason : lead.reasons) {
+      said = said || reason.find(
+                         "5 of the 5 people R contacted were called from or given a "
+                         "number of another country than their home: +436641234567 (AT)") !=
+                         std::string::npos;
+    }
+  }
+  EXPECT_TRUE(said);
+
+  auto own_numbers = Strongest(world("0641000000", "+387 61 12345"), "own_numbers");
+  EXPECT_EQ(own_numbers["recruiter_contacts"], 1.0) << "the look-alike is recruitment all the same";
+  EXPECT_EQ(own_numbers["cross_border"], 0.0);
 }
 
 TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {
