@@ -4,7 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
+
+#include "trafnet/algorithms/betweenness.h"
+#include "trafnet/algorithms/brokerage.h"
+#include "trafnet/algorithms/csr_graph.h"
 
 namespace trafnet::engine::detect {
 
@@ -204,7 +209,9 @@ struct Findings {
   // not, related to the others or not: who shared the place at the time.
   std::vector<size_t> cohabitants;
   NodeIndex shared_phone = kNoNode;
-  // The strongest recruiter and the strangers he contacted.
+  // Members each member called or messaged, with the first day (see Contacts); the strongest
+  // recruiter and the strangers he contacted.
+  std::vector<std::map<size_t, Day>> contacts;
   size_t recruiter_member = static_cast<size_t>(-1);
   std::vector<size_t> contacted;
 
@@ -366,7 +373,8 @@ std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
 }
 
 void RecruiterContacts(const GroupView& view, Findings& f) {
-  const std::vector<std::map<size_t, Day>> contacts = Contacts(view);
+  f.contacts = Contacts(view);
+  const std::vector<std::map<size_t, Day>>& contacts = f.contacts;
   for (size_t r = 0; r < view.size(); ++r) {
     std::vector<size_t> young;
     std::vector<Day> days;
@@ -402,6 +410,78 @@ void RecruiterContacts(const GroupView& view, Findings& f) {
           fmt::format("was contacted by {}", view.data().id(view.records(r).front())));
     }
   }
+}
+
+// The members' ties before `cutoff` (kNoDay: all of them), as an unweighted graph whose vertex
+// i is member i: family and shared homes, direct person–person links and calls or messages
+// first recorded before then (undated ones count as old). What the recruits came to share after
+// the move — the flat, the phone — is not among them.
+algorithms::CsrGraph TiesBefore(const GroupView& view,
+                                const std::vector<std::map<size_t, Day>>& contacts, Day cutoff) {
+  auto before = [&](Day day) { return cutoff == kNoDay || day == kNoDay || day < cutoff; };
+  std::vector<algorithms::Edge> edges;
+  auto add = [&](size_t i, size_t j) {
+    if (i < j)
+      edges.push_back({static_cast<Vertex>(i), static_cast<Vertex>(j), 1.0f});
+    else if (j < i)
+      edges.push_back({static_cast<Vertex>(j), static_cast<Vertex>(i), 1.0f});
+  };
+  for (size_t i = 0; i < view.size(); ++i) {
+    for (size_t j = i + 1; j < view.size(); ++j) {
+      if (view.Related(i, j)) add(i, j);
+    }
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const long j = view.MemberOf(other);
+      if (j >= 0 && before(view.data().link(l).first)) add(i, static_cast<size_t>(j));
+    });
+    for (const auto& [j, day] : contacts[i]) {
+      if (before(day)) add(i, j);
+    }
+  }
+  return algorithms::CsrGraph::FromEdgesMerged(static_cast<Vertex>(view.size()), std::move(edges),
+                                               /*directed=*/false, /*weighted=*/false);
+}
+
+// The recruiter as a broker across structural holes (Burt 1992): he joins people who were not
+// tied to each other. Measured on his ego network before the recruits arrived — the recruiter
+// and the strangers he contacted, with the ties among them from before the first arrival
+// (TiesBefore) — by ego betweenness (Everett & Borgatti 2005: the share of pairs of his
+// contacts joined only through him; 1 for a star, 0 when they all know each other) and Burt's
+// constraint (1/k for a star over k contacts, higher as they are tied). After the move the
+// recruits share a flat and a phone and everyone is tied to everyone, so the structure that
+// shows recruitment is the one before it; the whole group's betweenness would be swayed by
+// relatives hanging off each member. Fires at ego betweenness ≥ 0.5 and constraint ≤ 0.5; the
+// strength is the recruiter_contacts strength times the ego betweenness.
+void Broker(const GroupView& view, Findings& f) {
+  if (f.recruiter_member == static_cast<size_t>(-1) || f.contacted.size() < 3) return;
+  const Day cutoff = f.arrival_days.empty()
+                         ? kNoDay
+                         : *std::min_element(f.arrival_days.begin(), f.arrival_days.end());
+  const algorithms::CsrGraph ties = TiesBefore(view, f.contacts, cutoff);
+  std::vector<Vertex> ego;
+  ego.push_back(static_cast<Vertex>(f.recruiter_member));
+  for (size_t j : f.contacted) ego.push_back(static_cast<Vertex>(j));
+  std::sort(ego.begin(), ego.end());
+  const algorithms::CsrGraph sub = ties.InducedSubgraph(ego);
+  const auto betweenness = algorithms::Betweenness(sub);
+  const auto holes = algorithms::StructuralHoles(sub);
+  if (!betweenness.ok() || !holes.ok()) return;
+  const size_t at = static_cast<size_t>(
+      std::find(ego.begin(), ego.end(), static_cast<Vertex>(f.recruiter_member)) - ego.begin());
+  const double between = betweenness->scores[at];
+  const double constraint = holes->constraint[at];
+  if (!(between >= 0.5) || !(constraint <= 0.5)) return;
+  const std::string id = view.data().id(view.records(f.recruiter_member).front());
+  f.member_reasons[f.recruiter_member].push_back(
+      fmt::format("brokered between people not tied to each other before (ego betweenness "
+                  "{:.2f}, constraint {:.2f})",
+                  between, constraint));
+  f.Set(
+      "broker", f.strength["recruiter_contacts"] * between,
+      fmt::format("{} is a broker: before the recruits arrived, {} the {} people he contacted "
+                  "were tied to each other only through him (ego betweenness {:.2f}, Burt's "
+                  "constraint {:.2f})",
+                  id, between >= 1.0 ? "all" : "most of", f.contacted.size(), between, constraint));
 }
 
 void PaymentsAndController(const GroupView& view, Findings& f) {
@@ -673,6 +753,7 @@ GroupAssessment AssessGroup(const AssessContext& context, const std::vector<Vert
   SharedPhone(view, f);
   Convergence(view, config, f);
   RecruiterContacts(view, f);
+  Broker(view, f);
   PaymentsAndController(view, f);
   EscortedTravel(view, f);
   Centralisation(view, *context.graph, f);

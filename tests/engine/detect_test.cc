@@ -465,6 +465,34 @@ TEST_F(DetectTest, ContactingStrangersFromSeveralTownsIsRecruitment) {
   EXPECT_EQ(Strongest(Calls(/*acquainted=*/false, "MESSAGED"))["recruiter_contacts"], 1.0);
 }
 
+// The recruiter is a broker when, before the recruits arrived, he alone joined them (high
+// betweenness, low constraint), even though after the move they all share a flat and a phone.
+// One who phones five women who were already phoning each other is not, though the calls alone
+// look like recruitment (no family or recorded acquaintance among them).
+TEST_F(DetectTest, ABrokerJoinsPeopleNotTiedToEachOtherBeforeTheMove) {
+  WorldBuilder network;
+  AddNetwork(network);
+  const DetectionReport report = Analyze(network);
+  ASSERT_EQ(report.networks.size(), 1u);
+  EXPECT_GT(report.networks[0].indicators.at("broker"), 0.5);
+  EXPECT_THAT(report.networks[0].reasons, Contains(HasSubstr("R is a broker")));
+  const LeadMember* r = Find(report.networks[0], "R");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->role, "recruiter");
+  EXPECT_THAT(r->reasons, Contains(HasSubstr("brokered between people not tied to each other")));
+
+  WorldBuilder chatting = Calls(/*acquainted=*/false, "CALLED");
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < i; ++j) {
+      chatting.Link("phone:065100000" + std::to_string(i), "phone:065100000" + std::to_string(j),
+                    "MESSAGED", "2024-12-01");
+    }
+  }
+  auto friends = Strongest(chatting, "chatting");
+  EXPECT_GT(friends["recruiter_contacts"], 0.0);
+  EXPECT_EQ(friends["broker"], 0.0);
+}
+
 TEST_F(DetectTest, FamilyPaymentsAndFamilyTripsAreQuiet) {
   WorldBuilder world;
   world.Address("HOME", "Kraljevo", "residential");

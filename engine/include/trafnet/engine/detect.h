@@ -63,9 +63,11 @@ struct DetectConfig {
   std::string home_country = "RS";
   // Indicator weights (see docs/detection.md); the score is the weighted mean.
   std::map<std::string, double> weights = {
+      // clang-format off
       {"shared_phone", 2.0},
       {"convergence", 2.0},
       {"recruiter_contacts", 2.0},
+      {"broker", 1.0},
       {"controller", 1.5},
       {"payments", 1.0},
       {"escorted_travel", 1.0},
@@ -73,6 +75,7 @@ struct DetectConfig {
       {"centralisation", 0.5},
       {"cross_border", 0.5},
       {"known_cases", 0.5},
+      // clang-format on
   };
   // Groups scoring at least this are reported as leads.
   double flag_threshold = 0.4;
