@@ -208,6 +208,8 @@ struct Findings {
   // Every member who arrived at the meeting address within those arrival days' span, young or
   // not, related to the others or not: who shared the place at the time.
   std::vector<size_t> cohabitants;
+  // Young strangers who arrived there after earlier ones had left (Turnover).
+  std::vector<size_t> replacements;
   NodeIndex shared_phone = kNoNode;
   // Members each member called or messaged, with the first day (see Contacts); the strongest
   // recruiter and the strangers he contacted.
@@ -336,6 +338,64 @@ void Convergence(const GroupView& view, const DetectConfig& config, Findings& f)
             : fmt::format(
                   "{} of the {} pairs who arrived at {} are neither family nor known to each other",
                   strangers, pairs, view.data().id(f.meeting_address)));
+}
+
+// Turnover at the meeting address: young strangers who arrived after earlier ones had left,
+// within `kTurnoverDays` of a departure — recruits rotated through a flat. Hostels,
+// dormitories, hotels and shelters turn over by nature and are not considered; nor is a
+// member's own home, nor anyone related to or known by the one they replaced.
+constexpr Day kTurnoverDays = 120;
+
+void Turnover(const GroupView& view, Findings& f) {
+  if (f.meeting_address == kNoNode) return;
+  if (IsCommunal(view.data().node(f.meeting_address).address_kind)) return;
+  struct Stay {
+    size_t member;
+    Day first, last;
+  };
+  std::vector<Stay> stays;
+  for (size_t i = 0; i < view.size(); ++i) {
+    Day first = kNoDay, last = kNoDay;
+    bool open = false;
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+      const Link& link = view.data().link(l);
+      if (other != f.meeting_address || link.first == kNoDay) return;
+      if (link.type != LinkType::kStayedAt && link.type != LinkType::kLivesAt) return;
+      if (link.type == LinkType::kLivesAt && view.profile(i).homes.contains(other)) return;
+      first = first == kNoDay ? link.first : std::min(first, link.first);
+      open = open || link.open_end || link.last == kNoDay;
+      if (link.last != kNoDay) last = last == kNoDay ? link.last : std::max(last, link.last);
+    });
+    if (first == kNoDay || !view.Recruitable(i, first)) continue;
+    stays.push_back({i, first, open ? kNoDay : last});
+  }
+  std::vector<size_t> replacements;
+  Day lo = kNoDay, hi = kNoDay;
+  for (const Stay& in : stays) {
+    for (const Stay& out : stays) {
+      if (out.last == kNoDay || out.member == in.member) continue;
+      if (in.first <= out.last || in.first - out.last > kTurnoverDays) continue;
+      if (view.Acquainted(in.member, out.member)) continue;
+      replacements.push_back(in.member);
+      lo = lo == kNoDay ? out.last : std::min(lo, out.last);
+      hi = hi == kNoDay ? in.first : std::max(hi, in.first);
+      break;
+    }
+  }
+  const std::vector<size_t> who = view.Unrelated(replacements, /*count_acquaintance=*/true);
+  if (who.empty()) return;
+  f.replacements = who;
+  for (size_t i : who) {
+    f.member_reasons[i].push_back(fmt::format("arrived at {} after earlier recruits had left",
+                                              view.data().id(f.meeting_address)));
+    if (std::find(f.arrivals.begin(), f.arrivals.end(), i) == f.arrivals.end())
+      f.victim[i] += 0.5;  // as much as arriving with the first ones
+  }
+  f.Set("turnover", Clamp01(static_cast<double>(who.size()) / 3.0),
+        fmt::format("turnover at {}: {} young {} arrived after earlier ones had left, between {} "
+                    "and {}",
+                    view.data().id(f.meeting_address), who.size(),
+                    who.size() == 1 ? "stranger" : "strangers", FormatDay(lo), FormatDay(hi)));
 }
 
 // Members each member called or messaged (directly or between their phones), with the first day.
@@ -508,9 +568,12 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
       for (size_t j : unrelated) f.victim[j] += 0.15;
     }
   }
-  // The controller: tied to where the recruits stayed and to the phone they shared.
+  // The controller: tied to where the recruits stayed and to the phone they shared; not one of
+  // the recruits, whether they came first or later.
   for (size_t i = 0; i < view.size(); ++i) {
     if (std::find(f.arrivals.begin(), f.arrivals.end(), i) != f.arrivals.end()) continue;
+    if (std::find(f.replacements.begin(), f.replacements.end(), i) != f.replacements.end())
+      continue;
     std::vector<std::string> ties;
     bool address = false, phone = false;
     view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
@@ -752,6 +815,7 @@ GroupAssessment AssessGroup(const AssessContext& context, const std::vector<Vert
   f.victim.assign(n, 0);
   SharedPhone(view, f);
   Convergence(view, config, f);
+  Turnover(view, f);
   RecruiterContacts(view, f);
   Broker(view, f);
   PaymentsAndController(view, f);

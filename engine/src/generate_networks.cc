@@ -12,6 +12,7 @@
 // A minority are known to the police (status victim or suspect); about 30 % of the networks
 // have a known victim.
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "generate_world.h"
@@ -96,6 +97,9 @@ void GiveOrdinaryLife(World& world, uint32_t member, double family, Rng& rng) {
 // Shares of the networks' shapes.
 constexpr double kLabourShare = 0.4;
 constexpr double kKnownVictimShare = 0.3;
+// Sexual-exploitation networks with six or more victims that rotate them: a second wave arrives
+// at the first address in the weeks after the first one has left.
+constexpr double kRotationShare = 0.35;
 
 // Ages and genders of a shape's members.
 struct MemberProfile {
@@ -236,6 +240,7 @@ void PlanNetworks(World& world) {
       world.networks.push_back(std::move(net));
       continue;
     }
+    net.rotation = net.victims.size() >= 6 && rng.Chance(kRotationShare);
     const uint32_t addresses = rng.Chance(0.35) ? 2 : 1;
     for (uint32_t a = 0; a < addresses; ++a) {
       const uint64_t r = rng.Below(100);
@@ -339,6 +344,10 @@ void GenerateNetworks(World& world) {
         batch_day.push_back(net.stay_start + static_cast<int32_t>(rng.Range(0, 21)));
       }
     }
+    // With rotation the later half of the victims arrive 3 to 30 days after the first of the
+    // earlier half has left the first address.
+    const size_t first_wave = net.rotation ? (net.victims.size() + 1) / 2 : net.victims.size();
+    int32_t first_departure = std::numeric_limits<int32_t>::max();
     for (size_t k = 0; k < net.victims.size(); ++k) {
       const uint32_t v = net.victims[k];
       Span span;
@@ -346,8 +355,10 @@ void GenerateNetworks(World& world) {
         span.start = batch_day[k % batch_day.size()];
         span.end = span.start + static_cast<int32_t>(rng.Range(60, 240));
       } else {
-        span.start = net.stay_start + static_cast<int32_t>(rng.Range(0, 21));
+        span.start = k < first_wave ? net.stay_start + static_cast<int32_t>(rng.Range(0, 21))
+                                    : first_departure + static_cast<int32_t>(rng.Range(3, 30));
         span.end = span.start + static_cast<int32_t>(rng.Range(14, 75));
+        if (k < first_wave) first_departure = std::min(first_departure, span.end);
       }
       world.PersonToAddress(LinkType::kStayedAt, v, first_address, span, kMup, rng);
       if (net.stay_addresses.size() > 1 && labour) {

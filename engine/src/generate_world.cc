@@ -11,7 +11,8 @@ constexpr std::string_view kAddressesHeader = "id,text,city,country,kind";
 constexpr std::string_view kPhonesHeader = "number,country,kind";
 constexpr std::string_view kLinksHeader = "from,to,type,start,end,count,source";
 constexpr std::string_view kTruthHeader = "network,person_id,role";
-constexpr std::string_view kTruthNetworksHeader = "network,exploitation,destination,known_victim";
+constexpr std::string_view kTruthNetworksHeader =
+    "network,exploitation,destination,known_victim,rotation";
 constexpr std::string_view kDecoysHeader = "decoy,person_id,kind";
 
 std::string_view LinkTypeName(LinkType type) {
@@ -454,6 +455,7 @@ void World::WriteNetworkShape(uint32_t network) {
     return people[v].status == CaseStatus::kVictim;
   });
   truth_networks_csv.Field(known ? "yes" : "no");
+  truth_networks_csv.Field(net.rotation ? "yes" : "no");
   truth_networks_csv.EndRow();
 }
 

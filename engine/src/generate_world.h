@@ -115,6 +115,7 @@ struct PlannedNetwork {
   std::vector<uint32_t> victims;
   std::vector<uint32_t> stay_addresses;  // address indexes; planted flats fill in when written
   std::vector<PlaceKind> stay_kinds;     // parallel to stay_addresses
+  bool rotation = false;  // a second wave of victims replaces the first at the first address
 };
 
 // An address that exists only for a planted network or a large family, written among the

@@ -24,7 +24,7 @@ constexpr size_t kSpellingsPerPrefix = 200;
 // persons the query does not mean, a tight one (like the prefix scans' 3 000 names).
 constexpr size_t kWordScanEntries = 20'000;
 constexpr size_t kSpellingScanEntries = 100;
-constexpr size_t kSameStartEntries = 300;
+constexpr size_t kSameStartEntries = 3'000;
 // The index holds the first eight distinct words of a name.
 constexpr size_t kMaxQueryWords = 8;
 
@@ -139,10 +139,18 @@ Status FromWordIndex(storage::StoreReader& store, const std::vector<std::string>
   }
   // The persons with any word of a query word's first three letters, bounded: what the prefix
   // scans' second pass reads, for a word misspelt beyond recognition or names close only as
-  // wholes ("mirjana milenkovic" for "srdjan mirkovic").
+  // wholes ("mirjana milenkovic" for "srdjan mirkovic"). The words most like the query word
+  // are read first, so the budget goes to the likeliest names rather than to the
+  // alphabetically first ("milan…" before "milos" for "milrad").
   for (size_t i = 0; i < words.size(); ++i) {
+    std::vector<std::pair<double, const std::string*>> nearest;
+    for (const std::string& word : same_start[i])
+      nearest.emplace_back(detect::JaroWinkler(words[i], word), &word);
+    std::stable_sort(nearest.begin(), nearest.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     size_t budget = kSameStartEntries;
-    for (const std::string& word : same_start[i]) {
+    for (const auto& [similarity, stored_word] : nearest) {
+      const std::string& word = *stored_word;
       if (budget == 0) break;
       size_t read = 0;
       TRAFNET_RETURN_IF_ERROR(store.ForEachByNameWord(

@@ -297,6 +297,48 @@ TEST_F(DetectTest, RecruitmentFromAForeignNumberIsCrossBorderAndOwnForeignNumber
   EXPECT_EQ(own_numbers["cross_border"], 0.0);
 }
 
+// Recruits rotated through the flat: three more young women from other towns arrive at F in
+// the weeks after the first five left. Without them there is no turnover, and the same
+// rotation through a hostel is what hostels are for.
+void AddSecondWave(WorldBuilder& w, const std::string& place = "F") {
+  const std::vector<std::string> names = {"Sara Vuković", "Teodora Ristić", "Lena Popović"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string v = "W" + std::to_string(i + 1);
+    w.Local(v, names[i], Birth(2004, i + 3), 'F', i == 0 ? "Kruševac" : i == 1 ? "Šabac" : "Bor");
+    w.Link("person:" + v, "address:" + place, "STAYED_AT", "2025-06-0" + std::to_string(i + 2),
+           "2025-07-20");
+  }
+}
+
+TEST_F(DetectTest, RecruitsReplacedByOthersAtTheFlatIsTurnover) {
+  WorldBuilder rotated;
+  AddNetwork(rotated);
+  AddSecondWave(rotated);
+  const DetectionReport report = Analyze(rotated);
+  ASSERT_EQ(report.networks.size(), 1u);
+  EXPECT_EQ(report.networks[0].indicators.at("turnover"), 1.0);
+  EXPECT_THAT(report.networks[0].reasons,
+              Contains("turnover at F: 3 young strangers arrived after earlier ones had left, "
+                       "between 2025-05-15 and 2025-06-04"));
+  const LeadMember* w1 = Find(report.networks[0], "W1");
+  ASSERT_NE(w1, nullptr);
+  EXPECT_EQ(w1->role, "victim");
+
+  WorldBuilder once;
+  AddNetwork(once);
+  EXPECT_EQ(Strongest(once, "once")["turnover"], 0.0);
+
+  WorldBuilder hostel;
+  AddNetwork(hostel);
+  hostel.Address("HOSTEL", "Beograd", "hostel");
+  for (int i = 0; i < 5; ++i) {
+    hostel.Link("person:V" + std::to_string(i + 1), "address:HOSTEL", "STAYED_AT",
+                "2025-03-1" + std::to_string(i), "2025-03-2" + std::to_string(i));
+  }
+  AddSecondWave(hostel, "HOSTEL");
+  EXPECT_EQ(Strongest(hostel, "hostel")["turnover"], 0.0);
+}
+
 TEST_F(DetectTest, FamilySharingALandlineIsNotASharedPhone) {
   WorldBuilder world;
   world.Address("HOME", "Kraljevo", "residential");

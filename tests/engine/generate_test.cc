@@ -188,7 +188,8 @@ TEST_F(GenerateTest, EveryFileHasTheContractHeader) {
       {"phones.csv", {"number", "country", "kind"}},
       {"links.csv", {"from", "to", "type", "start", "end", "count", "source"}},
       {"truth.csv", {"network", "person_id", "role"}},
-      {"truth_networks.csv", {"network", "exploitation", "destination", "known_victim"}},
+      {"truth_networks.csv",
+       {"network", "exploitation", "destination", "known_victim", "rotation"}},
       {"decoys.csv", {"decoy", "person_id", "kind"}},
   };
   for (const auto& [file, header] : headers) {
@@ -679,6 +680,10 @@ TEST_F(GenerateDecoyWorldTest, TruthNetworksDescribeEveryPlantedNetwork) {
     EXPECT_TRUE(row[1] == "sexual" || row[1] == "labour") << row[1];
     EXPECT_TRUE(row[2] == "home" || row[2] == "abroad") << row[2];
     EXPECT_TRUE(row[3] == "yes" || row[3] == "no") << row[3];
+    EXPECT_TRUE(row[4] == "yes" || row[4] == "no") << row[4];
+    if (row[4] == "yes") {
+      EXPECT_EQ(row[1], "sexual") << row[0];
+    }
   }
   std::map<std::string, std::set<std::string>> victims;
   for (const auto& [network, rows] : GroupBy(Rows("truth.csv"), 0)) {
@@ -701,6 +706,23 @@ TEST_F(GenerateDecoyWorldTest, TruthNetworksDescribeEveryPlantedNetwork) {
     }
     EXPECT_EQ(countries.size(), 1u) << network;
     EXPECT_EQ(*countries.begin() == "RS", shape[network][2] == "home") << network;
+    // With rotation, some victims first arrive at an address 3 to 30 days after another victim
+    // left it; without, all arrive within three weeks of each other.
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> stays;  // by place
+    for (const auto* link : LinksWithin(members, "STAYED_AT", true)) {
+      if (Address((*link)[1])[4] != "shelter")
+        stays[(*link)[1]].emplace_back((*link)[3], (*link)[4]);
+    }
+    bool replaced = false;
+    for (const auto& [place, spans] : stays) {
+      for (const auto& in : spans) {
+        for (const auto& out : spans)
+          replaced = replaced || (!out.second.empty() && in.first > out.second);
+      }
+    }
+    if (shape[network][4] == "yes") {
+      EXPECT_TRUE(replaced) << network;
+    }
   }
 }
 
@@ -781,7 +803,9 @@ TEST(GenerateWorldTest, AboutAThirdOfTheNetworksHaveAKnownVictim) {
   size_t known = 0;
   size_t labour = 0;
   size_t abroad = 0;
+  size_t rotation = 0;
   for (size_t r = 1; r < shapes.size(); ++r) {
+    rotation += shapes[r][4] == "yes";
     known += shapes[r][3] == "yes";
     labour += shapes[r][1] == "labour";
     abroad += shapes[r][2] == "abroad";
@@ -793,6 +817,9 @@ TEST(GenerateWorldTest, AboutAThirdOfTheNetworksHaveAKnownVictim) {
   EXPECT_LE(labour, 145u);
   EXPECT_GE(abroad, 30u);
   EXPECT_LE(abroad, 150u);
+  // Rotation: 35 % of the sexual networks with six or more victims (60 % × 7/8 × 35 % ≈ 18 %).
+  EXPECT_GE(rotation, 35u);
+  EXPECT_LE(rotation, 75u);
   fs::remove_all(dir);
 }
 

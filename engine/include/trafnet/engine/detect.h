@@ -72,6 +72,7 @@ struct DetectConfig {
       {"payments", 1.0},
       {"escorted_travel", 1.0},
       {"unrelated_cohabitants", 0.5},
+      {"turnover", 0.5},
       {"centralisation", 0.5},
       {"cross_border", 0.5},
       {"known_cases", 0.5},
