@@ -42,6 +42,9 @@ inline Stay OpenResidence(Stay stay, bool open_start, bool open_end) {
   return stay;
 }
 
+// Whether two spans share a day (an undated span overlaps everything).
+inline bool Overlap(Stay a, Stay b) { return a.from <= b.to && b.from <= a.to; }
+
 // Calls fn(i, j, k) once for every tied pair of `stays` (i, j their indices), with k the number
 // of persons the tie is shared among (k ≥ 2).
 template <typename Fn>

@@ -64,10 +64,14 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
       const NodeIndex person = a == NodeKind::kPerson ? link.from : link.to;
       const NodeIndex other = a == NodeKind::kPerson ? link.to : link.from;
       const NodeKind kind = data.node(other).kind;
-      if (kind == NodeKind::kPhone)
-        phone_uses.push_back(Use{other, out.vertex_of[person], Stay{}});
+      const Stay stay = link.first == kNoDay ? Stay{} : Stay{link.first, link.last};
+      // Using a phone, like living somewhere, is a state: a use recorded with a start only
+      // lasts to this day.
+      if (kind == NodeKind::kPhone) {
+        phone_uses.push_back(
+            Use{other, out.vertex_of[person], OpenResidence(stay, link.open_start, link.open_end)});
+      }
       if (kind == NodeKind::kAddress) {
-        const Stay stay = link.first == kNoDay ? Stay{} : Stay{link.first, link.last};
         address_uses.push_back(Use{other, out.vertex_of[person],
                                    link.type == LinkType::kLivesAt
                                        ? OpenResidence(stay, link.open_start, link.open_end)
@@ -89,11 +93,16 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
     if (users <= config.shared_cap) {
       users_of[phone_uses[begin].identifier] = {static_cast<uint32_t>(begin),
                                                 static_cast<uint32_t>(end)};
-      const auto w = static_cast<float>(1.0 / static_cast<double>(users - 1 + (users == 1)));
-      for (size_t i = begin; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j)
-          edges.push_back(Edge{phone_uses[i].person, phone_uses[j].person, w});
-      }
+      // Ties by who used it at the same time, as for an address (co_residents.h): a number
+      // passed on, or a phone handed from one group of recruits to the next, ties each user to
+      // those of their own time. Undated uses overlap every other, so a phone recorded without
+      // dates ties all its users, 1/(users − 1) each.
+      std::vector<Stay> spans;
+      for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
+      ForEachCoResidentPair(spans, config.shared_cap, [&](size_t i, size_t j, size_t k) {
+        edges.push_back(Edge{phone_uses[begin + i].person, phone_uses[begin + j].person,
+                             static_cast<float>(1.0 / static_cast<double>(k - 1))});
+      });
     }
     begin = end;
   }
@@ -114,13 +123,28 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
     });
     begin = end;
   }
+  // A call ties the users of the two phones at the time of the call (an undated call, or a
+  // use without dates, any time), its weight shared among those pairs.
+  std::vector<uint32_t> from_users, to_users;
   for (uint32_t l : calls) {
-    const auto [fb, fe] = users_of[data.link(l).from];
-    const auto [tb, te] = users_of[data.link(l).to];
+    const Link& call = data.link(l);
+    const auto [fb, fe] = users_of[call.from];
+    const auto [tb, te] = users_of[call.to];
     if (fb == fe || tb == te) continue;
-    const auto w = static_cast<float>(1.0 / static_cast<double>((fe - fb) * (te - tb)));
-    for (uint32_t i = fb; i < fe; ++i) {
-      for (uint32_t j = tb; j < te; ++j)
+    const Stay when = call.first == kNoDay ? Stay{} : Stay{call.first, call.last};
+    auto at_the_time = [&](uint32_t begin, uint32_t end, std::vector<uint32_t>& who) {
+      who.clear();
+      for (uint32_t i = begin; i < end; ++i) {
+        if (Overlap(phone_uses[i].stay, when)) who.push_back(i);
+      }
+    };
+    at_the_time(fb, fe, from_users);
+    at_the_time(tb, te, to_users);
+    if (from_users.empty() || to_users.empty()) continue;
+    const auto w =
+        static_cast<float>(1.0 / static_cast<double>(from_users.size() * to_users.size()));
+    for (uint32_t i : from_users) {
+      for (uint32_t j : to_users)
         edges.push_back(Edge{phone_uses[i].person, phone_uses[j].person, w});
     }
   }

@@ -581,6 +581,10 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
       if (other == f.meeting_address) address = true;
       if (other == f.shared_phone && link.type == LinkType::kUses) phone = true;
     });
+    // Every user of the shared phone is tied to it: the phone alone does not tell the one who
+    // holds it from those made to use it. Without the address, it counts for a member whom
+    // unrelated members paid.
+    if (phone && !address && f.controller[i] <= 0) phone = false;
     if (address)
       ties.push_back(fmt::format("linked to the address {} where they stayed",
                                  view.data().id(f.meeting_address)));
@@ -589,7 +593,7 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
     if (ties.empty()) continue;
     const double s = (address ? 0.5 : 0.0) + (phone ? 0.5 : 0.0);
     f.controller[i] += 0.66 * s;
-    for (std::string& tie : ties) f.member_reasons[i].push_back(std::move(tie));
+    for (const std::string& tie : ties) f.member_reasons[i].push_back(tie);
     if (address && phone) {
       f.Set("controller", 1.0,
             fmt::format(
@@ -598,7 +602,12 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
                 view.data().id(f.shared_phone)));
     } else {
       f.Set("controller", 0.4,
-            fmt::format("{} is {}", view.data().id(view.records(i).front()), ties.front()));
+            address ? fmt::format("{} is linked to the address {} where they stayed",
+                                  view.data().id(view.records(i).front()),
+                                  view.data().id(f.meeting_address))
+                    : fmt::format("{}, paid by unrelated members, uses the phone {} they shared",
+                                  view.data().id(view.records(i).front()),
+                                  view.data().id(f.shared_phone)));
     }
   }
 }

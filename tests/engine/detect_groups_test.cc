@@ -227,6 +227,45 @@ TEST(PersonGraphTest, ResidencesRecordedWithAStartOnlyLastToThisDay) {
   EXPECT_EQ(Weight(graph, 3, 4), 0.0);
 }
 
+// A phone used by one person in 2020 and by another in 2024 (a number passed on) ties neither
+// to the other, while its owner, recorded without dates, is tied to both; a call made in 2024
+// ties its caller to the phone's user of 2024 only.
+TEST(PersonGraphTest, APhoneTiesThoseWhoUsedItAtTheSameTime) {
+  // Persons 0–3, phones 4 (shared) and 5 (person 3's).
+  std::vector<Node> nodes(6);
+  std::vector<std::string> ids = {"P0", "P1", "P2", "P3", "PH4", "PH5"};
+  for (size_t p = 0; p < 4; ++p) nodes[p].kind = NodeKind::kPerson;
+  nodes[4].kind = nodes[5].kind = NodeKind::kPhone;
+  auto uses = [](NodeIndex person, NodeIndex phone, Day first, Day last) {
+    Link link = StayAt(person, phone, first, last);
+    link.type = LinkType::kUses;
+    return link;
+  };
+  const Day y2020 = 18262, y2024 = 19723;
+  std::vector<Link> links = {uses(0, 4, y2020, y2020 + 150), uses(1, 4, y2024, y2024 + 150),
+                             uses(2, 4, kNoDay, kNoDay), uses(3, 5, kNoDay, kNoDay)};
+  Link call;
+  call.from = 5;
+  call.to = 4;
+  call.type = LinkType::kCalled;
+  call.count = 3;
+  call.first = y2024 + 10;
+  call.last = y2024 + 20;
+  links.push_back(call);
+  const CaseData data = CaseData::FromParts(std::move(nodes), std::move(ids),
+                                            std::vector<std::string>(6), {""}, std::move(links));
+  const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), DetectConfig());
+  EXPECT_EQ(Weight(graph, 0, 1), 0.0) << "used four years apart";
+  // The owner overlaps both, so has two co-users: each tie is shared among three, as at an
+  // address.
+  EXPECT_NEAR(Weight(graph, 0, 2), 0.5, 1e-6);
+  EXPECT_NEAR(Weight(graph, 1, 2), 0.5, 1e-6);
+  // The call reaches the phone's users of 2024: person 1 and the undated owner 2, a half each.
+  EXPECT_NEAR(Weight(graph, 3, 1), 0.5, 1e-6);
+  EXPECT_NEAR(Weight(graph, 3, 2), 0.5, 1e-6);
+  EXPECT_EQ(Weight(graph, 3, 0), 0.0) << "the call came after person 0 had stopped using it";
+}
+
 // Flagged parts with (almost) no tie between them are separate networks; parts that are not
 // flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
 // keeps two parts one network.

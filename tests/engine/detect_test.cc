@@ -362,6 +362,35 @@ TEST_F(DetectTest, StrangersSharingAPhoneIsASharedPhone) {
   EXPECT_EQ(Strongest(world)["shared_phone"], 1.0);
 }
 
+// Four strangers on one phone, no flat in common: using the phone does not make any of them the
+// controller — unless the others pay that one.
+TEST_F(DetectTest, ThePhoneAloneNamesNoControllerButThePaidUserOfItIs) {
+  auto world = [](bool paid) {
+    WorldBuilder w;
+    for (int i = 0; i < 4; ++i) {
+      w.Local("S" + std::to_string(i), kNames[i], Birth(1990, i), 'F', kTowns[i]);
+      w.Link("person:S" + std::to_string(i), "phone:0649000000", "USES");
+      if (paid && i > 0) w.Link("person:S" + std::to_string(i), "person:S0", "PAID", "2025-03-01");
+    }
+    return w;
+  };
+  DetectOptions options;
+  options.config.flag_threshold = 0.0;
+  const DetectionReport unpaid = Analyze(world(false), options, "unpaid");
+  for (const Lead& lead : unpaid.networks) {
+    EXPECT_EQ(lead.indicators.at("controller"), 0.0);
+    for (const LeadMember& m : lead.members) EXPECT_NE(m.role, "controller") << m.records.front();
+  }
+  const DetectionReport with_payments = Analyze(world(true), options, "paid");
+  ASSERT_FALSE(with_payments.networks.empty());
+  const Lead& lead = with_payments.networks[0];
+  EXPECT_DOUBLE_EQ(lead.indicators.at("controller"), 0.4);
+  EXPECT_THAT(lead.reasons,
+              Contains("S0, paid by unrelated members, uses the phone +381649000000 they shared"));
+  ASSERT_NE(Find(lead, "S0"), nullptr);
+  EXPECT_EQ(Find(lead, "S0")->role, "controller");
+}
+
 TEST_F(DetectTest, ArrivalsMonthsApartAreNotAConvergence) {
   WorldBuilder world;
   world.Address("F", "Beograd", "residential");
@@ -474,9 +503,15 @@ WorldBuilder FlatWithLandlord(bool uses_their_phone) {
 }
 
 TEST_F(DetectTest, ALandlordTiedToTheFlatOnlyIsNotTheController) {
-  auto landlord = Strongest(FlatWithLandlord(/*uses_their_phone=*/false));
-  EXPECT_GT(landlord["shared_phone"], 0.0);
-  EXPECT_DOUBLE_EQ(landlord["controller"], 0.4);
+  DetectOptions options;
+  options.config.flag_threshold = 0.0;
+  const DetectionReport report =
+      Analyze(FlatWithLandlord(/*uses_their_phone=*/false), options, "landlord");
+  ASSERT_FALSE(report.networks.empty());
+  EXPECT_GT(report.networks[0].indicators.at("shared_phone"), 0.0);
+  EXPECT_DOUBLE_EQ(report.networks[0].indicators.at("controller"), 0.4);
+  EXPECT_THAT(report.networks[0].reasons,
+              Contains("LANDLORD is linked to the address F where they stayed"));
 }
 
 TEST_F(DetectTest, OneTiedToTheFlatAndTheirSharedPhoneIsTheController) {
