@@ -115,13 +115,14 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
 struct Call {
   NodeId from, to;
   double weight;
+  Stay when;  // the span of its observations (co_residents.h)
 };
 
 // One person's link to a phone or address, with when.
 struct Use {
   NodeId identifier;
   Vertex person;
-  Stay stay;  // for addresses (co_residents.h)
+  Stay stay;  // when (co_residents.h)
 };
 
 // A link to an address as a stay in days; undated when it has neither start nor end.
@@ -181,12 +182,16 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
           if (options.directed && link.symmetric)
             edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
         } else if ((a == 'p' && b == 'h') || (a == 'h' && b == 'p')) {
-          phone_uses.push_back(Use{a == 'h' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to), Stay{}});
+          // Using a phone, like living somewhere, is a state (co_residents.h).
+          phone_uses.push_back(Use{a == 'h' ? link.from : link.to,
+                                   map.Of(a == 'p' ? link.from : link.to),
+                                   StayOf(link, /*residence=*/true)});
         } else if ((a == 'p' && b == 'a') || (a == 'a' && b == 'p')) {
           address_uses.push_back(Use{a == 'a' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to),
                                      StayOf(link, link.type == lives_at)});
         } else if (a == 'h' && b == 'h') {
-          calls.push_back(Call{link.from, link.to, link_weight(link)});
+          calls.push_back(
+              Call{link.from, link.to, link_weight(link), StayOf(link, /*residence=*/false)});
         }
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many persons for a 32-bit graph");
@@ -225,15 +230,17 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
     size_t end = begin;
     while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier) ++end;
     size_t users = end - begin;  // one entry per user, after dedupe
-    if (users <= options.shared_cap) phone_users[phone_uses[begin].identifier] = {begin, end};
-    if (users >= 2 && users <= options.shared_cap) {
-      double w = ties.shared_phone / static_cast<double>(users - 1);
-      for (size_t i = begin; i < end; ++i) {
-        for (size_t j = i + 1; j < end; ++j) {
-          edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
-          if (options.directed) edges.push_back(WeightedEdge{phone_uses[j].person, phone_uses[i].person, w});
-        }
-      }
+    if (users <= options.shared_cap) {
+      phone_users[phone_uses[begin].identifier] = {begin, end};
+      // Ties by who used it at the same time, as for an address; undated uses overlap all.
+      std::vector<Stay> spans;
+      for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
+      ForEachCoResidentPair(spans, options.shared_cap, [&](size_t i, size_t j, size_t k) {
+        const double w = ties.shared_phone / static_cast<double>(k - 1);
+        const Vertex u = phone_uses[begin + i].person, v = phone_uses[begin + j].person;
+        edges.push_back(WeightedEdge{u, v, w});
+        if (options.directed) edges.push_back(WeightedEdge{v, u, w});
+      });
     }
     begin = end;
   }
@@ -251,16 +258,25 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
     });
     begin = end;
   }
-  // A call joins every user of the calling phone to every user of the called one.
+  // A call joins every user of the calling phone at the time of the call to every user of the
+  // called one at that time (undated calls and uses: any time).
+  std::vector<size_t> callers, callees;
   for (const Call& call : calls) {
     auto from = phone_users.find(call.from), to = phone_users.find(call.to);
     if (from == phone_users.end() || to == phone_users.end()) continue;
-    size_t users = (from->second.second - from->second.first) * (to->second.second - to->second.first);
-    double w = ties.call * call.weight / static_cast<double>(users);
-    for (size_t i = from->second.first; i < from->second.second; ++i) {
-      for (size_t j = to->second.first; j < to->second.second; ++j) {
-        edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
+    auto at_the_time = [&](std::pair<size_t, size_t> range, std::vector<size_t>& who) {
+      who.clear();
+      for (size_t i = range.first; i < range.second; ++i) {
+        if (Overlap(phone_uses[i].stay, call.when)) who.push_back(i);
       }
+    };
+    at_the_time(from->second, callers);
+    at_the_time(to->second, callees);
+    if (callers.empty() || callees.empty()) continue;
+    double w = ties.call * call.weight / static_cast<double>(callers.size() * callees.size());
+    for (size_t i : callers) {
+      for (size_t j : callees)
+        edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
     }
   }
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,

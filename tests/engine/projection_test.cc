@@ -162,6 +162,41 @@ TEST_F(ProjectionTest, PersonsGraphKeepsOpenEndedResidencesOpen) {
   EXPECT_EQ(edges.count("R3-R4"), 0u);
 }
 
+// A number passed on: its user of 2020 and its user of 2024 are not joined through it, its
+// undated owner is joined to both; a call in 2024 joins the caller to the 2024 user and the
+// owner, a half each.
+TEST_F(ProjectionTest, PersonsGraphJoinsAPhonesUsersOfTheSameTimeOnly) {
+  WriteFile(
+      dir_ / "phone/persons.csv",
+      "id,name,birth_date,gender,nationality,status,source\nU1,Ana,,F,,,MUP\nU2,Bojan,,M,,,MUP\n"
+      "U3,Cveta,,F,,,MUP\nU4,Dara,,F,,,MUP\n");
+  WriteFile(dir_ / "phone/links.csv",
+            "from,to,type,start,end,count,source\n"
+            "person:U1,phone:0641111111,USES,2020-01-01,2020-06-01,,MUP\n"
+            "person:U2,phone:0641111111,USES,2024-01-01,2024-06-01,,MUP\n"
+            "person:U3,phone:0641111111,USES,,,,MUP\n"
+            "person:U4,phone:0652222222,USES,,,,MUP\n"
+            "phone:0652222222,phone:0641111111,CALLED,2024-02-01,2024-02-10,4,MUP\n");
+  auto store = storage::Store::Open(dir_ / "phone-db");
+  ASSERT_TRUE(store.ok());
+  IngestOptions ingest;
+  ingest.quiet = true;
+  ingest.report_dir = dir_ / "reports";
+  ASSERT_TRUE(Ingest(**store, {dir_ / "phone"}, ingest).ok());
+  ProjectionOptions options;
+  options.kind = GraphKind::kPersons;
+  options.weighted = true;
+  auto projection = BuildProjection(**store, options);
+  ASSERT_TRUE(projection.ok()) << projection.status().ToString();
+  auto edges = Edges(*projection);
+  EXPECT_EQ(edges.count("U1-U2"), 0u) << "used four years apart";
+  EXPECT_FLOAT_EQ(edges["U1-U3"], 0.5f);  // the owner overlaps both: two co-users
+  EXPECT_FLOAT_EQ(edges["U2-U3"], 0.5f);
+  EXPECT_FLOAT_EQ(edges["U2-U4"], 2.0f) << "4 calls shared by the 2024 user and the owner";
+  EXPECT_FLOAT_EQ(edges["U3-U4"], 2.0f);
+  EXPECT_EQ(edges.count("U1-U4"), 0u) << "the call came after U1 had stopped using it";
+}
+
 TEST_F(ProjectionTest, PersonsGraphCutsIdentifiersSharedByMoreThanTheCap) {
   ProjectionOptions options;
   options.kind = GraphKind::kPersons;
