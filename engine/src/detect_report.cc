@@ -1,10 +1,12 @@
-// report.json, networks.csv and persons.csv (docs/report-format.md), and the config file;
+// report.json, networks.csv, persons.csv and link_table.csv (docs/report-format.md), and the config
+// file;
 // report.html and networks.gexf come from report_html.cc.
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "report_html.h"
@@ -159,6 +161,28 @@ std::string PersonsCsv(const DetectionReport& report) {
   return out;
 }
 
+// A link table, one row per link of a lead's drawing with both ends described, as i2 Analyst's
+// Notebook and similar tools import one (each row makes two entities and the link between them).
+std::string LinksCsv(const DetectionReport& report) {
+  std::string out = CsvRow({"network", "from", "from_kind", "from_label", "from_role", "to",
+                            "to_kind", "to_label", "to_role", "type", "first", "last", "count"});
+  for (const Lead& lead : report.networks) {
+    std::map<std::string, const LeadNode*> node;
+    for (const LeadNode& n : lead.nodes) node.emplace(n.id, &n);
+    static const LeadNode kUnknown;
+    auto at = [&](const std::string& id) -> const LeadNode& {
+      auto it = node.find(id);
+      return it == node.end() ? kUnknown : *it->second;
+    };
+    for (const LeadLink& link : lead.links) {
+      const LeadNode &a = at(link.from), &b = at(link.to);
+      out += CsvRow({lead.id, link.from, a.kind, a.label, a.role, link.to, b.kind, b.label, b.role,
+                     link.type, link.first, link.last, std::to_string(link.count)});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Status WriteReport(const DetectionReport& report, const DetectOptions& options,
@@ -180,6 +204,7 @@ Status WriteReport(const DetectionReport& report, const DetectOptions& options,
       WriteWhole(dir / "report.json", ReportJson(report, options, generated_at).dump(2) + "\n"));
   TRAFNET_RETURN_IF_ERROR(WriteWhole(dir / "networks.csv", NetworksCsv(report)));
   TRAFNET_RETURN_IF_ERROR(WriteWhole(dir / "persons.csv", PersonsCsv(report)));
+  TRAFNET_RETURN_IF_ERROR(WriteWhole(dir / "link_table.csv", LinksCsv(report)));
   TRAFNET_RETURN_IF_ERROR(
       WriteWhole(dir / "report.html", ReportHtml(report, options, generated_at)));
   return WriteWhole(dir / "networks.gexf", ReportGexf(report));

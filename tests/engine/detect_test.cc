@@ -778,6 +778,13 @@ TEST_F(DetectTest, ReportFilesFollowTheSchema) {
                   "network,rank,score,members,key_persons,phones,addresses,reasons\nNET-0001,1,"));
   EXPECT_THAT(ReadFile(dir_ / "out/persons.csv"),
               ::testing::StartsWith("person_id,records,name,network,role,risk,reasons\n"));
+  // The link table: one row per link of the lead's drawing, both ends described.
+  const std::string links = ReadFile(dir_ / "out/link_table.csv");
+  EXPECT_THAT(links, ::testing::StartsWith("network,from,from_kind,from_label,from_role,to,"
+                                           "to_kind,to_label,to_role,type,first,last,count\n"));
+  EXPECT_EQ(static_cast<size_t>(std::count(links.begin(), links.end(), '\n')),
+            1 + report.networks[0].links.size());
+  EXPECT_THAT(links, HasSubstr("NET-0001,C,person,Cane Cvetković,controller,F,address,"));
 }
 
 TEST(DetectConfigTest, ReadsOverridesAndRejectsUnknownKeys) {
