@@ -588,9 +588,8 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
     if (address)
       ties.push_back(fmt::format("linked to the address {} where they stayed",
                                  view.data().id(f.meeting_address)));
-    if (phone)
-      ties.push_back(fmt::format("uses the shared phone {}", view.data().id(f.shared_phone)));
-    if (ties.empty()) continue;
+    // (Using the shared phone is already among their reasons: see SharedPhone.)
+    if (ties.empty() && !phone) continue;
     const double s = (address ? 0.5 : 0.0) + (phone ? 0.5 : 0.0);
     f.controller[i] += 0.66 * s;
     for (const std::string& tie : ties) f.member_reasons[i].push_back(tie);
