@@ -88,7 +88,7 @@ int RunAnalyze(const AnalyzeArgs& args) {
     }
     for (const auto& [stage, seconds] : stats.stage_seconds)
       std::printf("  %-20s %7.2f s\n", stage.c_str(), seconds);
-    std::printf("report: %s (with report.json, networks.csv, persons.csv, networks.gexf)\n",
+    std::printf("report: %s (with report.json, networks.csv, persons.csv, link_table.csv, networks.gexf)\n",
                 (std::filesystem::path(args.out) / "report.html").string().c_str());
   }
   return kExitOk;
