@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "co_residents.h"
+#include "person_ties.h"
 #include "trafnet/algorithms/community.h"
 
 namespace trafnet::engine::detect {
@@ -11,31 +12,6 @@ namespace {
 
 using algorithms::Edge;
 using algorithms::Vertex;
-
-// One person's use of a phone or address, with when.
-struct Use {
-  NodeIndex identifier;
-  Vertex person;
-  Stay stay;  // for addresses (co_residents.h)
-};
-
-// Sorts uses by identifier then person, folding one person's several links to one identifier
-// into one use spanning them all.
-void Group(std::vector<Use>& uses) {
-  std::sort(uses.begin(), uses.end(), [](const Use& x, const Use& y) {
-    return x.identifier != y.identifier ? x.identifier < y.identifier : x.person < y.person;
-  });
-  size_t kept = 0;
-  for (size_t i = 0; i < uses.size(); ++i) {
-    if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier &&
-        uses[kept - 1].person == uses[i].person) {
-      uses[kept - 1].stay = MergeStays(uses[kept - 1].stay, uses[i].stay);
-      continue;
-    }
-    uses[kept++] = uses[i];
-  }
-  uses.resize(kept);
-}
 
 }  // namespace
 
@@ -53,101 +29,46 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
     if (data.node(p).kind == NodeKind::kPerson) out.vertex_of[p] = out.vertex_of[representative[p]];
   }
   std::vector<Edge> edges;
-  std::vector<Use> phone_uses, address_uses;
-  std::vector<uint32_t> calls;
+  std::vector<IdentifierUse> phone_uses, address_uses;
+  std::vector<PhoneCall> calls;
   for (uint32_t l = 0; l < data.links().size(); ++l) {
     const Link& link = data.link(l);
     const NodeKind a = data.node(link.from).kind, b = data.node(link.to).kind;
+    const Stay stay = link.first == kNoDay ? Stay{} : Stay{link.first, link.last};
     if (a == NodeKind::kPerson && b == NodeKind::kPerson) {
       edges.push_back(Edge{out.vertex_of[link.from], out.vertex_of[link.to], 1.0f});
     } else if (a == NodeKind::kPerson || b == NodeKind::kPerson) {
       const NodeIndex person = a == NodeKind::kPerson ? link.from : link.to;
       const NodeIndex other = a == NodeKind::kPerson ? link.to : link.from;
       const NodeKind kind = data.node(other).kind;
-      const Stay stay = link.first == kNoDay ? Stay{} : Stay{link.first, link.last};
       // Using a phone, like living somewhere, is a state: a use recorded with a start only
       // lasts to this day.
       if (kind == NodeKind::kPhone) {
-        phone_uses.push_back(
-            Use{other, out.vertex_of[person], OpenResidence(stay, link.open_start, link.open_end)});
+        phone_uses.push_back(IdentifierUse{other, out.vertex_of[person],
+                                           OpenResidence(stay, link.open_start, link.open_end)});
       }
       if (kind == NodeKind::kAddress) {
-        address_uses.push_back(Use{other, out.vertex_of[person],
-                                   link.type == LinkType::kLivesAt
-                                       ? OpenResidence(stay, link.open_start, link.open_end)
-                                       : stay});
+        // Strangers meeting is what hostels, dormitories, hotels and shelters are for.
+        const double factor =
+            IsCommunal(data.node(other).address_kind) ? config.communal_address_factor : 1.0;
+        address_uses.push_back(IdentifierUse{
+            other, out.vertex_of[person],
+            link.type == LinkType::kLivesAt ? OpenResidence(stay, link.open_start, link.open_end)
+                                            : stay,
+            factor});
       }
     } else if (a == NodeKind::kPhone && b == NodeKind::kPhone) {
-      calls.push_back(l);
+      calls.push_back(PhoneCall{link.from, link.to, 1.0, stay});
     }
   }
-  Group(phone_uses);
-  Group(address_uses);
-  // Phone → [begin, end) of its users in phone_uses, for phones under the cap.
-  std::vector<std::pair<uint32_t, uint32_t>> users_of(n, {0, 0});
-  for (size_t begin = 0; begin < phone_uses.size();) {
-    size_t end = begin;
-    while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier)
-      ++end;
-    const size_t users = end - begin;
-    if (users <= config.shared_cap) {
-      users_of[phone_uses[begin].identifier] = {static_cast<uint32_t>(begin),
-                                                static_cast<uint32_t>(end)};
-      // Ties by who used it at the same time, as for an address (co_residents.h): a number
-      // passed on, or a phone handed from one group of recruits to the next, ties each user to
-      // those of their own time. Undated uses overlap every other, so a phone recorded without
-      // dates ties all its users, 1/(users − 1) each.
-      std::vector<Stay> spans;
-      for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
-      ForEachCoResidentPair(spans, config.shared_cap, [&](size_t i, size_t j, size_t k) {
-        edges.push_back(Edge{phone_uses[begin + i].person, phone_uses[begin + j].person,
-                             static_cast<float>(1.0 / static_cast<double>(k - 1))});
-      });
-    }
-    begin = end;
-  }
-  for (size_t begin = 0; begin < address_uses.size();) {
-    size_t end = begin;
-    while (end < address_uses.size() &&
-           address_uses[end].identifier == address_uses[begin].identifier)
-      ++end;
-    const double factor = IsCommunal(data.node(address_uses[begin].identifier).address_kind)
-                              ? config.communal_address_factor
-                              : 1.0;
-    // Ties by who stayed there at the same time (co_residents.h).
-    std::vector<Stay> stays;
-    for (size_t i = begin; i < end; ++i) stays.push_back(address_uses[i].stay);
-    ForEachCoResidentPair(stays, config.shared_cap, [&](size_t i, size_t j, size_t k) {
-      edges.push_back(Edge{address_uses[begin + i].person, address_uses[begin + j].person,
-                           static_cast<float>(factor / static_cast<double>(k - 1))});
-    });
-    begin = end;
-  }
-  // A call ties the users of the two phones at the time of the call (an undated call, or a
-  // use without dates, any time), its weight shared among those pairs.
-  std::vector<uint32_t> from_users, to_users;
-  for (uint32_t l : calls) {
-    const Link& call = data.link(l);
-    const auto [fb, fe] = users_of[call.from];
-    const auto [tb, te] = users_of[call.to];
-    if (fb == fe || tb == te) continue;
-    const Stay when = call.first == kNoDay ? Stay{} : Stay{call.first, call.last};
-    auto at_the_time = [&](uint32_t begin, uint32_t end, std::vector<uint32_t>& who) {
-      who.clear();
-      for (uint32_t i = begin; i < end; ++i) {
-        if (Overlap(phone_uses[i].stay, when)) who.push_back(i);
-      }
-    };
-    at_the_time(fb, fe, from_users);
-    at_the_time(tb, te, to_users);
-    if (from_users.empty() || to_users.empty()) continue;
-    const auto w =
-        static_cast<float>(1.0 / static_cast<double>(from_users.size() * to_users.size()));
-    for (uint32_t i : from_users) {
-      for (uint32_t j : to_users)
-        edges.push_back(Edge{phone_uses[i].person, phone_uses[j].person, w});
-    }
-  }
+  // The analysis core's rule for shared phones, shared addresses and calls (person_ties.h),
+  // every kind of tie weighing 1 before its discounts.
+  PersonTieRule rule;
+  rule.cap = config.shared_cap;
+  ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
+                       [&](uint32_t u, uint32_t v, double w, TieKind) {
+                         edges.push_back(Edge{u, v, static_cast<float>(w)});
+                       });
   out.graph = algorithms::CsrGraph::FromEdgesMerged(static_cast<Vertex>(out.person.size()),
                                                     std::move(edges),
                                                     /*directed=*/false, /*weighted=*/true);

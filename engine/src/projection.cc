@@ -9,6 +9,7 @@
 
 #include "case_data.h"
 #include "co_residents.h"
+#include "person_ties.h"
 #include "simple_graph.h"
 
 namespace trafnet::engine {
@@ -111,20 +112,6 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
   return projection;
 }
 
-// A call between two phones (persons graph).
-struct Call {
-  NodeId from, to;
-  double weight;
-  Stay when;  // the span of its observations (co_residents.h)
-};
-
-// One person's link to a phone or address, with when.
-struct Use {
-  NodeId identifier;
-  Vertex person;
-  Stay stay;  // when (co_residents.h)
-};
-
 // A link to an address as a stay in days; undated when it has neither start nor end.
 Stay StayOf(const storage::LinkSummary& link, bool residence) {
   if (link.first_start.empty() && link.last_end.empty()) return Stay{};
@@ -146,8 +133,8 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   // What the links give, collected per part of the scan and then joined in the scan's order.
   struct Part {
     std::vector<WeightedEdge> edges;
-    std::vector<Use> phone_uses, address_uses;
-    std::vector<Call> calls;
+    std::vector<IdentifierUse> phone_uses, address_uses;
+    std::vector<PhoneCall> calls;
   };
   std::vector<Part> parts(options.threads);
   storage::LinkScanOptions scan = options.window;
@@ -183,102 +170,38 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
             edges.push_back(WeightedEdge{map.Of(link.to), map.Of(link.from), w});
         } else if ((a == 'p' && b == 'h') || (a == 'h' && b == 'p')) {
           // Using a phone, like living somewhere, is a state (co_residents.h).
-          phone_uses.push_back(Use{a == 'h' ? link.from : link.to,
-                                   map.Of(a == 'p' ? link.from : link.to),
-                                   StayOf(link, /*residence=*/true)});
+          phone_uses.push_back(IdentifierUse{a == 'h' ? link.from : link.to,
+                                             map.Of(a == 'p' ? link.from : link.to),
+                                             StayOf(link, /*residence=*/true)});
         } else if ((a == 'p' && b == 'a') || (a == 'a' && b == 'p')) {
-          address_uses.push_back(Use{a == 'a' ? link.from : link.to, map.Of(a == 'p' ? link.from : link.to),
-                                     StayOf(link, link.type == lives_at)});
+          address_uses.push_back(IdentifierUse{a == 'a' ? link.from : link.to,
+                                               map.Of(a == 'p' ? link.from : link.to),
+                                               StayOf(link, link.type == lives_at)});
         } else if (a == 'h' && b == 'h') {
           calls.push_back(
-              Call{link.from, link.to, link_weight(link), StayOf(link, /*residence=*/false)});
+              PhoneCall{link.from, link.to, link_weight(link), StayOf(link, /*residence=*/false)});
         }
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many persons for a 32-bit graph");
   std::vector<WeightedEdge> edges = Concatenate(parts, &Part::edges);
-  std::vector<Use> phone_uses = Concatenate(parts, &Part::phone_uses);
-  std::vector<Use> address_uses = Concatenate(parts, &Part::address_uses);
-  const std::vector<Call> calls = Concatenate(parts, &Part::calls);
+  std::vector<IdentifierUse> phone_uses = Concatenate(parts, &Part::phone_uses);
+  std::vector<IdentifierUse> address_uses = Concatenate(parts, &Part::address_uses);
+  const std::vector<PhoneCall> calls = Concatenate(parts, &Part::calls);
   parts.clear();
-
-  // Users of each identifier, grouped; identifiers with more than the cap are dropped.
-  auto group = [&](std::vector<Use>& uses) {
-    std::sort(uses.begin(), uses.end(), [](const Use& x, const Use& y) {
-      return x.identifier != y.identifier ? x.identifier < y.identifier : x.person < y.person;
-    });
-  };
-  group(phone_uses);
-  group(address_uses);
-  // A person linked to one identifier by several links (USES and OWNS, two stays) is one user:
-  // phones keep one entry, addresses one entry spanning all the stays' dates.
-  auto dedupe = [](std::vector<Use>& uses) {
-    size_t kept = 0;
-    for (size_t i = 0; i < uses.size(); ++i) {
-      if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier && uses[kept - 1].person == uses[i].person) {
-        uses[kept - 1].stay = MergeStays(uses[kept - 1].stay, uses[i].stay);
-        continue;
-      }
-      if (kept != i) uses[kept] = std::move(uses[i]);
-      ++kept;
-    }
-    uses.resize(kept);
-  };
-  dedupe(phone_uses);
-  dedupe(address_uses);
-  std::unordered_map<NodeId, std::pair<size_t, size_t>> phone_users;  // phone → [begin, end) in phone_uses
-  for (size_t begin = 0; begin < phone_uses.size();) {
-    size_t end = begin;
-    while (end < phone_uses.size() && phone_uses[end].identifier == phone_uses[begin].identifier) ++end;
-    size_t users = end - begin;  // one entry per user, after dedupe
-    if (users <= options.shared_cap) {
-      phone_users[phone_uses[begin].identifier] = {begin, end};
-      // Ties by who used it at the same time, as for an address; undated uses overlap all.
-      std::vector<Stay> spans;
-      for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
-      ForEachCoResidentPair(spans, options.shared_cap, [&](size_t i, size_t j, size_t k) {
-        const double w = ties.shared_phone / static_cast<double>(k - 1);
-        const Vertex u = phone_uses[begin + i].person, v = phone_uses[begin + j].person;
-        edges.push_back(WeightedEdge{u, v, w});
-        if (options.directed) edges.push_back(WeightedEdge{v, u, w});
-      });
-    }
-    begin = end;
-  }
-  for (size_t begin = 0; begin < address_uses.size();) {
-    size_t end = begin;
-    while (end < address_uses.size() && address_uses[end].identifier == address_uses[begin].identifier) ++end;
-    // Ties by who stayed there at the same time (co_residents.h).
-    std::vector<Stay> stays;
-    for (size_t i = begin; i < end; ++i) stays.push_back(address_uses[i].stay);
-    ForEachCoResidentPair(stays, options.shared_cap, [&](size_t i, size_t j, size_t k) {
-      const double w = ties.shared_address / static_cast<double>(k - 1);
-      const Vertex u = address_uses[begin + i].person, v = address_uses[begin + j].person;
-      edges.push_back(WeightedEdge{u, v, w});
-      if (options.directed) edges.push_back(WeightedEdge{v, u, w});
-    });
-    begin = end;
-  }
-  // A call joins every user of the calling phone at the time of the call to every user of the
-  // called one at that time (undated calls and uses: any time).
-  std::vector<size_t> callers, callees;
-  for (const Call& call : calls) {
-    auto from = phone_users.find(call.from), to = phone_users.find(call.to);
-    if (from == phone_users.end() || to == phone_users.end()) continue;
-    auto at_the_time = [&](std::pair<size_t, size_t> range, std::vector<size_t>& who) {
-      who.clear();
-      for (size_t i = range.first; i < range.second; ++i) {
-        if (Overlap(phone_uses[i].stay, call.when)) who.push_back(i);
-      }
-    };
-    at_the_time(from->second, callers);
-    at_the_time(to->second, callees);
-    if (callers.empty() || callees.empty()) continue;
-    double w = ties.call * call.weight / static_cast<double>(callers.size() * callees.size());
-    for (size_t i : callers) {
-      for (size_t j : callees)
-        edges.push_back(WeightedEdge{phone_uses[i].person, phone_uses[j].person, w});
-    }
-  }
+  // Shared phones and addresses tie their users of the same time, calls the phones' users of
+  // theirs (person_ties.h). In a directed graph a call keeps its direction and the ties of a
+  // shared identifier go both ways.
+  PersonTieRule rule;
+  rule.cap = options.shared_cap;
+  rule.shared_phone = ties.shared_phone;
+  rule.shared_address = ties.shared_address;
+  rule.call = ties.call;
+  ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
+                       [&](Vertex u, Vertex v, double w, TieKind kind) {
+                         edges.push_back(WeightedEdge{u, v, w});
+                         if (options.directed && kind != TieKind::kCall)
+                           edges.push_back(WeightedEdge{v, u, w});
+                       });
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
                                       options.directed, options.weighted);
   return projection;

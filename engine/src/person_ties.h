@@ -1,0 +1,144 @@
+// The ties between persons that shared phones, shared addresses and calls between phones make:
+// the rule of the analysis core's `persons` projection (projection.cc), which detection's person
+// graph (detect_groups.cc) builds through the same code, so the two graphs cannot drift apart.
+//
+// - A phone or address with at most `cap` persons ties those who used it at the same time
+//   (co_residents.h): two overlapping uses are tied among k persons, k − 1 the larger of their
+//   numbers of co-users, with weight (tie weight × the identifier's factor) / (k − 1). An
+//   undated use overlaps every other, so a phone recorded without dates ties all its users.
+//   Phones with more than `cap` users tie nobody; addresses are capped by co-residents only.
+// - A call (any phone–phone link) ties every user of the calling phone at the time of the call
+//   to every user of the called one at that time, both phones having at most `cap` users; its
+//   weight (tie weight × the call's own weight) is shared among those pairs.
+//
+// Uses are grouped first: one per identifier and person, spanning all that person's links to
+// it. Ties come out in a fixed order (phones, addresses, calls, each in identifier or input
+// order), so a caller that sums parallel ties gets the same sums every run.
+#ifndef TRAFNET_ENGINE_PERSON_TIES_H_
+#define TRAFNET_ENGINE_PERSON_TIES_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "co_residents.h"
+
+namespace trafnet::engine {
+
+// One person's use of a phone or address (`identifier`, a node id), with when; `factor`
+// multiplies the ties it makes (detection discounts hostels and hotels with it).
+struct IdentifierUse {
+  uint64_t identifier = 0;
+  uint32_t person = 0;
+  Stay stay;
+  double factor = 1.0;
+};
+
+// A phone–phone link, with its own weight (1, or its count) and the span of its observations.
+struct PhoneCall {
+  uint64_t from = 0, to = 0;
+  double weight = 1.0;
+  Stay when;
+};
+
+struct PersonTieRule {
+  uint32_t cap = 25;
+  double shared_phone = 1.0, shared_address = 1.0, call = 1.0;
+};
+
+enum class TieKind { kSharedPhone, kSharedAddress, kCall };
+
+// Sorts uses by identifier then person and folds one person's several uses of one identifier
+// into one spanning them all.
+inline void GroupUses(std::vector<IdentifierUse>& uses) {
+  std::sort(uses.begin(), uses.end(), [](const IdentifierUse& x, const IdentifierUse& y) {
+    return x.identifier != y.identifier ? x.identifier < y.identifier : x.person < y.person;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < uses.size(); ++i) {
+    if (kept > 0 && uses[kept - 1].identifier == uses[i].identifier &&
+        uses[kept - 1].person == uses[i].person) {
+      uses[kept - 1].stay = MergeStays(uses[kept - 1].stay, uses[i].stay);
+      continue;
+    }
+    uses[kept++] = uses[i];
+  }
+  uses.resize(kept);
+}
+
+// Calls emit(u, v, weight, kind) for every tie, u and v persons (a call's u is a user of the
+// calling phone). Groups the uses (GroupUses) first.
+template <typename Emit>
+void ForEachIdentifierTie(std::vector<IdentifierUse>& phone_uses,
+                          std::vector<IdentifierUse>& address_uses,
+                          std::span<const PhoneCall> calls, const PersonTieRule& rule,
+                          Emit&& emit) {
+  GroupUses(phone_uses);
+  GroupUses(address_uses);
+  // Phones under the cap, by identifier: [begin, end) of their users, for the calls.
+  struct Users {
+    uint64_t phone;
+    uint32_t begin, end;
+  };
+  std::vector<Users> users_of;
+  std::vector<Stay> spans;
+  auto each_identifier = [&](std::vector<IdentifierUse>& uses, auto&& fn) {
+    for (size_t begin = 0; begin < uses.size();) {
+      size_t end = begin;
+      while (end < uses.size() && uses[end].identifier == uses[begin].identifier) ++end;
+      fn(begin, end);
+      begin = end;
+    }
+  };
+  each_identifier(phone_uses, [&](size_t begin, size_t end) {
+    if (end - begin > rule.cap) return;
+    users_of.push_back(Users{phone_uses[begin].identifier, static_cast<uint32_t>(begin),
+                             static_cast<uint32_t>(end)});
+    spans.clear();
+    for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
+    ForEachCoResidentPair(spans, rule.cap, [&](size_t i, size_t j, size_t k) {
+      const IdentifierUse& a = phone_uses[begin + i];
+      emit(a.person, phone_uses[begin + j].person,
+           rule.shared_phone * a.factor / static_cast<double>(k - 1), TieKind::kSharedPhone);
+    });
+  });
+  each_identifier(address_uses, [&](size_t begin, size_t end) {
+    spans.clear();
+    for (size_t i = begin; i < end; ++i) spans.push_back(address_uses[i].stay);
+    ForEachCoResidentPair(spans, rule.cap, [&](size_t i, size_t j, size_t k) {
+      const IdentifierUse& a = address_uses[begin + i];
+      emit(a.person, address_uses[begin + j].person,
+           rule.shared_address * a.factor / static_cast<double>(k - 1), TieKind::kSharedAddress);
+    });
+  });
+  auto find = [&](uint64_t phone) -> const Users* {
+    auto it = std::lower_bound(users_of.begin(), users_of.end(), phone,
+                               [](const Users& u, uint64_t p) { return u.phone < p; });
+    return it != users_of.end() && it->phone == phone ? &*it : nullptr;
+  };
+  std::vector<uint32_t> callers, callees;
+  for (const PhoneCall& call : calls) {
+    const Users* from = find(call.from);
+    const Users* to = find(call.to);
+    if (from == nullptr || to == nullptr) continue;
+    auto at_the_time = [&](const Users& users, std::vector<uint32_t>& who) {
+      who.clear();
+      for (uint32_t i = users.begin; i < users.end; ++i) {
+        if (Overlap(phone_uses[i].stay, call.when)) who.push_back(i);
+      }
+    };
+    at_the_time(*from, callers);
+    at_the_time(*to, callees);
+    if (callers.empty() || callees.empty()) continue;
+    const double w = rule.call * call.weight / static_cast<double>(callers.size() * callees.size());
+    for (uint32_t i : callers) {
+      for (uint32_t j : callees)
+        emit(phone_uses[i].person, phone_uses[j].person, w, TieKind::kCall);
+    }
+  }
+}
+
+}  // namespace trafnet::engine
+
+#endif  // TRAFNET_ENGINE_PERSON_TIES_H_
