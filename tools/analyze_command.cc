@@ -101,7 +101,10 @@ Action AddAnalyzeCommand(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("analyze", "Flag likely recruitment networks as ranked, explained leads");
   cmd->add_option("--db", args->db, "Store directory")->required();
-  cmd->add_option("--out", args->out, "Folder for report.json, networks.csv, persons.csv")
+  cmd->add_option(
+         "--out", args->out,
+         "Folder for report.html, report.json, networks.csv, persons.csv, link_table.csv and "
+         "networks.gexf")
       ->required();
   cmd->add_option("--config", args->config,
                   "JSON file overriding detection weights and thresholds");

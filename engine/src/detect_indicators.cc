@@ -186,6 +186,12 @@ std::string AgeRange(const GroupView& view, const std::vector<size_t>& who,
   return lo == hi ? fmt::format(" aged {}", lo) : fmt::format(" aged {}–{}", lo, hi);
 }
 
+// " from 3 towns", " from 1 town", or "" when no one's home town is known.
+std::string FromTowns(size_t towns) {
+  if (towns == 0) return "";
+  return fmt::format(" from {} town{}", towns, towns == 1 ? "" : "s");
+}
+
 size_t Towns(const GroupView& view, const std::vector<size_t>& who) {
   std::set<std::string_view> towns;
   for (size_t i : who) {
@@ -304,9 +310,10 @@ void Convergence(const GroupView& view, const DetectConfig& config, Findings& f)
         }
       }
       f.Set("convergence", s,
-            fmt::format("{} unrelated {}{} from {} town{} arrived at {} between {} and {}",
-                        who.size(), People(view, who), AgeRange(view, who, days), towns,
-                        towns == 1 ? "" : "s", where, FormatDay(lo), FormatDay(hi)));
+            fmt::format("{} unrelated {}{}{} arrived at {} {}", who.size(), People(view, who),
+                        AgeRange(view, who, days), FromTowns(towns), where,
+                        lo == hi ? "on " + FormatDay(lo)
+                                 : fmt::format("between {} and {}", FormatDay(lo), FormatDay(hi))));
     }
   }
   if (f.meeting_address == kNoNode) return;
@@ -398,13 +405,26 @@ void Turnover(const GroupView& view, Findings& f) {
                     who.size() == 1 ? "stranger" : "strangers", FormatDay(lo), FormatDay(hi)));
 }
 
-// Members each member called or messaged (directly or between their phones), with the first day.
-std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
-  std::vector<std::map<size_t, Day>> contacts(view.size());
-  auto note = [&](size_t i, size_t j, Day day) {
+// Members each member was in touch with by calls or messages (directly or between their
+// phones), with the first day: `any` whoever made the call, `reached` only calls the member
+// made and messages either way (a message thread is a conversation; a call has a caller, and
+// being called by many — an agency's or a shop's number — is not reaching them).
+struct ContactMaps {
+  std::vector<std::map<size_t, Day>> any, reached;
+};
+
+ContactMaps Contacts(const GroupView& view) {
+  ContactMaps out;
+  out.any.resize(view.size());
+  out.reached.resize(view.size());
+  auto note = [&](std::vector<std::map<size_t, Day>>& contacts, size_t i, size_t j, Day day) {
     if (i == j) return;
     auto [it, added] = contacts[i].try_emplace(j, day);
     if (!added && day != kNoDay && (it->second == kNoDay || day < it->second)) it->second = day;
+  };
+  auto both = [&](size_t i, size_t j, const Link& link, NodeIndex mine) {
+    note(out.any, i, j, link.first);
+    if (link.type == LinkType::kMessaged || link.from == mine) note(out.reached, i, j, link.first);
   };
   // Phones used by one member only: a call on a shared phone says nothing about who made it.
   std::map<NodeIndex, std::vector<size_t>> users;
@@ -412,11 +432,11 @@ std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
     for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
   }
   for (size_t i = 0; i < view.size(); ++i) {
-    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex) {
+    view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex self) {
       const Link& link = view.data().link(l);
       if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) return;
       const long j = view.MemberOf(other);
-      if (j >= 0) note(i, static_cast<size_t>(j), link.first);
+      if (j >= 0) both(i, static_cast<size_t>(j), link, self);
     });
     for (NodeIndex phone : view.profile(i).phones) {
       if (users[phone].size() != 1) continue;
@@ -425,16 +445,17 @@ std::vector<std::map<size_t, Day>> Contacts(const GroupView& view) {
         if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) continue;
         auto them = users.find(view.data().other(l, phone));
         if (them == users.end() || them->second.size() != 1) continue;
-        note(i, them->second[0], link.first);
+        both(i, them->second[0], link, phone);
       }
     }
   }
-  return contacts;
+  return out;
 }
 
 void RecruiterContacts(const GroupView& view, Findings& f) {
-  f.contacts = Contacts(view);
-  const std::vector<std::map<size_t, Day>>& contacts = f.contacts;
+  ContactMaps maps = Contacts(view);
+  f.contacts = std::move(maps.any);
+  const std::vector<std::map<size_t, Day>>& contacts = maps.reached;
   for (size_t r = 0; r < view.size(); ++r) {
     std::vector<size_t> young;
     std::vector<Day> days;
@@ -458,9 +479,9 @@ void RecruiterContacts(const GroupView& view, Findings& f) {
       f.contacted = strangers;
     }
     f.recruiter[r] = std::max(f.recruiter[r], s);
-    const std::string text = fmt::format(
-        "contacted {} {}{} from {} town{} who had no tie to each other", strangers.size(),
-        People(view, strangers), AgeRange(view, strangers, days), towns, towns == 1 ? "" : "s");
+    const std::string text =
+        fmt::format("contacted {} {}{}{} who had no tie to each other", strangers.size(),
+                    People(view, strangers), AgeRange(view, strangers, days), FromTowns(towns));
     f.member_reasons[r].push_back(text);
     f.Set("recruiter_contacts", s,
           fmt::format("{} {}", view.data().id(view.records(r).front()), text));
@@ -536,12 +557,12 @@ void Broker(const GroupView& view, Findings& f) {
       fmt::format("brokered between people not tied to each other before (ego betweenness "
                   "{:.2f}, constraint {:.2f})",
                   between, constraint));
-  f.Set(
-      "broker", f.strength["recruiter_contacts"] * between,
-      fmt::format("{} is a broker: before the recruits arrived, {} the {} people he contacted "
-                  "were tied to each other only through him (ego betweenness {:.2f}, Burt's "
-                  "constraint {:.2f})",
-                  id, between >= 1.0 ? "all" : "most of", f.contacted.size(), between, constraint));
+  f.Set("broker", f.strength["recruiter_contacts"] * between,
+        fmt::format("{} brokered between strangers: {}the {} people {} contacted were tied to "
+                    "each other {}only through {} (ego betweenness {:.2f}, Burt's constraint "
+                    "{:.2f})",
+                    id, cutoff == kNoDay ? "" : "before the recruits arrived, ", f.contacted.size(),
+                    id, between >= 1.0 ? "" : "mostly ", id, between, constraint));
 }
 
 void PaymentsAndController(const GroupView& view, Findings& f) {
@@ -590,8 +611,10 @@ void PaymentsAndController(const GroupView& view, Findings& f) {
                                  view.data().id(f.meeting_address)));
     // (Using the shared phone is already among their reasons: see SharedPhone.)
     if (ties.empty() && !phone) continue;
-    const double s = (address ? 0.5 : 0.0) + (phone ? 0.5 : 0.0);
-    f.controller[i] += 0.66 * s;
+    // The address alone (0.25) stays below the 0.3 a role needs: a landlord, a relative who
+    // moved in with a recruit or a late recruit are linked to the flat too. With the phone, or
+    // with payments from unrelated members, it names the controller.
+    f.controller[i] += address && phone ? 0.66 : address ? 0.25 : 0.33;
     for (const std::string& tie : ties) f.member_reasons[i].push_back(tie);
     if (address && phone) {
       f.Set("controller", 1.0,
@@ -645,6 +668,9 @@ void EscortedTravel(const GroupView& view, Findings& f) {
   }
 }
 
+// From this degree centralisation on, the group's reasons call it star-shaped.
+constexpr double kStarShaped = 0.3;
+
 void Centralisation(const GroupView& view, const PersonGraph& graph, Findings& f) {
   const size_t n = view.size();
   if (n < 3) return;
@@ -659,10 +685,11 @@ void Centralisation(const GroupView& view, const PersonGraph& graph, Findings& f
   double sum = 0;
   for (size_t d : degree) sum += static_cast<double>(degree[top] - d);
   const double centralisation = sum / static_cast<double>((n - 1) * (n - 2));
-  f.Set("centralisation", Clamp01(centralisation),
-        fmt::format(
-            "star-shaped: {} is tied to {} of the other {} members (degree centralisation {:.2f})",
-            view.data().id(view.records(top).front()), degree[top], n - 1, centralisation));
+  f.Set(
+      "centralisation", Clamp01(centralisation),
+      fmt::format("star-shaped: {} is tied to {} of the other {} persons in the community (degree "
+                  "centralisation {:.2f})",
+                  view.data().id(view.records(top).front()), degree[top], n - 1, centralisation));
 }
 
 // Numbers registered in another country than a recruit's home that reached them: a group
@@ -782,17 +809,20 @@ void KnownCases(const GroupView& view, const AssessContext& context, Findings& f
         status == CaseStatus::kConvicted) {
       // A known case among those the other indicators point at is one of the lead; one who is
       // only in the community around it (a convict who knows the recruiter) is close to it.
+      // The context member is named in the lead's reasons but not listed among its members.
       const bool in_lead = !f.member_reasons[i].empty();
-      f.member_reasons[i].push_back(
-          fmt::format("recorded as {} in an earlier case", CaseStatusName(status)));
+      const std::string_view as = status == CaseStatus::kVictim    ? "a victim"
+                                  : status == CaseStatus::kSuspect ? "a suspect"
+                                                                   : "convicted";
       if (in_lead) {
+        f.member_reasons[i].push_back(fmt::format("recorded as {} in an earlier case", as));
         f.Set("known_cases", 1.0,
               fmt::format("{} is recorded as {} in an earlier case",
-                          view.data().id(view.records(i).front()), CaseStatusName(status)));
+                          view.data().id(view.records(i).front()), as));
       } else {
         f.Set("known_cases", 0.5,
               fmt::format("{}, recorded as {} in an earlier case, is tied to the group",
-                          view.data().id(view.records(i).front()), CaseStatusName(status)));
+                          view.data().id(view.records(i).front()), as));
       }
     }
     const double proximity = context.known_case_proximity[view.members()[i]];
@@ -840,7 +870,10 @@ GroupAssessment AssessGroup(const AssessContext& context, const std::vector<Vert
     out.indicators[name] = s;
     weighted += weight * s;
     total += weight;
-    if (s > 0) ranked.emplace_back(weight * s, f.sentence[name]);
+    // A group is only called star-shaped when it is noticeably so; a little centralisation
+    // still counts in the score.
+    const bool worth_saying = name != "centralisation" || s >= kStarShaped;
+    if (s > 0 && worth_saying) ranked.emplace_back(weight * s, f.sentence[name]);
   }
   out.score = total > 0 ? weighted / total : 0.0;
   std::stable_sort(ranked.begin(), ranked.end(),

@@ -284,6 +284,16 @@ StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
     return InvalidArgumentError(
         fmt::format("{}: need 2 <= min_group_size <= max_group_size", path.string()));
   }
+  // Pairs are scored once, against the lower threshold first: accepting below the reporting
+  // threshold would accept pairs that are never looked at.
+  if (config.accept_same_person < config.report_same_person) {
+    return InvalidArgumentError(
+        fmt::format("{}: need report_same_person <= accept_same_person", path.string()));
+  }
+  if (config.young_min_age > config.young_max_age || config.young_max_age > config.worker_max_age) {
+    return InvalidArgumentError(
+        fmt::format("{}: need young_min_age <= young_max_age <= worker_max_age", path.string()));
+  }
   return config;
 }
 

@@ -266,6 +266,34 @@ TEST(PersonGraphTest, APhoneTiesThoseWhoUsedItAtTheSameTime) {
   EXPECT_EQ(Weight(graph, 3, 0), 0.0) << "the call came after person 0 had stopped using it";
 }
 
+// A phone with more users than the cap (a service number everyone in a village uses) ties
+// nobody; at the cap it ties them all, 1/(k − 1) each.
+TEST(PersonGraphTest, APhoneUsedByMoreThanTheCapTiesNobody) {
+  for (const uint32_t users : {25u, 26u}) {
+    std::vector<Node> nodes(users + 1);
+    std::vector<std::string> ids;
+    std::vector<Link> links;
+    for (NodeIndex p = 0; p < users; ++p) {
+      nodes[p].kind = NodeKind::kPerson;
+      ids.push_back("P" + std::to_string(p));
+      Link link = StayAt(p, users, kNoDay, kNoDay);
+      link.type = LinkType::kUses;
+      links.push_back(link);
+    }
+    nodes[users].kind = NodeKind::kPhone;
+    ids.push_back("PHONE");
+    const CaseData data =
+        CaseData::FromParts(std::move(nodes), std::move(ids), std::vector<std::string>(users + 1),
+                            {""}, std::move(links));
+    const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), DetectConfig());
+    if (users == 25) {
+      EXPECT_NEAR(Weight(graph, 0, 24), 1.0 / 24, 1e-6);
+    } else {
+      EXPECT_EQ(graph.graph.num_arcs(), 0u) << "26 users, cap 25";
+    }
+  }
+}
+
 // Flagged parts with (almost) no tie between them are separate networks; parts that are not
 // flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
 // keeps two parts one network.

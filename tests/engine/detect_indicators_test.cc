@@ -59,7 +59,8 @@ TEST(CentralisationTest, AStarIsCentralisedAndARingIsNot) {
   const GroupAssessment star = AssessKnows(7, {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0, 6}});
   EXPECT_DOUBLE_EQ(star.indicators.at("centralisation"), 1.0);
   ASSERT_FALSE(star.reasons.empty());
-  EXPECT_NE(star.reasons.front().find("P0 is tied to 6 of the other 6 members"), std::string::npos)
+  EXPECT_NE(star.reasons.front().find("P0 is tied to 6 of the other 6 persons in the community"),
+            std::string::npos)
       << star.reasons.front();
 
   const GroupAssessment ring = AssessKnows(7, {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6}, {6, 0}});
@@ -71,6 +72,18 @@ TEST(CentralisationTest, AStarIsCentralisedAndARingIsNot) {
   EXPECT_NEAR(near.indicators.at("centralisation"), 28.0 / 30.0, 1e-12);
   // Shape alone flags nothing.
   EXPECT_LT(star.score, DetectConfig{}.flag_threshold);
+
+  // A family around one parent is a star too (the look-alike the docs name): centralisation
+  // alone cannot tell them apart, which is why it weighs little and flags nothing. A group that
+  // is only a little centralised is not called star-shaped, though the value still counts.
+  const GroupAssessment family = AssessKnows(5, {{0, 1}, {0, 2}, {0, 3}, {0, 4}});
+  EXPECT_DOUBLE_EQ(family.indicators.at("centralisation"), 1.0);
+  EXPECT_LT(family.score, DetectConfig{}.flag_threshold);
+  // A path of five: the middle has 2 ties, the others 2, 2, 1, 1 → (1 + 1) / (4 · 3) = 1/6.
+  const GroupAssessment path = AssessKnows(5, {{0, 1}, {1, 2}, {2, 3}, {3, 4}});
+  EXPECT_NEAR(path.indicators.at("centralisation"), 1.0 / 6.0, 1e-12);
+  for (const std::string& reason : path.reasons)
+    EXPECT_EQ(reason.find("star-shaped"), std::string::npos) << reason;
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 
 #include <string>
 
-// The functions are private to the engine (WriteReport is their public face); the test reaches
-// the header by path because the test target only sees public include folders.
+// The functions are private to the engine (WriteReport is their public face); the test target
+// adds engine/src to its include path for this.
 #include "report_html.h"
 #include "support/temp_dir.h"
 #include "trafnet/engine/detect.h"

@@ -101,7 +101,7 @@ struct LeadMember {
   std::vector<std::string> records;  // every record id of the (resolved) person, sorted
   std::string name;                  // as recorded (first record with a name)
   std::string role;                  // recruiter, controller, driver, victim, associate
-  double risk = 0.0;                 // in [0, 1]: how much the evidence points at an organiser
+  double risk = 0.0;                 // in [0, 1]: whom to look at first (organisers highest)
   std::vector<std::string> reasons;
 };
 
@@ -158,9 +158,10 @@ struct DetectionReport {
 StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOptions& options);
 
 // Writes report.json (schema trafnet.report/1, docs/report-format.md), networks.csv,
-// persons.csv, report.html (one self-contained page for analysts: no script, nothing fetched)
-// and networks.gexf (the leads' graphs for Gephi) into `dir`, creating it; each file is written
-// whole to a temporary name and renamed, so a crash never leaves half a file.
+// persons.csv, link_table.csv (an i2-style link table), report.html (one self-contained page for
+// analysts: no script, nothing fetched) and networks.gexf (the leads' graphs for Gephi) into `dir`,
+// creating it; each file is written whole to a temporary name and renamed, so a crash never leaves
+// half a file.
 Status WriteReport(const DetectionReport& report, const DetectOptions& options,
                    const std::filesystem::path& dir);
 
