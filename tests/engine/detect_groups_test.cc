@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -292,6 +293,47 @@ TEST(PersonGraphTest, APhoneUsedByMoreThanTheCapTiesNobody) {
       EXPECT_EQ(graph.graph.num_arcs(), 0u) << "26 users, cap 25";
     }
   }
+}
+
+// A store of eight tight-knit groups of ten in a ring, each joined to the next by one tie: at
+// the coarsest scale for a store this small Leiden joins neighbouring groups into communities
+// larger than max_group_size, which are split again until their parts fit — each group of ten
+// is found whole, and no group examined is larger than the maximum.
+TEST(FindGroupsTest, CommunitiesLargerThanTheMaximumAreSplitUntilTheyFit) {
+  std::vector<algorithms::Edge> edges;
+  for (Vertex g = 0; g < 8; ++g) {
+    for (Vertex i = 0; i < 10; ++i) {
+      for (Vertex j = i + 1; j < 10; ++j) edges.push_back({10 * g + i, 10 * g + j, 1.0f});
+    }
+    edges.push_back({10 * g + 9, (10 * g + 10) % 80, 1.0f});
+  }
+  PersonGraph graph;
+  graph.graph = algorithms::CsrGraph::FromEdgesMerged(80, std::move(edges), false, true);
+  for (Vertex v = 0; v < 80; ++v) {
+    graph.person.push_back(v);
+    graph.vertex_of.push_back(v);
+  }
+  DetectConfig config;
+  config.max_group_size = 15;
+  config.min_group_size = 4;
+  auto groups = FindGroups(graph, config, /*seed=*/3, /*threads=*/1);
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  ASSERT_FALSE(groups->groups.empty());
+  for (const auto& group : groups->groups) EXPECT_LE(group.size(), 15u);
+  for (Vertex g = 0; g < 8; ++g) {
+    std::vector<Vertex> clique;
+    for (Vertex i = 0; i < 10; ++i) clique.push_back(10 * g + i);
+    EXPECT_NE(std::find(groups->groups.begin(), groups->groups.end(), clique), groups->groups.end())
+        << "group " << g << " of ten";
+  }
+  // With a maximum of 100, the coarsest scale's communities (several groups of ten together)
+  // stay whole: the bound above is the split's doing.
+  config.max_group_size = 100;
+  auto unsplit = FindGroups(graph, config, 3, 1);
+  ASSERT_TRUE(unsplit.ok());
+  size_t largest = 0;
+  for (const auto& group : unsplit->groups) largest = std::max(largest, group.size());
+  EXPECT_GT(largest, 15u);
 }
 
 // Flagged parts with (almost) no tie between them are separate networks; parts that are not

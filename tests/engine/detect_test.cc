@@ -813,6 +813,7 @@ TEST_F(DetectTest, SameSeedGivesAByteIdenticalReportWhateverTheThreads) {
 TEST_F(DetectTest, ReportFilesFollowTheSchema) {
   WorldBuilder world;
   AddNetwork(world);
+  world.Person("V1-BIA", kNames[0], Birth(2005, 0), 'F');  // V1 recorded by a second agency
   DetectOptions options;
   const DetectionReport report = Analyze(world, options);
   ASSERT_TRUE(WriteReport(report, options, dir_ / "out").ok());
@@ -831,6 +832,25 @@ TEST_F(DetectTest, ReportFilesFollowTheSchema) {
       EXPECT_TRUE(member.contains(key)) << key;
   }
   EXPECT_EQ(json["persons"].size(), network["members"].size());
+  EXPECT_TRUE(json.contains("generated_at"));
+  EXPECT_EQ(json["parameters"]["seed"], options.seed);
+  EXPECT_EQ(json["parameters"]["weights"]["broker"], 1.0);
+  EXPECT_EQ(network["identifiers"]["phones"], nlohmann::json({"+381649000000"}));
+  EXPECT_EQ(network["identifiers"]["addresses"], nlohmann::json({"F"}));
+  for (const auto& person : json["persons"]) {
+    for (const char* key : {"id", "records", "risk", "network", "role", "reasons"})
+      EXPECT_TRUE(person.contains(key)) << key;
+  }
+  ASSERT_EQ(json["same_person"].size(), 1u);
+  const auto& pair = json["same_person"][0];
+  EXPECT_EQ(pair["ids"], nlohmann::json({"V1", "V1-BIA"}));
+  EXPECT_EQ(pair["accepted"], true);
+  EXPECT_GE(pair["score"].get<double>(), 0.9);
+  EXPECT_FALSE(pair["evidence"].empty());
+  bool listed = false;  // every record of a resolved person is listed
+  for (const auto& member : network["members"])
+    listed = listed || member["records"] == nlohmann::json({"V1", "V1-BIA"});
+  EXPECT_TRUE(listed);
   EXPECT_THAT(ReadFile(dir_ / "out/networks.csv"),
               ::testing::StartsWith(
                   "network,rank,score,members,key_persons,phones,addresses,reasons\nNET-0001,1,"));

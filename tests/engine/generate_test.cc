@@ -672,6 +672,44 @@ TEST_F(GenerateDecoyWorldTest, EmploymentAgencyClientsComeFromManyTownsAndAFewMo
   }
 }
 
+// The shapes and look-alikes issue 4 names: networks with one recruiter and with several;
+// service numbers (taxi, pizza) called by hundreds; old case labels on people outside every
+// planted network.
+TEST_F(GenerateDecoyWorldTest, HasSeveralRecruitersServiceNumbersAndOldCases) {
+  std::map<std::string, size_t> recruiters;
+  std::set<std::string> planted;
+  for (size_t r = 1; r < Rows("truth.csv").size(); ++r) {
+    const std::vector<std::string>& row = Rows("truth.csv")[r];
+    planted.insert(row[1]);
+    if (row[2] == "recruiter") ++recruiters[row[0]];
+  }
+  size_t one = 0, several = 0;
+  for (const auto& [network, count] : recruiters) (count == 1 ? one : several) += 1;
+  EXPECT_GT(one, 0u);
+  EXPECT_GT(several, 0u);
+
+  std::map<std::string, std::set<std::string>> callers;  // called number (as written) → callers
+  const Table& links = Rows("links.csv");
+  for (size_t r = 1; r < links.size(); ++r) {
+    if (links[r][2] == "CALLED" && links[r][1].rfind("phone:", 0) == 0)
+      callers[links[r][1]].insert(links[r][0]);
+  }
+  size_t most = 0;
+  for (const auto& [number, from] : callers) most = std::max(most, from.size());
+  EXPECT_GE(most, 200u) << "a service number called by hundreds";
+
+  size_t old_cases = 0;
+  const Table& persons = Rows("persons.csv");
+  for (size_t r = 1; r < persons.size(); ++r) {
+    const std::string& status = persons[r][5];
+    if ((status == "victim" || status == "suspect" || status == "convicted") &&
+        !planted.count(persons[r][0])) {
+      ++old_cases;
+    }
+  }
+  EXPECT_GT(old_cases, 0u) << "old case labels unrelated to any planted network";
+}
+
 TEST_F(GenerateDecoyWorldTest, TruthNetworksDescribeEveryPlantedNetwork) {
   std::map<std::string, std::vector<std::string>> shape;
   for (size_t r = 1; r < Rows("truth_networks.csv").size(); ++r) {
