@@ -65,6 +65,7 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
   // every kind of tie weighing 1 before its discounts.
   PersonTieRule rule;
   rule.cap = config.shared_cap;
+  rule.call_hub_cap = config.call_hub_cap;
   ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
                        [&](uint32_t u, uint32_t v, double w, TieKind) {
                          edges.push_back(Edge{u, v, static_cast<float>(w)});

@@ -51,6 +51,7 @@ Json Parameters(const DetectOptions& options) {
               {"report_same_person", c.report_same_person},
               {"report_shared_identifier", c.report_shared_identifier},
               {"shared_cap", c.shared_cap},
+              {"call_hub_cap", c.call_hub_cap},
               {"communal_address_factor", c.communal_address_factor},
               {"max_group_size", c.max_group_size},
               {"min_group_size", c.min_group_size},
@@ -258,6 +259,7 @@ StatusOr<DetectConfig> LoadDetectConfig(const std::filesystem::path& path) {
         continue;
       }
       uint32_t* whole = key == "shared_cap"       ? &config.shared_cap
+                        : key == "call_hub_cap"   ? &config.call_hub_cap
                         : key == "max_group_size" ? &config.max_group_size
                         : key == "min_group_size" ? &config.min_group_size
                         : key == "max_networks"   ? &config.max_networks

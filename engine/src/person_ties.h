@@ -8,8 +8,9 @@
 //   undated use overlaps every other, so a phone recorded without dates ties all its users.
 //   Phones with more than `cap` users tie nobody; addresses are capped by co-residents only.
 // - A call (any phone–phone link) ties every user of the calling phone at the time of the call
-//   to every user of the called one at that time, both phones having at most `cap` users; its
-//   weight (tie weight × the call's own weight) is shared among those pairs.
+//   to every user of the called one at that time, both phones having at most `cap` users and
+//   at most `call_hub_cap` distinct counterparts (a number called by hundreds is a service);
+//   its weight (tie weight × the call's own weight) is shared among those pairs.
 //
 // Uses are grouped first: one per identifier and person, spanning all that person's links to
 // it. Ties come out in a fixed order (phones, addresses, calls, each in identifier or input
@@ -44,6 +45,10 @@ struct PhoneCall {
 
 struct PersonTieRule {
   uint32_t cap = 25;
+  // A phone in touch (calls or messages, either way) with more distinct phones than this is a
+  // service number — a taxi, a pizza place, a switchboard — and its calls tie nobody, even when
+  // its user is known.
+  uint32_t call_hub_cap = 100;
   double shared_phone = 1.0, shared_address = 1.0, call = 1.0;
 };
 
@@ -117,11 +122,28 @@ void ForEachIdentifierTie(std::vector<IdentifierUse>& phone_uses,
                                [](const Users& u, uint64_t p) { return u.phone < p; });
     return it != users_of.end() && it->phone == phone ? &*it : nullptr;
   };
+  // Distinct counterparts of each phone that could tie (under the user cap).
+  std::vector<uint32_t> counterparts(users_of.size(), 0);
+  {
+    std::vector<std::pair<uint64_t, uint64_t>> pairs;
+    for (const PhoneCall& call : calls) {
+      if (call.from == call.to) continue;
+      if (find(call.from) != nullptr) pairs.emplace_back(call.from, call.to);
+      if (find(call.to) != nullptr) pairs.emplace_back(call.to, call.from);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    for (const auto& [phone, other] : pairs) ++counterparts[find(phone) - users_of.data()];
+  }
   std::vector<uint32_t> callers, callees;
   for (const PhoneCall& call : calls) {
     const Users* from = find(call.from);
     const Users* to = find(call.to);
     if (from == nullptr || to == nullptr) continue;
+    if (counterparts[from - users_of.data()] > rule.call_hub_cap ||
+        counterparts[to - users_of.data()] > rule.call_hub_cap) {
+      continue;
+    }
     auto at_the_time = [&](const Users& users, std::vector<uint32_t>& who) {
       who.clear();
       for (uint32_t i = users.begin; i < users.end; ++i) {

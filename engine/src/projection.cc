@@ -193,6 +193,7 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   // shared identifier go both ways.
   PersonTieRule rule;
   rule.cap = options.shared_cap;
+  rule.call_hub_cap = options.call_hub_cap;
   rule.shared_phone = ties.shared_phone;
   rule.shared_address = ties.shared_address;
   rule.call = ties.call;

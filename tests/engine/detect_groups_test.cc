@@ -336,6 +336,41 @@ TEST(FindGroupsTest, CommunitiesLargerThanTheMaximumAreSplitUntilTheyFit) {
   EXPECT_GT(largest, 15u);
 }
 
+// A taxi dispatcher's number, its user known, called by 150 customers' phones: a service
+// number, whose calls tie nobody. Called by 50, it is an ordinary busy phone and ties its
+// callers to its user.
+TEST(PersonGraphTest, ANumberCalledByMoreThanTheHubCapTiesNobody) {
+  for (const uint32_t customers : {50u, 150u}) {
+    // Persons 0..customers (0 the dispatcher), then phones: the dispatcher's, then one each.
+    const uint32_t persons = customers + 1;
+    std::vector<Node> nodes(2 * persons);
+    std::vector<std::string> ids;
+    std::vector<Link> links;
+    for (NodeIndex p = 0; p < persons; ++p) {
+      nodes[p].kind = NodeKind::kPerson;
+      nodes[persons + p].kind = NodeKind::kPhone;
+      Link uses = StayAt(p, persons + p, kNoDay, kNoDay);
+      uses.type = LinkType::kUses;
+      links.push_back(uses);
+      if (p > 0) {
+        Link call = StayAt(persons + p, persons, kNoDay, kNoDay);
+        call.type = LinkType::kCalled;
+        links.push_back(call);
+      }
+    }
+    for (NodeIndex i = 0; i < 2 * persons; ++i) ids.push_back("N" + std::to_string(i));
+    const CaseData data =
+        CaseData::FromParts(std::move(nodes), std::move(ids), std::vector<std::string>(2 * persons),
+                            {""}, std::move(links));
+    const PersonGraph graph = BuildPersonGraph(data, Identity(data.num_nodes()), DetectConfig());
+    if (customers == 50) {
+      EXPECT_NEAR(Weight(graph, 0, 1), 1.0, 1e-6);
+    } else {
+      EXPECT_EQ(graph.graph.num_arcs(), 0u) << "150 counterparts, hub cap 100";
+    }
+  }
+}
+
 // Flagged parts with (almost) no tie between them are separate networks; parts that are not
 // flagged join nothing; a tie of at least `separate_tie` of the smaller part's inner weight
 // keeps two parts one network.

@@ -41,6 +41,9 @@ struct DetectConfig {
   double report_shared_identifier = 0.4;
   // Person graph: a phone or address used by more persons than this joins none of them.
   uint32_t shared_cap = 25;
+  // A phone in touch with more distinct phones than this (a taxi, a pizza place) ties nobody
+  // by its calls, even when its user is known.
+  uint32_t call_hub_cap = 100;
   // Ties through hostels, dormitories, hotels and shelters count this fraction of others:
   // strangers meeting there is their purpose.
   double communal_address_factor = 0.25;

@@ -53,6 +53,9 @@ struct ProjectionOptions {
   PersonTieWeights ties;
   // `persons` only: a phone or address linked to more persons than this joins none of them.
   uint32_t shared_cap = 25;
+  // Persons only: a phone in touch with more distinct phones than this (a service number)
+  // joins nobody by its calls.
+  uint32_t call_hub_cap = 100;
   // Threads reading the store's links side by side (storage::Store::ScanGraphInParts); the
   // graph is the same for any number.
   unsigned threads = 1;
