@@ -23,8 +23,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using trafnet::testing::CommandResult;
 using trafnet::testing::Quote;
-using trafnet::testing::RunCommand;
 using trafnet::testing::ReadFile;
+using trafnet::testing::RunCommand;
+using trafnet::testing::RunTrafnet;
 using trafnet::testing::TempDir;
 
 constexpr std::string_view kHostile = "<img src=x onerror=alert(1)>";
@@ -126,6 +127,48 @@ TEST_F(ReportBrowserTest, TheDomKeepsHostileNamesAsText) {
   EXPECT_THAT(dom, Not(HasSubstr("<img"))) << "no element was injected";
   EXPECT_THAT(dom, HasSubstr("<svg")) << "the drawing survived parsing";
   EXPECT_THAT(dom, HasSubstr("<circle"));
+}
+
+// The page of a real run: a generated world with two planted networks, ingested and analysed
+// by the CLI, drawn by Chromium with its leads, reasons and drawings. With
+// TRAFNET_REPORT_SCREENSHOT set, the screenshot is also copied there (docs/images/report.png
+// is made this way).
+TEST_F(ReportBrowserTest, TheReportOfARealAnalysisShowsItsLeads) {
+  const std::filesystem::path world = dir_ / "world", db = dir_ / "db", out = dir_ / "analysis";
+  CommandResult generate = RunTrafnet("generate --quiet --out " + Quote(world) +
+                                      " --persons 4000 --networks 2 --seed 5");
+  ASSERT_EQ(generate.exit_code, 0) << generate.output;
+  CommandResult ingest = RunTrafnet("ingest --quiet --db " + Quote(db) + " --report-dir " +
+                                    Quote(dir_ / "reports") + " " + Quote(world));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
+  CommandResult analyze =
+      RunTrafnet("analyze --db " + Quote(db) + " --out " + Quote(out) + " --seed 5");
+  ASSERT_EQ(analyze.exit_code, 0) << analyze.output;
+  EXPECT_THAT(analyze.output, HasSubstr("report: " + (out / "report.html").string()));
+  for (const char* file : {"report.json", "networks.csv", "persons.csv", "link_table.csv",
+                           "networks.gexf", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::exists(out / file)) << file;
+  }
+  const std::string json = ReadFile(out / "report.json");
+  ASSERT_THAT(json, HasSubstr("\"NET-0002\"")) << "both planted networks are leads";
+
+  CommandResult dom = Chromium("--dump-dom " + Url(out / "report.html"));
+  ASSERT_EQ(dom.exit_code, 0) << dom.output << ReadFile(dir_ / "chromium.log");
+  EXPECT_THAT(dom.output, HasSubstr("NET-0001"));
+  EXPECT_THAT(dom.output, HasSubstr("NET-0002"));
+  EXPECT_THAT(dom.output, HasSubstr("arrived at"));
+  EXPECT_THAT(dom.output, HasSubstr("recruiter"));
+  EXPECT_THAT(dom.output, HasSubstr("<svg"));
+
+  const std::filesystem::path shot = dir_ / "analysis.png";
+  CommandResult run = Chromium("--screenshot=" + Quote(shot) + " --window-size=1280,1600 " +
+                               Url(out / "report.html"));
+  ASSERT_EQ(run.exit_code, 0) << run.output << ReadFile(dir_ / "chromium.log");
+  ASSERT_TRUE(std::filesystem::exists(shot));
+  EXPECT_GT(std::filesystem::file_size(shot), 30u * 1024);
+  if (const char* keep = std::getenv("TRAFNET_REPORT_SCREENSHOT"); keep != nullptr && *keep) {
+    std::filesystem::copy_file(shot, keep, std::filesystem::copy_options::overwrite_existing);
+  }
 }
 
 }  // namespace
