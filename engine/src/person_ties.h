@@ -117,33 +117,63 @@ void ForEachIdentifierTie(std::vector<IdentifierUse>& phone_uses,
            rule.shared_address * a.factor / static_cast<double>(k - 1), TieKind::kSharedAddress);
     });
   });
+  // Phone → its entry in users_of. Node ids are dense, so a table indexed by id answers in one
+  // read (a binary search per call end costs more than the rest of the calls' work); ids past
+  // kDenseIds fall back to the search.
+  constexpr uint64_t kDenseIds = uint64_t{1} << 28;
+  std::vector<uint32_t> dense;
+  if (!users_of.empty() && users_of.back().phone < kDenseIds) {
+    dense.assign(users_of.back().phone + 1, static_cast<uint32_t>(-1));
+    for (size_t i = 0; i < users_of.size(); ++i)
+      dense[users_of[i].phone] = static_cast<uint32_t>(i);
+  }
   auto find = [&](uint64_t phone) -> const Users* {
+    if (!dense.empty() || users_of.empty()) {
+      if (phone >= dense.size() || dense[phone] == static_cast<uint32_t>(-1)) return nullptr;
+      return &users_of[dense[phone]];
+    }
     auto it = std::lower_bound(users_of.begin(), users_of.end(), phone,
                                [](const Users& u, uint64_t p) { return u.phone < p; });
     return it != users_of.end() && it->phone == phone ? &*it : nullptr;
   };
-  // Distinct counterparts of each phone that could tie (under the user cap).
+  // Each call's two phones among those that could tie (under the user cap), by index into
+  // users_of, looked up once; then each such phone's number of distinct counterparts. Links
+  // touching a phone bound its distinct counterparts from above, so only phones with more
+  // links than the hub cap are counted exactly.
+  constexpr uint32_t kNone = static_cast<uint32_t>(-1);
+  std::vector<std::pair<uint32_t, uint32_t>> ends(calls.size(), {kNone, kNone});
   std::vector<uint32_t> counterparts(users_of.size(), 0);
-  {
-    std::vector<std::pair<uint64_t, uint64_t>> pairs;
-    for (const PhoneCall& call : calls) {
-      if (call.from == call.to) continue;
-      if (find(call.from) != nullptr) pairs.emplace_back(call.from, call.to);
-      if (find(call.to) != nullptr) pairs.emplace_back(call.to, call.from);
-    }
-    std::sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    for (const auto& [phone, other] : pairs) ++counterparts[find(phone) - users_of.data()];
-  }
-  std::vector<uint32_t> callers, callees;
-  for (const PhoneCall& call : calls) {
+  for (size_t c = 0; c < calls.size(); ++c) {
+    const PhoneCall& call = calls[c];
     const Users* from = find(call.from);
     const Users* to = find(call.to);
-    if (from == nullptr || to == nullptr) continue;
-    if (counterparts[from - users_of.data()] > rule.call_hub_cap ||
-        counterparts[to - users_of.data()] > rule.call_hub_cap) {
-      continue;
-    }
+    if (from != nullptr) ends[c].first = static_cast<uint32_t>(from - users_of.data());
+    if (to != nullptr) ends[c].second = static_cast<uint32_t>(to - users_of.data());
+    if (call.from == call.to) continue;  // a phone is not its own counterpart
+    if (from != nullptr) ++counterparts[ends[c].first];
+    if (to != nullptr) ++counterparts[ends[c].second];
+  }
+  std::vector<std::pair<uint32_t, uint64_t>> pairs;  // (busy phone's index, counterpart)
+  for (size_t c = 0; c < calls.size(); ++c) {
+    const PhoneCall& call = calls[c];
+    if (call.from == call.to) continue;
+    const auto [f, t] = ends[c];
+    if (f != kNone && counterparts[f] > rule.call_hub_cap) pairs.emplace_back(f, call.to);
+    if (t != kNone && counterparts[t] > rule.call_hub_cap) pairs.emplace_back(t, call.from);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  for (const auto& [phone, other] : pairs) counterparts[phone] = 0;
+  for (const auto& [phone, other] : pairs) ++counterparts[phone];
+  pairs = {};
+  std::vector<uint32_t> callers, callees;
+  for (size_t c = 0; c < calls.size(); ++c) {
+    const PhoneCall& call = calls[c];
+    const auto [f, t] = ends[c];
+    if (f == kNone || t == kNone) continue;
+    if (counterparts[f] > rule.call_hub_cap || counterparts[t] > rule.call_hub_cap) continue;
+    const Users* from = &users_of[f];
+    const Users* to = &users_of[t];
     auto at_the_time = [&](const Users& users, std::vector<uint32_t>& who) {
       who.clear();
       for (uint32_t i = users.begin; i < users.end; ++i) {
