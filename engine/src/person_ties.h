@@ -96,26 +96,24 @@ void ForEachIdentifierTie(std::vector<IdentifierUse>& phone_uses,
       begin = end;
     }
   };
+  // The co-users of one identifier, uses[begin, end), tied by the co-residence rule.
+  auto tie_co_users = [&](const std::vector<IdentifierUse>& uses, size_t begin, size_t end,
+                          double weight, TieKind kind) {
+    spans.clear();
+    for (size_t i = begin; i < end; ++i) spans.push_back(uses[i].stay);
+    ForEachCoResidentPair(spans, rule.cap, [&](size_t i, size_t j, size_t k) {
+      const IdentifierUse& a = uses[begin + i];
+      emit(a.person, uses[begin + j].person, weight * a.factor / static_cast<double>(k - 1), kind);
+    });
+  };
   each_identifier(phone_uses, [&](size_t begin, size_t end) {
     if (end - begin > rule.cap) return;
     users_of.push_back(Users{phone_uses[begin].identifier, static_cast<uint32_t>(begin),
                              static_cast<uint32_t>(end)});
-    spans.clear();
-    for (size_t i = begin; i < end; ++i) spans.push_back(phone_uses[i].stay);
-    ForEachCoResidentPair(spans, rule.cap, [&](size_t i, size_t j, size_t k) {
-      const IdentifierUse& a = phone_uses[begin + i];
-      emit(a.person, phone_uses[begin + j].person,
-           rule.shared_phone * a.factor / static_cast<double>(k - 1), TieKind::kSharedPhone);
-    });
+    tie_co_users(phone_uses, begin, end, rule.shared_phone, TieKind::kSharedPhone);
   });
   each_identifier(address_uses, [&](size_t begin, size_t end) {
-    spans.clear();
-    for (size_t i = begin; i < end; ++i) spans.push_back(address_uses[i].stay);
-    ForEachCoResidentPair(spans, rule.cap, [&](size_t i, size_t j, size_t k) {
-      const IdentifierUse& a = address_uses[begin + i];
-      emit(a.person, address_uses[begin + j].person,
-           rule.shared_address * a.factor / static_cast<double>(k - 1), TieKind::kSharedAddress);
-    });
+    tie_co_users(address_uses, begin, end, rule.shared_address, TieKind::kSharedAddress);
   });
   // Phone → its entry in users_of. Node ids are dense, so a table indexed by id answers in one
   // read (a binary search per call end costs more than the rest of the calls' work); ids past

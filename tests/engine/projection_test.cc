@@ -59,6 +59,30 @@ class ProjectionTest : public ::testing::Test {
     return projection.ok() ? std::move(projection).value() : Projection();
   }
 
+  // The weighted persons graph of a small world of its own (`name`: a folder and a store).
+  std::map<std::string, float> PersonsEdgesOf(const std::string& name, const std::string& persons,
+                                              const std::string& addresses,
+                                              const std::string& links) {
+    WriteFile(dir_ / name / "persons.csv",
+              "id,name,birth_date,gender,nationality,status,source\n" + persons);
+    if (!addresses.empty())
+      WriteFile(dir_ / name / "addresses.csv", "id,text,city,country,kind\n" + addresses);
+    WriteFile(dir_ / name / "links.csv", "from,to,type,start,end,count,source\n" + links);
+    auto store = storage::Store::Open(dir_ / (name + "-db"));
+    EXPECT_TRUE(store.ok());
+    if (!store.ok()) return {};
+    IngestOptions ingest;
+    ingest.quiet = true;
+    ingest.report_dir = dir_ / "reports";
+    EXPECT_TRUE(Ingest(**store, {dir_ / name}, ingest).ok());
+    ProjectionOptions options;
+    options.kind = GraphKind::kPersons;
+    options.weighted = true;
+    auto projection = BuildProjection(**store, options);
+    EXPECT_TRUE(projection.ok()) << projection.status().ToString();
+    return projection.ok() ? Edges(*projection) : std::map<std::string, float>{};
+  }
+
   // Edges as "id-id" → weight; undirected edges listed once, smaller vertex first.
   static std::map<std::string, float> Edges(const Projection& p) {
     std::map<std::string, float> edges;
@@ -135,29 +159,13 @@ TEST_F(ProjectionTest, PersonsGraphJoinsBySharedPhonesAddressesCallsAndDirectLin
 // Where one lives is a state: two residents recorded as living at a flat since different dates,
 // without an end, live there together now. Two one-day stays on different dates do not meet.
 TEST_F(ProjectionTest, PersonsGraphKeepsOpenEndedResidencesOpen) {
-  WriteFile(dir_ / "flat/persons.csv",
-            "id,name,birth_date,gender,nationality,status,source\nR1,Ana,,F,,,MUP\nR2,Bojan,,M,,,MUP\n"
-            "R3,Cveta,,F,,,MUP\nR4,Dara,,F,,,MUP\n");
-  WriteFile(dir_ / "flat/addresses.csv",
-            "id,text,city,country,kind\nF1,Glavna 2,Novi Sad,RS,residential\nH1,Hotel,Niš,RS,hotel\n");
-  WriteFile(dir_ / "flat/links.csv",
-            "from,to,type,start,end,count,source\n"
-            "person:R1,address:F1,LIVES_AT,2010-01-01,,,MUP\n"
-            "person:R2,address:F1,LIVES_AT,2020-06-01,,,MUP\n"
-            "person:R3,address:H1,STAYED_AT,2024-01-01,,,MUP\n"
-            "person:R4,address:H1,STAYED_AT,2024-03-01,,,MUP\n");
-  auto store = storage::Store::Open(dir_ / "flat-db");
-  ASSERT_TRUE(store.ok());
-  IngestOptions ingest;
-  ingest.quiet = true;
-  ingest.report_dir = dir_ / "reports";
-  ASSERT_TRUE(Ingest(**store, {dir_ / "flat"}, ingest).ok());
-  ProjectionOptions options;
-  options.kind = GraphKind::kPersons;
-  options.weighted = true;
-  auto projection = BuildProjection(**store, options);
-  ASSERT_TRUE(projection.ok()) << projection.status().ToString();
-  auto edges = Edges(*projection);
+  auto edges = PersonsEdgesOf(
+      "flat", "R1,Ana,,F,,,MUP\nR2,Bojan,,M,,,MUP\nR3,Cveta,,F,,,MUP\nR4,Dara,,F,,,MUP\n",
+      "F1,Glavna 2,Novi Sad,RS,residential\nH1,Hotel,Niš,RS,hotel\n",
+      "person:R1,address:F1,LIVES_AT,2010-01-01,,,MUP\n"
+      "person:R2,address:F1,LIVES_AT,2020-06-01,,,MUP\n"
+      "person:R3,address:H1,STAYED_AT,2024-01-01,,,MUP\n"
+      "person:R4,address:H1,STAYED_AT,2024-03-01,,,MUP\n");
   EXPECT_FLOAT_EQ(edges["R1-R2"], 1.0f);
   EXPECT_EQ(edges.count("R3-R4"), 0u);
 }
@@ -166,29 +174,13 @@ TEST_F(ProjectionTest, PersonsGraphKeepsOpenEndedResidencesOpen) {
 // undated owner is joined to both; a call in 2024 joins the caller to the 2024 user and the
 // owner, a half each.
 TEST_F(ProjectionTest, PersonsGraphJoinsAPhonesUsersOfTheSameTimeOnly) {
-  WriteFile(
-      dir_ / "phone/persons.csv",
-      "id,name,birth_date,gender,nationality,status,source\nU1,Ana,,F,,,MUP\nU2,Bojan,,M,,,MUP\n"
-      "U3,Cveta,,F,,,MUP\nU4,Dara,,F,,,MUP\n");
-  WriteFile(dir_ / "phone/links.csv",
-            "from,to,type,start,end,count,source\n"
-            "person:U1,phone:0641111111,USES,2020-01-01,2020-06-01,,MUP\n"
-            "person:U2,phone:0641111111,USES,2024-01-01,2024-06-01,,MUP\n"
-            "person:U3,phone:0641111111,USES,,,,MUP\n"
-            "person:U4,phone:0652222222,USES,,,,MUP\n"
-            "phone:0652222222,phone:0641111111,CALLED,2024-02-01,2024-02-10,4,MUP\n");
-  auto store = storage::Store::Open(dir_ / "phone-db");
-  ASSERT_TRUE(store.ok());
-  IngestOptions ingest;
-  ingest.quiet = true;
-  ingest.report_dir = dir_ / "reports";
-  ASSERT_TRUE(Ingest(**store, {dir_ / "phone"}, ingest).ok());
-  ProjectionOptions options;
-  options.kind = GraphKind::kPersons;
-  options.weighted = true;
-  auto projection = BuildProjection(**store, options);
-  ASSERT_TRUE(projection.ok()) << projection.status().ToString();
-  auto edges = Edges(*projection);
+  auto edges = PersonsEdgesOf(
+      "phone", "U1,Ana,,F,,,MUP\nU2,Bojan,,M,,,MUP\nU3,Cveta,,F,,,MUP\nU4,Dara,,F,,,MUP\n", "",
+      "person:U1,phone:0641111111,USES,2020-01-01,2020-06-01,,MUP\n"
+      "person:U2,phone:0641111111,USES,2024-01-01,2024-06-01,,MUP\n"
+      "person:U3,phone:0641111111,USES,,,,MUP\n"
+      "person:U4,phone:0652222222,USES,,,,MUP\n"
+      "phone:0652222222,phone:0641111111,CALLED,2024-02-01,2024-02-10,4,MUP\n");
   EXPECT_EQ(edges.count("U1-U2"), 0u) << "used four years apart";
   EXPECT_FLOAT_EQ(edges["U1-U3"], 0.5f);  // the owner overlaps both: two co-users
   EXPECT_FLOAT_EQ(edges["U2-U3"], 0.5f);
