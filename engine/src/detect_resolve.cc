@@ -51,14 +51,25 @@ class UnionFind {
   std::vector<NodeIndex> parent_;
 };
 
-// The phones and addresses a person is linked to, sorted.
-std::vector<NodeIndex> Identifiers(const CaseData& data, NodeIndex person) {
+// Persons linked to a phone or address (a person linked twice counts twice: an upper bound).
+size_t PersonLinks(const CaseData& data, NodeIndex identifier) {
+  size_t persons = 0;
+  for (uint32_t l : data.links_of(identifier))
+    persons += data.node(data.other(l, identifier)).kind == NodeKind::kPerson;
+  return persons;
+}
+
+// The phones and addresses a person is linked to that say something about who they are, sorted:
+// valid phones and addresses with at most `cap` persons linked, and no hostel, dormitory, hotel
+// or shelter (two strangers of one birth date with similar names meet there).
+std::vector<NodeIndex> Identifiers(const CaseData& data, NodeIndex person, uint32_t cap) {
   std::vector<NodeIndex> out;
   for (uint32_t l : data.links_of(person)) {
     NodeIndex other = data.other(l, person);
-    NodeKind kind = data.node(other).kind;
-    if ((kind == NodeKind::kPhone && data.node(other).valid_phone) || kind == NodeKind::kAddress)
-      out.push_back(other);
+    const Node& node = data.node(other);
+    const bool telling = (node.kind == NodeKind::kPhone && node.valid_phone) ||
+                         (node.kind == NodeKind::kAddress && !IsCommunal(node.address_kind));
+    if (telling && PersonLinks(data, other) <= cap) out.push_back(other);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -157,7 +168,8 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
     if (without_shared + 0.1 < threshold) return;
     NodeIndex shared = via;
     if (shared == kNoNode && without_shared < 1.0)
-      shared = FirstShared(Identifiers(data, x), Identifiers(data, y));
+      shared = FirstShared(Identifiers(data, x, config.shared_cap),
+                           Identifiers(data, y, config.shared_cap));
     const double score = (6.0 * similarity + 3.0 + (shared != kNoNode ? 1.0 : 0.0)) / 10.0;
     if (score < threshold) return;
     SamePerson pair;

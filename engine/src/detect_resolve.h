@@ -4,7 +4,8 @@
 //
 // Candidates share a birth date (the blocking key: records without one are never paired).
 // A pair's score is 0.6 × name similarity + 0.3 for the shared birth date + 0.1 when the two
-// records use a common phone or address; name similarity is 1 for equal name keys (which
+// records use a common phone or address (a valid phone or a non-communal address with at most
+// `shared_cap` persons linked); name similarity is 1 for equal name keys (which
 // already fold scripts, diacritics and case), else the Jaro–Winkler similarity of the keys
 // with their words sorted (so "Last, First" meets "First Last"). A pair whose genders are
 // both given and differ is never a candidate. With the defaults, equal names and birth date

@@ -754,6 +754,21 @@ TEST_F(DetectTest, ANearMissSharingAPhoneIsAccepted) {
   EXPECT_THAT(report.same_person[0].evidence, Contains("both linked to phone +381641234567"));
 }
 
+// Two men of one birth date with similar names who both stayed at a hostel: the hostel is no
+// evidence that they are one person, so the pair is proposed but not accepted.
+TEST_F(DetectTest, ANearMissWhoStayedAtTheSameHostelIsNotAccepted) {
+  WorldBuilder world;
+  world.Person("MUP-1", "Đorđe Jovanović", "1990-02-03", 'M');
+  world.Person("X-1", "Djordje Jovanovich", "1990-02-03", 'M');
+  world.Address("HOSTEL", "Beograd", "hostel");
+  world.Link("person:MUP-1", "address:HOSTEL", "STAYED_AT", "2025-01-01", "2025-01-03");
+  world.Link("person:X-1", "address:HOSTEL", "STAYED_AT", "2025-01-01", "2025-01-03");
+  const DetectionReport report = Analyze(world);
+  ASSERT_EQ(report.same_person.size(), 1u);
+  EXPECT_FALSE(report.same_person[0].accepted);
+  EXPECT_THAT(report.same_person[0].evidence, ::testing::Not(Contains(HasSubstr("HOSTEL"))));
+}
+
 TEST_F(DetectTest, SameBirthDateAndASharedPhoneIsProposedWhateverTheNames) {
   WorldBuilder world;
   world.Person("MUP-1", "Ana Petrović", "1990-02-03", 'F');
