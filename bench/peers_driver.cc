@@ -107,6 +107,31 @@ std::vector<algo::Vertex> TopIds(const std::vector<double>& scores, size_t k) {
   return ids;
 }
 
+uint64_t EnvOr(const char* name, uint64_t fallback) {
+  const char* text = std::getenv(name);
+  return text == nullptr ? fallback : std::strtoull(text, nullptr, 10);
+}
+
+// A sampled betweenness's top 10 values and, on a graph small enough for exact Brandes (run
+// untimed, 2 threads), how many of the exact top 100 the sample's top 100 keeps.
+void AddSampleDigest(const algo::CsrGraph& g, const std::vector<double>& scores, json& digest) {
+  digest["top10_values"] = json::array();
+  for (algo::Vertex v : TopIds(scores, 10)) digest["top10_values"].push_back(scores[v]);
+  if (g.num_arcs() > 2'000'000) return;
+  algo::BetweennessOptions exact_options;
+  exact_options.threads = 2;
+  auto exact = algo::Betweenness(g, exact_options);
+  if (!exact.ok()) return;
+  std::vector<algo::Vertex> exact_top = TopIds(exact->scores, 100);
+  std::vector<algo::Vertex> sampled_top = TopIds(scores, 100);
+  std::sort(exact_top.begin(), exact_top.end());
+  std::sort(sampled_top.begin(), sampled_top.end());
+  std::vector<algo::Vertex> common;
+  std::set_intersection(exact_top.begin(), exact_top.end(), sampled_top.begin(), sampled_top.end(),
+                        std::back_inserter(common));
+  digest["top100_overlap_with_exact"] = common.size();
+}
+
 json CommunityDigest(const algo::CommunityResult& result) {
   return {{"modularity", result.modularity}, {"communities", result.count}};
 }
@@ -197,24 +222,26 @@ const std::map<std::string, Kernel>& Kernels() {
          options.threads = threads;
          options.samples = std::min<uint32_t>(1000, g.num_vertices());
          auto sampled = OrFail(Timed(seconds, [&] { return algo::Betweenness(g, options); }));
-         json digest = {{"sources", sampled.sources},
+         json digest = {{"sources", sampled.sources}, {"error_bound", sampled.error_bound}};
+         AddSampleDigest(g, sampled.scores, digest);
+         return digest;
+       }},
+      {"betweenness_paths",
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         // Sampled shortest paths, with the same digest: to the error bound 0.01 (delta 0.1) on
+         // a graph too big for exact Brandes; 100 000 paths on one small enough for the top-100
+         // check (where 0.01 would ask for more paths than vertices, and so for exact);
+         // TRAFNET_BENCH_BC_PATHS paths when set.
+         algo::BetweennessOptions options;
+         options.threads = threads;
+         options.paths = EnvOr("TRAFNET_BENCH_BC_PATHS", uint64_t{0});
+         if (options.paths == 0 && g.num_arcs() <= 2'000'000) options.paths = 100'000;
+         if (options.paths == 0) options.epsilon = 0.01;
+         auto sampled = OrFail(Timed(seconds, [&] { return algo::Betweenness(g, options); }));
+         json digest = {{"paths", sampled.paths},
                         {"error_bound", sampled.error_bound},
-                        {"top10_values", std::vector<double>()}};
-         for (algo::Vertex v : TopIds(sampled.scores, 10))
-           digest["top10_values"].push_back(sampled.scores[v]);
-         if (g.num_arcs() <= 2'000'000) {
-           algo::BetweennessOptions exact_options;
-           exact_options.threads = 2;
-           auto exact = OrFail(algo::Betweenness(g, exact_options));
-           std::vector<algo::Vertex> exact_top = TopIds(exact.scores, 100);
-           std::vector<algo::Vertex> sampled_top = TopIds(sampled.scores, 100);
-           std::sort(exact_top.begin(), exact_top.end());
-           std::sort(sampled_top.begin(), sampled_top.end());
-           std::vector<algo::Vertex> common;
-           std::set_intersection(exact_top.begin(), exact_top.end(), sampled_top.begin(),
-                                 sampled_top.end(), std::back_inserter(common));
-           digest["top100_overlap_with_exact"] = common.size();
-         }
+                        {"vertex_diameter_bound", sampled.vertex_diameter}};
+         AddSampleDigest(g, sampled.scores, digest);
          return digest;
        }},
   };

@@ -168,6 +168,7 @@ Action AddRankCommand(CLI::App& app) {
   auto measure = std::make_shared<std::string>("degree");
   auto distance = std::make_shared<std::string>("hops");
   auto samples = std::make_shared<uint32_t>(0);
+  auto paths = std::make_shared<uint64_t>(0);
   auto epsilon = std::make_shared<double>(0.0);
   auto seeds = std::make_shared<bool>(false);
   auto top = std::make_shared<size_t>(20);
@@ -179,7 +180,15 @@ Action AddRankCommand(CLI::App& app) {
   cmd->add_option("--distance", *distance, "hops | inverse (a link's length is 1/count; needs --weight count)")
       ->check(CLI::IsMember({"hops", "inverse"}));
   auto* samples_option = cmd->add_option("--samples", *samples, "Betweenness from this many sampled sources");
-  cmd->add_option("--epsilon", *epsilon, "Betweenness sampled to this error bound (0 < E < 1)")->excludes(samples_option);
+  auto* paths_option =
+      cmd->add_option("--paths", *paths,
+                      "Betweenness from this many sampled shortest paths (hops only)")
+          ->excludes(samples_option);
+  cmd->add_option("--epsilon", *epsilon,
+                  "Betweenness sampled to this error bound (0 < E < 1): shortest paths with hops, "
+                  "sources with --distance inverse")
+      ->excludes(samples_option)
+      ->excludes(paths_option);
   cmd->add_flag("--seeds-from-status", *seeds, "PageRank personalised to persons with a known status");
   cmd->add_option("--top", *top, "How many to print (0: all)");
   cmd->add_option("--seed", *seed, "Seed for sampling");
@@ -195,6 +204,7 @@ Action AddRankCommand(CLI::App& app) {
     options.measure = *parsed;
     options.inverse_distance = *distance == "inverse";
     options.samples = *samples;
+    options.paths = *paths;
     options.epsilon = *epsilon;
     options.seeds_from_status = *seeds;
     options.threads = args->threads;

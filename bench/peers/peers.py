@@ -32,20 +32,22 @@ import numpy as np
 # Which kernels run on which graph: the cheap traversals on the uniform graph, community
 # detection where there are communities to find, exact betweenness where it is affordable.
 PLAN = {
-    "uniform": ["pagerank", "components", "bfs", "coreness", "triangles", "betweenness_sampled"],
+    "uniform": ["pagerank", "components", "bfs", "coreness", "triangles", "betweenness_sampled",
+                "betweenness_paths"],
     "planted": ["leiden", "louvain"],
-    "ba": ["betweenness", "betweenness_sampled"],
+    "ba": ["betweenness", "betweenness_sampled", "betweenness_paths"],
 }
 # trafnet kernels with a thread count; the others are sequential and run once, at 1 thread.
-THREADED = {"pagerank", "triangles", "betweenness", "betweenness_sampled"}
+THREADED = {"pagerank", "triangles", "betweenness", "betweenness_sampled", "betweenness_paths"}
 ALL_KERNELS = {k for kernels in PLAN.values() for k in kernels}
 LIBRARIES = ["igraph", "graph-tool", "networkx"]
 SHORT = {"igraph": "ig", "graph-tool": "gt", "networkx": "nx"}
 # Kernels a library lacks: graph-tool has no modularity optimiser (its community detection fits
 # stochastic block models), networkx 2.8 has no Leiden.
 # Sampled betweenness is trafnet's alone here: its check is against trafnet's exact scores.
-MISSING = {"igraph": {"betweenness_sampled"}, "graph-tool": {"leiden", "louvain", "betweenness_sampled"},
-           "networkx": {"leiden", "betweenness_sampled"}}
+SAMPLED = {"betweenness_sampled", "betweenness_paths"}
+MISSING = {"igraph": SAMPLED, "graph-tool": {"leiden", "louvain"} | SAMPLED,
+           "networkx": {"leiden"} | SAMPLED}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,6 +288,10 @@ def summary(kernel, digest):
     if kernel == "betweenness_sampled":
         overlap = digest.get("top100_overlap_with_exact")
         return (f"{digest['sources']} sources, bound {digest['error_bound']:.3f}" +
+                (f", top-100 overlap {overlap}" if overlap is not None else ""))
+    if kernel == "betweenness_paths":
+        overlap = digest.get("top100_overlap_with_exact")
+        return (f"{digest['paths']} paths, bound {digest['error_bound']:.3f}" +
                 (f", top-100 overlap {overlap}" if overlap is not None else ""))
     return f"top {digest['top10_values'][0]:.6f}"
 

@@ -79,12 +79,16 @@ StatusOr<std::vector<double>> Scores(const Projection& projection, const RankOpt
       betweenness.length = Length(projection, options);
       betweenness.threads = options.threads;
       betweenness.samples = options.samples;
+      betweenness.paths = options.paths;
       betweenness.epsilon = options.epsilon;
       betweenness.seed = options.seed;
       betweenness.progress = options.progress;
       TRAFNET_ASSIGN_OR_RETURN(auto result, algorithms::Betweenness(graph, betweenness));
       if (!result.exact) {
-        note = "sampled from " + std::to_string(result.sources) + " sources: each score within " +
+        const std::string sample = result.paths > 0
+                                       ? std::to_string(result.paths) + " shortest paths"
+                                       : std::to_string(result.sources) + " sources";
+        note = "sampled from " + sample + ": each score within " +
                std::to_string(result.error_bound) + " of the exact one with probability " +
                std::to_string(1 - result.delta);
       }

@@ -135,35 +135,125 @@ TEST(BetweennessTest, SampledIsSeededAndWithinItsBound) {
 // Progress counts searched sources, increasing, one report at a time, up to all of them.
 TEST(BetweennessTest, ReportsProgressUpToEverySource) {
   CsrGraph g = reference::RandomGraph(3, {.connected = true, .min_vertices = 600, .max_vertices = 600});
-  for (uint32_t samples : {0u, 100u}) {
+  for (uint32_t samples : {0u, 100u, 1000u}) {
     std::vector<std::pair<uint64_t, uint64_t>> reports;
     BetweennessOptions options;
     options.threads = 2;
-    options.samples = samples;
+    if (samples < 1000) options.samples = samples;
+    if (samples == 1000) options.paths = samples;  // progress counts the drawn paths
     options.progress = [&reports](uint64_t done, uint64_t total) { reports.emplace_back(done, total); };
     auto result = Betweenness(g, options);
     ASSERT_TRUE(result.ok());
     ASSERT_FALSE(reports.empty());
     for (size_t i = 1; i < reports.size(); ++i) EXPECT_GT(reports[i].first, reports[i - 1].first);
-    EXPECT_EQ(reports.back().first, result->sources);
-    EXPECT_EQ(reports.back().second, result->sources);
+    const uint64_t searched = samples == 1000 ? result->paths : result->sources;
+    EXPECT_EQ(reports.back().first, searched);
+    EXPECT_EQ(reports.back().second, searched);
   }
 }
 
-TEST(BetweennessTest, EpsilonChoosesEnoughSources) {
+// Each drawn path's inner vertices gain one; the expected share of a vertex is its exact
+// betweenness over the n(n-1) ordered pairs. On small random multigraphs (self-loops,
+// parallel arcs, unreachable pairs), directed and not, every vertex's estimate lies within
+// five standard deviations of the share the definition gives: a draw that favoured some
+// shortest paths over others, or mis-counted them, would be off by far more.
+TEST(BetweennessTest, PathSamplesMatchTheDefinitionsShares) {
+  constexpr uint64_t kPaths = 40000;
+  for (uint64_t seed = 0; seed < 12; ++seed) {
+    reference::RandomGraphSpec spec;
+    spec.directed = seed % 2 == 1;
+    spec.min_vertices = 6;
+    spec.max_vertices = 14;
+    const CsrGraph g = reference::RandomGraph(100 + seed, spec);
+    const double n = g.num_vertices();
+    if (n < 3) continue;
+    BetweennessOptions options;
+    options.paths = kPaths;
+    options.seed = seed;
+    const auto sampled = Betweenness(g, options);
+    ASSERT_TRUE(sampled.ok()) << sampled.status().ToString();
+    EXPECT_FALSE(sampled->exact);
+    EXPECT_EQ(sampled->paths, kPaths);
+    EXPECT_EQ(sampled->sources, 0u);
+    const std::vector<double> exact = reference::Betweenness(g, EdgeLength::kHops, true);
+    const double scale = n / (n - 2);  // normalised score per unit of share
+    for (Vertex v = 0; v < g.num_vertices(); ++v) {
+      const double share = exact[v] / scale;
+      const double sd = std::sqrt(share * (1 - share) / kPaths) * scale;
+      EXPECT_NEAR(sampled->scores[v], exact[v], 5 * sd + 1e-12)
+          << "graph " << seed << " vertex " << v << " of " << n;
+    }
+  }
+}
+
+TEST(BetweennessTest, PathSamplesAreSeededAndTheSameForAnyThreadCount) {
+  reference::RandomGraphSpec spec;
+  spec.connected = true;
+  spec.min_vertices = 300;
+  spec.max_vertices = 500;
+  const CsrGraph g = reference::RandomGraph(21, spec);
+  BetweennessOptions options;
+  options.paths = 5000;
+  options.seed = 7;
+  const std::vector<double> one = Scores(g, options);
+  options.threads = 2;
+  const std::vector<double> two = Scores(g, options);
+  options.threads = 3;
+  const std::vector<double> three = Scores(g, options);
+  options.seed = 8;
+  const std::vector<double> other_seed = Scores(g, options);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, three);
+  EXPECT_NE(one, other_seed);
+  // Raw scores are the same estimate in raw units: times (n-1)(n-2)/2 undirected.
+  options.seed = 7;
+  options.normalized = false;
+  const std::vector<double> raw = Scores(g, options);
+  const double n = g.num_vertices();
+  for (Vertex v = 0; v < g.num_vertices(); ++v) {
+    EXPECT_NEAR(raw[v], one[v] * (n - 1) * (n - 2) / 2, 1e-9 * (1 + raw[v])) << v;
+  }
+}
+
+TEST(BetweennessTest, VertexDiameterBoundCoversTheLongestShortestPath) {
+  BetweennessOptions options;
+  options.paths = 10;
+  // A path of 50: a BFS from vertex 0 reaches depth 49, so 2 * 49 + 1, capped at 50 vertices.
+  auto path = Betweenness(Path(50, false), options);
+  ASSERT_TRUE(path.ok());
+  EXPECT_EQ(path->vertex_diameter, 50u);
+  // A star seen from its centre: depth 1, so at most 3 vertices on a shortest path.
+  const CsrGraph star = CsrGraph::FromEdges(
+      6, std::vector<Edge>{{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}}, false, false);
+  auto centre = Betweenness(star, options);
+  ASSERT_TRUE(centre.ok());
+  EXPECT_EQ(centre->vertex_diameter, 3u);
+  // Directed: the largest weak component's size (here 4 of the 4 + 2 vertices).
+  const CsrGraph directed =
+      CsrGraph::FromEdges(6, std::vector<Edge>{{0, 1}, {1, 2}, {3, 2}, {4, 5}}, true, false);
+  auto weak = Betweenness(directed, options);
+  ASSERT_TRUE(weak.ok());
+  EXPECT_EQ(weak->vertex_diameter, 4u);
+}
+
+// With hops, epsilon picks Riondato & Kornaropoulos' number of paths; the bound holds.
+TEST(BetweennessTest, EpsilonChoosesEnoughPaths) {
   reference::RandomGraphSpec spec;
   spec.connected = true;
   spec.min_vertices = 1000;
   spec.max_vertices = 3000;
   const CsrGraph g = reference::RandomGraph(3, spec);
   BetweennessOptions options;
-  options.epsilon = 0.2;
+  options.epsilon = 0.1;
   options.delta = 0.05;
   const auto result = Betweenness(g, options);
   ASSERT_TRUE(result.ok());
   ASSERT_FALSE(result->exact) << "graph too small for this epsilon: " << g.num_vertices();
-  EXPECT_LE(result->error_bound, 0.2);
-  EXPECT_GT(result->error_bound, 0.19);  // the smallest sample that meets the target
+  EXPECT_EQ(result->sources, 0u);
+  EXPECT_GT(result->paths, 0u);
+  EXPECT_LE(result->error_bound, 0.1);
+  EXPECT_GT(result->error_bound, 0.0999);  // the smallest sample that meets the target
+  EXPECT_EQ(result->delta, 0.05);
   const std::vector<double> exact = Scores(g, {});
   for (Vertex v = 0; v < g.num_vertices(); ++v) {
     EXPECT_LE(std::fabs(result->scores[v] - exact[v]), result->error_bound);
@@ -175,6 +265,37 @@ TEST(BetweennessTest, EpsilonChoosesEnoughSources) {
   EXPECT_TRUE(exact_again->exact);
   EXPECT_EQ(exact_again->scores, exact);
   EXPECT_EQ(exact_again->error_bound, 0.0);
+}
+
+// With weighted lengths, epsilon picks sources by Hoeffding's bound.
+TEST(BetweennessTest, EpsilonChoosesEnoughSourcesForWeightedLengths) {
+  reference::RandomGraphSpec spec;
+  spec.connected = true;
+  spec.weighted = true;
+  spec.min_vertices = 1000;
+  spec.max_vertices = 3000;
+  const CsrGraph g = reference::RandomGraph(3, spec);
+  BetweennessOptions options;
+  options.length = EdgeLength::kWeight;
+  options.epsilon = 0.2;
+  options.delta = 0.05;
+  const auto result = Betweenness(g, options);
+  ASSERT_TRUE(result.ok());
+  ASSERT_FALSE(result->exact) << "graph too small for this epsilon: " << g.num_vertices();
+  EXPECT_EQ(result->paths, 0u);
+  EXPECT_LE(result->error_bound, 0.2);
+  EXPECT_GT(result->error_bound, 0.19);  // the smallest sample that meets the target
+  BetweennessOptions exact_options;
+  exact_options.length = EdgeLength::kWeight;
+  const std::vector<double> exact = Scores(g, exact_options);
+  for (Vertex v = 0; v < g.num_vertices(); ++v) {
+    EXPECT_LE(std::fabs(result->scores[v] - exact[v]), result->error_bound);
+  }
+  options.epsilon = 0.001;
+  const auto exact_again = Betweenness(g, options);
+  ASSERT_TRUE(exact_again.ok());
+  EXPECT_TRUE(exact_again->exact);
+  EXPECT_EQ(exact_again->scores, exact);
 }
 
 TEST(BetweennessTest, RawBoundIsInRawUnits) {
@@ -208,6 +329,16 @@ TEST(BetweennessTest, RejectsBadOptionsWithReasons) {
   options.epsilon = 0.1;
   EXPECT_FALSE(Betweenness(unweighted, options).ok());
   options.samples = 0;
+  options.paths = 5;
+  options.epsilon = 0.1;
+  EXPECT_FALSE(Betweenness(unweighted, options).ok());
+  options.epsilon = 0.0;
+  const CsrGraph weighted = CsrGraph::FromEdges(2, std::vector<Edge>{{0, 1, 1.0f}}, false, true);
+  options.length = EdgeLength::kWeight;
+  EXPECT_NE(Betweenness(weighted, options).status().message().find("counts hops"),
+            std::string::npos);
+  options.length = EdgeLength::kHops;
+  options.paths = 0;
   options.epsilon = 1.5;
   EXPECT_FALSE(Betweenness(unweighted, options).ok());
   options.epsilon = 0.1;

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -58,6 +59,32 @@ TEST_F(AnalysisCliTest, RanksByBetweennessWithNetworkxNormalisation) {
   EXPECT_EQ(json[1]["id"], "K33");
   EXPECT_NEAR(json[1]["score"].get<double>(), 0.30407497, 1e-7);
   EXPECT_GE(json[1]["score"].get<double>(), json[2]["score"].get<double>()) << "sorted by score";
+}
+
+// --paths samples shortest paths: the club's leaders still come first, near their exact
+// scores, and stderr says what the scores are and how far they may be off.
+TEST_F(AnalysisCliTest, RanksByBetweennessFromSampledPaths) {
+  const std::string note = (dir_ / "note.txt").string();
+  auto json = Json(trafnet::testing::RunCommand(
+      std::string(TRAFNET_BINARY) +
+      " rank --quiet --json --measure betweenness --paths 20000 --seed 3"
+      " --top 2 --db " +
+      db() + " 2>" + Quote(note)));
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["id"], "K0");
+  EXPECT_NEAR(json[0]["score"].get<double>(), 0.43763528, 0.02);  // 5 standard deviations
+  EXPECT_EQ(json[1]["id"], "K33");
+  EXPECT_NEAR(json[1]["score"].get<double>(), 0.30407497, 0.02);
+  std::ifstream in(note);
+  const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(said, HasSubstr("sampled from 20000 shortest paths: each score within"));
+  CommandResult both =
+      RunTrafnet("rank --measure betweenness --paths 10 --samples 10 --db " + db());
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  CommandResult weighted = RunTrafnet(
+      "rank --measure betweenness --weight count --distance inverse --paths 10 --db " + db());
+  EXPECT_EQ(weighted.exit_code, 1) << weighted.output;
+  EXPECT_THAT(weighted.output, HasSubstr("counts hops"));
 }
 
 TEST_F(AnalysisCliTest, RanksByPageRankAndEveryOtherMeasure) {

@@ -1,6 +1,7 @@
 // Betweenness centrality by Brandes' algorithm (U. Brandes, "A faster algorithm for
 // betweenness centrality", J. Math. Sociol. 25(2), 2001), sampled variant after Brandes &
-// Pich ("Centrality estimation in large networks", IJBC 17(7), 2007).
+// Pich ("Centrality estimation in large networks", IJBC 17(7), 2007); the path-sampling
+// estimate is in betweenness_paths.cc.
 //
 // For each source s: a BFS (hops) or Dijkstra (weighted lengths) from s records the distance
 // and the number sigma[v] of shortest s-v paths and the order in which vertices were
@@ -25,8 +26,10 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <utility>
 
+#include "centrality/betweenness_paths.h"
 #include "centrality/centrality_internal.h"
 
 namespace trafnet::algorithms {
@@ -161,10 +164,15 @@ void AddDependenciesWeighted(const CsrGraph& graph, Vertex source, Workspace& ws
 
 Status CheckOptions(const CsrGraph& graph, const BetweennessOptions& options) {
   TRAFNET_RETURN_IF_ERROR(internal::CheckLengths(graph, options.length, "Betweenness"));
-  if (options.samples > 0 && options.epsilon > 0.0) {
+  if ((options.samples > 0) + (options.paths > 0) + (options.epsilon > 0.0) > 1) {
     return InvalidArgumentError(
-        "Betweenness: both samples and epsilon are set; set samples for a fixed number of "
-        "sources or epsilon for a target error, not both");
+        "Betweenness: more than one of samples, paths and epsilon is set; set samples for a "
+        "fixed number of sources, paths for a fixed number of sampled paths, or epsilon for a "
+        "target error");
+  }
+  if (options.paths > 0 && options.length != EdgeLength::kHops) {
+    return InvalidArgumentError(
+        "Betweenness: path sampling counts hops; use samples (sources) with weighted lengths");
   }
   if (!(options.epsilon >= 0.0 && options.epsilon < 1.0)) {
     return InvalidArgumentError(
@@ -182,6 +190,57 @@ Status CheckOptions(const CsrGraph& graph, const BetweennessOptions& options) {
 // Half-width of the simultaneous confidence band for normalised scores (see betweenness.h).
 double NormalisedErrorBound(double n, double sources, double delta) {
   return n / (n - 1.0) * std::sqrt(std::log(2.0 * n / delta) / (2.0 * sources));
+}
+
+// Riondato & Kornaropoulos' sample-size term: floor(log2(VD - 2)) + 1 + ln(1/delta), with
+// the logarithm's term taken as 1 when VD <= 3 (no path has more than one inner vertex).
+double PathBoundTerm(uint32_t vertex_diameter, double delta) {
+  const double log_term =
+      vertex_diameter > 3 ? std::floor(std::log2(static_cast<double>(vertex_diameter - 2))) : 0.0;
+  return log_term + 1.0 + std::log(1.0 / delta);
+}
+constexpr double kRiondatoC = 0.5;
+
+// Path sampling (see betweenness.h), or nullopt when epsilon asks for n paths or more: a draw
+// can cost as much as one Brandes source, so exact is then the better buy. An explicit number
+// of paths is always drawn.
+std::optional<BetweennessResult> SamplePaths(const CsrGraph& graph,
+                                             const BetweennessOptions& options, unsigned threads) {
+  const Vertex n = graph.num_vertices();
+  const double nd = static_cast<double>(n);
+  const uint32_t vertex_diameter = internal::VertexDiameterBound(graph);
+  const double term = PathBoundTerm(vertex_diameter, options.delta);
+  // Scores are the sampled share times n / (n - 2): the target on scores is epsilon, on the
+  // share epsilon (n - 2) / n.
+  double wanted = static_cast<double>(options.paths);
+  if (options.epsilon > 0.0) {
+    const double share_epsilon = options.epsilon * (nd - 2.0) / nd;
+    wanted = std::ceil(kRiondatoC * term / (share_epsilon * share_epsilon));
+  }
+  if (options.epsilon > 0.0 && wanted >= nd) return std::nullopt;
+  const uint64_t paths = static_cast<uint64_t>(wanted);
+  internal::ProgressCounter progress(options.progress, paths);
+  const std::vector<uint64_t> counts =
+      internal::CountOnSampledPaths(graph, paths, options.seed, threads, progress);
+
+  BetweennessResult result;
+  result.exact = false;
+  result.sources = 0;
+  result.paths = paths;
+  result.delta = options.delta;
+  result.vertex_diameter = vertex_diameter;
+  const double share_bound = std::sqrt(kRiondatoC * term / static_cast<double>(paths));
+  // From the share over the n(n-1) ordered pairs to networkx's units: normalised scores are
+  // over the (n-1)(n-2) ordered pairs not involving v; raw ones over unordered pairs when
+  // undirected.
+  double scale = nd / (nd - 2.0);
+  if (!options.normalized) scale = nd * (nd - 1.0) * (graph.directed() ? 1.0 : 0.5);
+  result.error_bound = share_bound * scale;
+  result.scores.resize(n);
+  for (Vertex v = 0; v < n; ++v) {
+    result.scores[v] = static_cast<double>(counts[v]) / static_cast<double>(paths) * scale;
+  }
+  return result;
 }
 
 // Distinct sources drawn uniformly by a partial Fisher-Yates shuffle.
@@ -205,10 +264,17 @@ StatusOr<BetweennessResult> Betweenness(const CsrGraph& graph, const Betweenness
   const Vertex n = graph.num_vertices();
   const double nd = static_cast<double>(n);
 
+  const bool by_paths =
+      options.paths > 0 || (options.epsilon > 0.0 && options.length == EdgeLength::kHops);
+  if (by_paths && n > 2) {
+    std::optional<BetweennessResult> sampled = SamplePaths(graph, options, threads);
+    if (sampled) return std::move(*sampled);
+  }
+
   // In double: a tiny epsilon asks for more sources than any integer type holds.
   double wanted = nd;
   if (options.samples > 0) wanted = options.samples;
-  if (options.epsilon > 0.0 && n > 2) {
+  if (options.epsilon > 0.0 && !by_paths && n > 2) {
     const double range = nd / (nd - 1.0);
     wanted = std::ceil(range * range * std::log(2.0 * nd / options.delta) /
                        (2.0 * options.epsilon * options.epsilon));

@@ -37,8 +37,10 @@ struct RankOptions {
   // Path-based measures (betweenness, closeness, harmonic) on a weighted graph: a link's length
   // is 1/weight (many calls make two phones close). Otherwise every link has length 1.
   bool inverse_distance = false;
-  // Betweenness by sampling sources: a number of sources, or the error bound to reach.
+  // Betweenness by sampling: a number of sources, a number of shortest paths, or the error
+  // bound to reach (by sampling paths with hops, sources with lengths).
   uint32_t samples = 0;
+  uint64_t paths = 0;
   double epsilon = 0.0;
   // PageRank personalised to the persons with a known status (victim, suspect, …).
   bool seeds_from_status = false;
