@@ -5,7 +5,8 @@
 //
 // For each source s: a BFS (hops) or Dijkstra (weighted lengths) from s records the distance
 // and the number sigma[v] of shortest s-v paths and the order in which vertices were
-// settled; then, in reverse order, the dependency
+// settled (with hops, direction-optimizing: see AddDependenciesByHops); then, in reverse order, the
+// dependency
 //   delta_s(v) = sigma[v] * sum_{w : v -> w on a shortest path} (1 + delta_s(w)) / sigma[w]
 // is added into v's score. No predecessor lists are stored: successors are found by
 // re-reading v's out-arcs, and the per-vertex factor (1 + delta[w]) / sigma[w] is stored
@@ -23,10 +24,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include "centrality/betweenness_paths.h"
@@ -60,23 +63,78 @@ struct Workspace {
   std::vector<std::pair<double, Vertex>> heap;
 };
 
+// `value` when `keep`, else +0.0, by masking its bits: whether an arc leads one level further
+// is close to a coin toss, and compilers turn a select on it into a branch that mispredicts.
+inline double IfElseZero(bool keep, double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  bits &= -static_cast<uint64_t>(keep);
+  std::memcpy(&value, &bits, sizeof bits);
+  return value;
+}
+
+// The sum of values[w] over the targets, in two interleaved partial sums (so each addition
+// does not wait for the one before) added at the end: the same double for the same input.
+inline double SumOver(std::span<const Vertex> targets, const double* values) {
+  double even = 0.0, odd = 0.0;
+  size_t i = 0;
+  for (; i + 2 <= targets.size(); i += 2) {
+    even += values[targets[i]];
+    odd += values[targets[i + 1]];
+  }
+  if (i < targets.size()) even += values[targets[i]];
+  return even + odd;
+}
+
 void AddDependenciesByHops(const CsrGraph& graph, Vertex source, Workspace& ws) {
   std::vector<Vertex>& order = ws.order;
   order.clear();
   order.push_back(source);
   ws.hops[source] = 0;
   ws.sigma[source] = 1.0;
-  for (size_t head = 0; head < order.size(); ++head) {
-    const Vertex v = order[head];
-    const uint32_t next = ws.hops[v] + 1;
-    const double paths = ws.sigma[v];
-    for (Vertex w : graph.neighbours(v)) {
-      if (ws.hops[w] == kUnreached) {
-        ws.hops[w] = next;
-        order.push_back(w);
+  // Level by level. A level is expanded top-down (each frontier vertex pushes its count to its
+  // neighbours one level further) or, on an undirected graph when the frontier has more arcs
+  // than the vertices not yet reached, bottom-up (each unreached vertex sums the counts of its
+  // neighbours in the frontier), as in Beamer et al.'s direction-optimizing BFS: the last
+  // levels of a small-world graph then read the few unreached vertices' arcs instead of the
+  // many frontier ones. Both give every vertex of the next level the same sum of integers, so
+  // the same count.
+  const Vertex n = graph.num_vertices();
+  uint64_t unreached_arcs = graph.num_arcs() - graph.degree(source);
+  uint64_t frontier_arcs = graph.degree(source);
+  size_t level_begin = 0;
+  for (uint32_t level = 0; level_begin < order.size(); ++level) {
+    const size_t level_end = order.size();
+    const uint32_t next = level + 1;
+    uint64_t next_arcs = 0;
+    if (!graph.directed() && frontier_arcs > unreached_arcs) {
+      for (Vertex v = 0; v < n; ++v) {
+        if (ws.hops[v] != kUnreached) continue;
+        double paths = 0.0;
+        for (Vertex u : graph.neighbours(v)) paths += IfElseZero(ws.hops[u] == level, ws.sigma[u]);
+        if (paths == 0.0) continue;
+        ws.hops[v] = next;  // not `level`, so v's unreached neighbours do not count it
+        ws.sigma[v] = paths;
+        order.push_back(v);
+        next_arcs += graph.degree(v);
       }
-      ws.sigma[w] += ws.hops[w] == next ? paths : 0.0;
+    } else {
+      for (size_t head = level_begin; head < level_end; ++head) {
+        const Vertex v = order[head];
+        const double paths = ws.sigma[v];
+        for (Vertex w : graph.neighbours(v)) {
+          if (ws.hops[w] == kUnreached) {
+            ws.hops[w] = next;
+            order.push_back(w);
+            next_arcs += graph.degree(w);
+          }
+          ws.sigma[w] += IfElseZero(ws.hops[w] == next, paths);
+        }
+      }
     }
+    unreached_arcs -= next_arcs;
+    frontier_arcs = next_arcs;
+    level_begin = level_end;
   }
   // Level by level from the deepest: a neighbour w of v (at level L) lies at level <= L + 1,
   // and while level L is being summed only the levels below it have a non-zero factor. So
@@ -87,10 +145,10 @@ void AddDependenciesByHops(const CsrGraph& graph, Vertex source, Workspace& ws) 
     const uint32_t level = ws.hops[order[level_end - 1]];
     size_t level_begin = level_end - 1;
     while (ws.hops[order[level_begin - 1]] == level) --level_begin;
+    // The deepest level has no successors: every factor it could read is still 0.
+    const bool deepest = level_end == order.size();
     for (size_t i = level_begin; i < level_end; ++i) {
-      double sum = 0.0;
-      for (Vertex w : graph.neighbours(order[i])) sum += ws.factor[w];
-      ws.pending[i] = sum;
+      ws.pending[i] = deepest ? 0.0 : SumOver(graph.neighbours(order[i]), ws.factor.data());
     }
     for (size_t i = level_begin; i < level_end; ++i) {
       const Vertex v = order[i];
