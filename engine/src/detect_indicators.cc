@@ -65,10 +65,15 @@ class GroupView {
     profiles_.resize(members.size());
     for (size_t i = 0; i < members.size(); ++i) index_[members[i]] = i;
     for (size_t i = 0; i < members.size(); ++i) BuildProfile(i);
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (NodeIndex phone : profiles_[i].phones) phone_users_[phone].push_back(i);
+    }
   }
 
   size_t size() const { return members_.size(); }
   const Profile& profile(size_t i) const { return profiles_[i]; }
+  // Each phone a member used (USES), with the members who used it, in member order.
+  const std::map<NodeIndex, std::vector<size_t>>& phone_users() const { return phone_users_; }
   const std::vector<NodeIndex>& records(size_t i) const { return c_.records[members_[i]]; }
   // The member index of a person node, or -1 when the node is not a member.
   long MemberOf(NodeIndex node) const {
@@ -159,6 +164,7 @@ class GroupView {
   const std::vector<Vertex>& members_;
   std::vector<Profile> profiles_;
   std::map<Vertex, size_t> index_;
+  std::map<NodeIndex, std::vector<size_t>> phone_users_;
 };
 
 std::string People(const GroupView& view, const std::vector<size_t>& who) {
@@ -231,10 +237,7 @@ struct Findings {
 };
 
 void SharedPhone(const GroupView& view, Findings& f) {
-  std::map<NodeIndex, std::vector<size_t>> users;
-  for (size_t i = 0; i < view.size(); ++i) {
-    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
-  }
+  const std::map<NodeIndex, std::vector<size_t>>& users = view.phone_users();
   for (const auto& [phone, who] : users) {
     if (who.size() < 3) continue;
     const std::vector<size_t> unrelated = view.Unrelated(who);
@@ -427,10 +430,7 @@ ContactMaps Contacts(const GroupView& view) {
     if (link.type == LinkType::kMessaged || link.from == mine) note(out.reached, i, j, link.first);
   };
   // Phones used by one member only: a call on a shared phone says nothing about who made it.
-  std::map<NodeIndex, std::vector<size_t>> users;
-  for (size_t i = 0; i < view.size(); ++i) {
-    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
-  }
+  const std::map<NodeIndex, std::vector<size_t>>& users = view.phone_users();
   for (size_t i = 0; i < view.size(); ++i) {
     view.ForEachLink(i, [&](NodeIndex other, uint32_t l, NodeIndex self) {
       const Link& link = view.data().link(l);
@@ -439,7 +439,7 @@ ContactMaps Contacts(const GroupView& view) {
       if (j >= 0) both(i, static_cast<size_t>(j), link, self);
     });
     for (NodeIndex phone : view.profile(i).phones) {
-      if (users[phone].size() != 1) continue;
+      if (users.at(phone).size() != 1) continue;
       for (uint32_t l : view.data().links_of(phone)) {
         const Link& link = view.data().link(l);
         if (link.type != LinkType::kCalled && link.type != LinkType::kMessaged) continue;
@@ -740,10 +740,7 @@ void CrossBorder(const GroupView& view, const DetectConfig& config, Findings& f)
   const bool moved = f.meeting_address != kNoNode;
   const std::vector<size_t>& recruits = moved ? f.arrivals : f.contacted;
   if (recruits.empty()) return;
-  std::map<NodeIndex, std::vector<size_t>> users;
-  for (size_t i = 0; i < view.size(); ++i) {
-    for (NodeIndex phone : view.profile(i).phones) users[phone].push_back(i);
-  }
+  const std::map<NodeIndex, std::vector<size_t>>& users = view.phone_users();
   std::string destination;
   if (moved) {
     const Node& place = view.data().node(f.meeting_address);

@@ -51,25 +51,38 @@ class UnionFind {
   std::vector<NodeIndex> parent_;
 };
 
-// Persons linked to a phone or address (a person linked twice counts twice: an upper bound).
-size_t PersonLinks(const CaseData& data, NodeIndex identifier) {
-  size_t persons = 0;
-  for (uint32_t l : data.links_of(identifier))
-    persons += data.node(data.other(l, identifier)).kind == NodeKind::kPerson;
-  return persons;
+// Per node, whether it is a telling identifier: a phone or address that says something about
+// who its persons are. Valid phones and addresses linked to at most `cap` distinct persons, and
+// no hostel, dormitory, hotel or shelter (two strangers of one birth date with similar names
+// meet there). One pass over every identifier's links, shared by both rules below.
+std::vector<bool> TellingIdentifiers(const CaseData& data, uint32_t cap) {
+  const auto n = static_cast<NodeIndex>(data.num_nodes());
+  std::vector<bool> telling(n, false);
+  std::vector<NodeIndex> persons;
+  for (NodeIndex id = 0; id < n; ++id) {
+    const Node& node = data.node(id);
+    if (!(node.kind == NodeKind::kPhone && node.valid_phone) &&
+        !(node.kind == NodeKind::kAddress && !IsCommunal(node.address_kind))) {
+      continue;
+    }
+    persons.clear();
+    for (uint32_t l : data.links_of(id)) {
+      const NodeIndex other = data.other(l, id);
+      if (data.node(other).kind == NodeKind::kPerson) persons.push_back(other);
+    }
+    std::sort(persons.begin(), persons.end());
+    telling[id] = std::unique(persons.begin(), persons.end()) - persons.begin() <= cap;
+  }
+  return telling;
 }
 
-// The phones and addresses a person is linked to that say something about who they are, sorted:
-// valid phones and addresses with at most `cap` persons linked, and no hostel, dormitory, hotel
-// or shelter (two strangers of one birth date with similar names meet there).
-std::vector<NodeIndex> Identifiers(const CaseData& data, NodeIndex person, uint32_t cap) {
+// The telling identifiers a person is linked to, sorted.
+std::vector<NodeIndex> Identifiers(const CaseData& data, NodeIndex person,
+                                   const std::vector<bool>& telling) {
   std::vector<NodeIndex> out;
   for (uint32_t l : data.links_of(person)) {
-    NodeIndex other = data.other(l, person);
-    const Node& node = data.node(other);
-    const bool telling = (node.kind == NodeKind::kPhone && node.valid_phone) ||
-                         (node.kind == NodeKind::kAddress && !IsCommunal(node.address_kind));
-    if (telling && PersonLinks(data, other) <= cap) out.push_back(other);
+    const NodeIndex other = data.other(l, person);
+    if (telling[other]) out.push_back(other);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -155,6 +168,7 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
                                                     : x < y;
   });
   UnionFind clusters(n);
+  const std::vector<bool> telling = TellingIdentifiers(data, config.shared_cap);
   std::set<std::pair<NodeIndex, NodeIndex>> listed;
   // Scores the pair x < y (sorted-word name keys sx, sy) and lists it from `threshold`.
   // `via` is an identifier both are known to share, or kNoNode to look for one.
@@ -168,8 +182,7 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
     if (without_shared + 0.1 < threshold) return;
     NodeIndex shared = via;
     if (shared == kNoNode && without_shared < 1.0)
-      shared = FirstShared(Identifiers(data, x, config.shared_cap),
-                           Identifiers(data, y, config.shared_cap));
+      shared = FirstShared(Identifiers(data, x, telling), Identifiers(data, y, telling));
     const double score = (6.0 * similarity + 3.0 + (shared != kNoNode ? 1.0 : 0.0)) / 10.0;
     if (score < threshold) return;
     SamePerson pair;
@@ -226,16 +239,12 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
   }
   // Same birth date and a phone or address in common, whatever the names: perhaps one person
   // under another name (an alias, a maiden name, a transliteration the name key does not
-  // fold). Candidates are the users of each identifier, not every pair of a birth date; an
-  // identifier used by more than `shared_cap` persons, and hostels, dormitories, hotels and
+  // fold). Candidates are the users of each telling identifier, not every pair of a birth
+  // date: an identifier of more than `shared_cap` persons, and hostels, dormitories, hotels and
   // shelters, pair nobody (strangers born the same day meet there).
   std::vector<std::pair<Day, NodeIndex>> users;
   for (NodeIndex id = 0; id < n; ++id) {
-    const Node& node = data.node(id);
-    if (!(node.kind == NodeKind::kPhone && node.valid_phone) &&
-        !(node.kind == NodeKind::kAddress && !IsCommunal(node.address_kind))) {
-      continue;
-    }
+    if (!telling[id]) continue;
     users.clear();
     for (uint32_t l : data.links_of(id)) {
       const LinkType type = data.link(l).type;
@@ -249,7 +258,7 @@ Resolution ResolvePersons(const CaseData& data, const DetectConfig& config) {
     }
     std::sort(users.begin(), users.end());
     users.erase(std::unique(users.begin(), users.end()), users.end());
-    if (users.size() < 2 || users.size() > config.shared_cap) continue;
+    if (users.size() < 2) continue;
     for (size_t i = 0; i < users.size(); ++i) {
       for (size_t j = i + 1; j < users.size() && users[j].first == users[i].first; ++j) {
         const NodeIndex x = users[i].second, y = users[j].second;  // x < y: sorted by id

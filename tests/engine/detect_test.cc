@@ -769,6 +769,44 @@ TEST_F(DetectTest, ANearMissWhoStayedAtTheSameHostelIsNotAccepted) {
   EXPECT_THAT(report.same_person[0].evidence, ::testing::Not(Contains(HasSubstr("HOSTEL"))));
 }
 
+// A phone used by more than shared_cap (25) persons (a service number, a shared office line)
+// says nothing about who anyone is: a near miss on it is proposed on the names alone and not
+// accepted, and two different names born the same day on it are not paired at all. The cap
+// counts every person on the phone, with or without a birth date.
+TEST_F(DetectTest, APhoneOfMoreThanTheCapPersonsIsNoEvidence) {
+  auto world_with = [](int undated_callers) {
+    WorldBuilder world;
+    world.Person("MUP-1", "Đorđe Jovanović", "1990-02-03", 'M');
+    world.Person("X-1", "Djordje Jovanovich", "1990-02-03", 'M');
+    world.Person("MUP-2", "Ana Petrović", "1991-05-06", 'F');
+    world.Person("BIA-2", "Milena Kovač", "1991-05-06", 'F');
+    for (const char* id : {"MUP-1", "X-1", "MUP-2", "BIA-2"}) {
+      world.Link(std::string("person:") + id, "phone:0111234567", "USES");
+    }
+    for (int i = 0; i < undated_callers; ++i) {
+      const std::string id = "S-" + std::to_string(i);
+      world.Person(id, "Caller " + std::to_string(i), "", 'X');
+      world.Link("person:" + id, "phone:0111234567", "USES");
+    }
+    return world;
+  };
+  const DetectionReport report = Analyze(world_with(22), {}, "26 persons");
+  ASSERT_EQ(report.same_person.size(), 1u)
+      << "the different names on the busy phone are not paired";
+  const SamePerson& pair = report.same_person[0];
+  EXPECT_EQ(pair.ids, (std::vector<std::string>{"MUP-1", "X-1"}));
+  EXPECT_FALSE(pair.accepted);
+  EXPECT_THAT(pair.evidence, ::testing::Not(Contains(HasSubstr("both linked to"))));
+
+  // With 25 persons on it (at the cap) the phone counts again: the near miss is accepted and
+  // the two names are proposed.
+  const DetectionReport at_cap = Analyze(world_with(21), {}, "25 persons");
+  ASSERT_EQ(at_cap.same_person.size(), 2u);
+  for (const SamePerson& p : at_cap.same_person) {
+    EXPECT_THAT(p.evidence, Contains("both linked to phone +381111234567"));
+  }
+}
+
 TEST_F(DetectTest, SameBirthDateAndASharedPhoneIsProposedWhateverTheNames) {
   WorldBuilder world;
   world.Person("MUP-1", "Ana Petrović", "1990-02-03", 'F');
