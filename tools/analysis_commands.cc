@@ -32,6 +32,7 @@ struct GraphArgs {
   std::string since;
   std::string until;
   uint32_t shared_cap = 25;
+  uint32_t call_hub_cap = 100;
   int threads = 1;
   bool quiet = false;
   bool json = false;
@@ -58,6 +59,10 @@ std::shared_ptr<GraphArgs> AddGraphOptions(CLI::App* cmd, bool from_file_allowed
   cmd->add_option("--until", args->until, "Ignore observations that started after this date");
   cmd->add_option("--shared-cap", args->shared_cap,
                   "persons graph: a phone or address shared by more persons than this joins none of them");
+  cmd->add_option("--call-hub-cap", args->call_hub_cap,
+                  "persons graph: a phone in touch with more distinct phones than this (a service "
+                  "number) joins "
+                  "nobody by its calls");
   cmd->add_option("--threads", args->threads, "Worker threads")->check(CLI::Range(1, 256));
   cmd->add_flag("--quiet", args->quiet, "No progress output");
   cmd->add_flag("--json", args->json, "Print JSON");
@@ -119,6 +124,7 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
   options.window.since = args.since;
   options.window.until = args.until;
   options.shared_cap = args.shared_cap;
+  options.call_hub_cap = args.call_hub_cap;
   options.threads = static_cast<unsigned>(args.threads);
   Phase phase("building the " + args.graph + " graph", args.quiet);
   return engine::BuildProjection(*store, options);

@@ -218,6 +218,9 @@ StatusOr<Projection> BuildProjection(const storage::Store& store, const Projecti
   if (options.kind == GraphKind::kPersons && options.shared_cap < 2) {
     return InvalidArgumentError("the shared-identifier cap must be at least 2");
   }
+  if (options.kind == GraphKind::kPersons && options.call_hub_cap < 1) {
+    return InvalidArgumentError("the call-hub cap must be at least 1");
+  }
   auto projection = options.kind == GraphKind::kFull ? BuildFull(store, options) : BuildPersons(store, options);
   if (projection.ok()) projection->description = Describe(options);
   return projection;

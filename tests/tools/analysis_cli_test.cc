@@ -153,6 +153,33 @@ TEST_F(AnalysisCliTest, ASavedProjectionGivesTheSameAnswers) {
   EXPECT_EQ(Json(from_file), Json(from_store));
 }
 
+// A dispatcher's phone called by three customers: with the default hub cap (100) the calls tie
+// the dispatcher to each customer; with --call-hub-cap 2 that phone is a service and ties nobody.
+TEST_F(AnalysisCliTest, CallHubCapCutsAServiceNumbersCalls) {
+  WriteFile(dir_ / "taxi/persons.csv",
+            "id,name,birth_date,gender,nationality,status,source\nD,Dispatcher,,,,,T\nC1,Customer "
+            "One,,,,,T\n"
+            "C2,Customer Two,,,,,T\nC3,Customer Three,,,,,T\n");
+  std::string links = "from,to,type,start,end,count,source\nperson:D,phone:0641111111,USES,,,,T\n";
+  for (int i = 1; i <= 3; ++i) {
+    const std::string phone = "phone:065000000" + std::to_string(i);
+    links += "person:C" + std::to_string(i) + "," + phone + ",USES,,,,T\n";
+    links += phone + ",phone:0641111111,CALLED,2025-01-0" + std::to_string(i) + ",,1,T\n";
+  }
+  WriteFile(dir_ / "taxi/links.csv", links);
+  const std::string taxi = Quote(dir_ / "taxi-db");
+  CommandResult ingest = RunTrafnet("ingest --quiet --db " + taxi + " --report-dir " +
+                                    Quote(dir_ / "r2") + " " + Quote(dir_ / "taxi"));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
+  EXPECT_EQ(Json(RunTrafnet("components --quiet --json --graph persons --db " + taxi))["count"], 1);
+  EXPECT_EQ(Json(RunTrafnet("components --quiet --json --graph persons --call-hub-cap 2 --db " +
+                            taxi))["count"],
+            4);
+  CommandResult zero = RunTrafnet("components --graph persons --call-hub-cap 0 --db " + taxi);
+  EXPECT_EQ(zero.exit_code, 1) << zero.output;
+  EXPECT_THAT(zero.output, HasSubstr("call-hub cap"));
+}
+
 TEST_F(AnalysisCliTest, BadOptionsGetAClearMessage) {
   CommandResult bad_measure = RunTrafnet("rank --measure fame --db " + db());
   EXPECT_EQ(bad_measure.exit_code, 2);
