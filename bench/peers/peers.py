@@ -39,7 +39,7 @@ PLAN = {
     "ba": ["betweenness", "betweenness_sampled", "betweenness_paths"],
 }
 # trafnet kernels with a thread count; the others are sequential and run once, at 1 thread.
-THREADED = {"pagerank", "triangles", "betweenness", "betweenness_sampled", "betweenness_paths"}
+THREADED = {"pagerank", "triangles", "leiden", "betweenness", "betweenness_sampled", "betweenness_paths"}
 ALL_KERNELS = {k for kernels in PLAN.values() for k in kernels}
 LIBRARIES = ["igraph", "graph-tool", "networkx"]
 SHORT = {"igraph": "ig", "graph-tool": "gt", "networkx": "nx"}

@@ -58,6 +58,11 @@ std::string Describe(const ProjectionOptions& options) {
   if (!options.window.since.empty()) text += ", since " + options.window.since;
   if (!options.window.until.empty()) text += ", until " + options.window.until;
   if (options.kind == GraphKind::kPersons) text += fmt::format(", shared identifiers cut above {} persons", options.shared_cap);
+  if (options.kind == GraphKind::kPersons &&
+      options.call_hub_cap != ProjectionOptions().call_hub_cap) {
+    text += fmt::format(", no call ties through numbers in touch with more than {} phones",
+                        options.call_hub_cap);
+  }
   return text;
 }
 

@@ -213,6 +213,23 @@ TEST(BetweennessTest, PathSamplesAreSeededAndTheSameForAnyThreadCount) {
   for (Vertex v = 0; v < g.num_vertices(); ++v) {
     EXPECT_NEAR(raw[v], one[v] * (n - 1) * (n - 2) / 2, 1e-9 * (1 + raw[v])) << v;
   }
+  // Directed, raw scores count ordered pairs: times (n-1)(n-2); the bound scales the same way.
+  spec.directed = true;
+  const CsrGraph d = reference::RandomGraph(22, spec);
+  const double dn = d.num_vertices();
+  BetweennessOptions directed;
+  directed.paths = 5000;
+  const auto normalised = Betweenness(d, directed);
+  directed.normalized = false;
+  const auto raw_directed = Betweenness(d, directed);
+  ASSERT_TRUE(normalised.ok() && raw_directed.ok());
+  for (Vertex v = 0; v < d.num_vertices(); ++v) {
+    EXPECT_NEAR(raw_directed->scores[v], normalised->scores[v] * (dn - 1) * (dn - 2),
+                1e-9 * (1 + raw_directed->scores[v]))
+        << v;
+  }
+  EXPECT_NEAR(raw_directed->error_bound, normalised->error_bound * (dn - 1) * (dn - 2),
+              1e-9 * raw_directed->error_bound);
 }
 
 TEST(BetweennessTest, VertexDiameterBoundCoversTheLongestShortestPath) {

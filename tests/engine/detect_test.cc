@@ -799,8 +799,11 @@ TEST_F(DetectTest, APhoneOfMoreThanTheCapPersonsIsNoEvidence) {
   EXPECT_THAT(pair.evidence, ::testing::Not(Contains(HasSubstr("both linked to"))));
 
   // With 25 persons on it (at the cap) the phone counts again: the near miss is accepted and
-  // the two names are proposed.
-  const DetectionReport at_cap = Analyze(world_with(21), {}, "25 persons");
+  // the two names are proposed. Persons are counted, not links: a caller recorded twice on the
+  // phone is one person.
+  WorldBuilder twenty_five = world_with(21);
+  twenty_five.Link("person:S-0", "phone:0111234567", "REGISTERED_TO");
+  const DetectionReport at_cap = Analyze(twenty_five, {}, "25 persons");
   ASSERT_EQ(at_cap.same_person.size(), 2u);
   for (const SamePerson& p : at_cap.same_person) {
     EXPECT_THAT(p.evidence, Contains("both linked to phone +381111234567"));

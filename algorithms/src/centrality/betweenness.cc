@@ -94,8 +94,8 @@ void AddDependenciesByHops(const CsrGraph& graph, Vertex source, Workspace& ws) 
   ws.sigma[source] = 1.0;
   // Level by level. A level is expanded top-down (each frontier vertex pushes its count to its
   // neighbours one level further) or, on an undirected graph when the frontier has more arcs
-  // than the vertices not yet reached, bottom-up (each unreached vertex sums the counts of its
-  // neighbours in the frontier), as in Beamer et al.'s direction-optimizing BFS: the last
+  // than the vertices not yet reached (see below), bottom-up (each unreached vertex sums the counts
+  // of its neighbours in the frontier), as in Beamer et al.'s direction-optimizing BFS: the last
   // levels of a small-world graph then read the few unreached vertices' arcs instead of the
   // many frontier ones. Both give every vertex of the next level the same sum of integers, so
   // the same count.
@@ -107,7 +107,10 @@ void AddDependenciesByHops(const CsrGraph& graph, Vertex source, Workspace& ws) 
     const size_t level_end = order.size();
     const uint32_t next = level + 1;
     uint64_t next_arcs = 0;
-    if (!graph.directed() && frontier_arcs > unreached_arcs) {
+    // A bottom-up level reads every unreached vertex's arcs and tests every vertex's distance
+    // (a sequential scan, counted at an eighth of an arc read), so vertices the search never
+    // reaches, such as those of other components, keep it top-down.
+    if (!graph.directed() && frontier_arcs > unreached_arcs + n / 8) {
       for (Vertex v = 0; v < n; ++v) {
         if (ws.hops[v] != kUnreached) continue;
         double paths = 0.0;

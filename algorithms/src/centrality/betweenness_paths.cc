@@ -161,6 +161,9 @@ class PathSampler {
         sum += state_[z].sigma[which];
         if (sum > target) break;
       }
+      // Every vertex past the root has a neighbour one level closer; should that ever fail,
+      // the walk stops (a wrong count) rather than loop forever.
+      if (pick == y) break;
       y = pick;
       if (y != root) on_interior(y);
     }

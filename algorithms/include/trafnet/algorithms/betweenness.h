@@ -5,9 +5,11 @@
 // each path found by a balanced bidirectional BFS as in Borassi & Natale's KADABRA, 2019).
 //
 // Paths are counted over arcs: parallel edges are distinct paths; self-loops never lie on a
-// shortest path. With weighted lengths, two paths tie only when their lengths are exactly
-// equal in double arithmetic (as in networkx), so lengths such as 1/3 that are not exact
-// binary fractions may split ties that are equal on paper.
+// shortest path. Path counts are doubles: exact up to 2^53, and beyond about 10^308 shortest
+// paths between two vertices (large grids) they overflow and the scores are meaningless. With
+// weighted lengths, two paths tie only when their lengths are exactly equal in double arithmetic
+// (as in networkx), so lengths such as 1/3 that are not exact binary fractions may split ties that
+// are equal on paper.
 #ifndef TRAFNET_ALGORITHMS_BETWEENNESS_H_
 #define TRAFNET_ALGORITHMS_BETWEENNESS_H_
 
@@ -69,7 +71,8 @@ struct BetweennessResult {
   // Wang 2001 use the same argument for closeness). It holds for any graph.
   // Paths: Riondato & Kornaropoulos' bound from the VC dimension of shortest paths,
   // bound = n/(n-2) * sqrt(c * (floor(log2(VD - 2)) + 1 + ln(1/delta)) / paths) with their
-  // c = 0.5, where VD bounds the number of vertices on a shortest path: 2e + 1 for the largest
+  // c = 0.5 (an estimate of a universal constant, after Löffler & Phillips 2009, not a proven
+  // value), where VD bounds the number of vertices on a shortest path: 2e + 1 for the largest
   // eccentricity e of a BFS from one vertex of each component of an undirected graph, the
   // largest weak component's size for a directed one (vertex_diameter below).
   double error_bound = 0.0;
