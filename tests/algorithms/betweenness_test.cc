@@ -253,57 +253,29 @@ TEST(BetweennessTest, VertexDiameterBoundCoversTheLongestShortestPath) {
   EXPECT_EQ(weak->vertex_diameter, 4u);
 }
 
-// With hops, epsilon picks Riondato & Kornaropoulos' number of paths; the bound holds.
-TEST(BetweennessTest, EpsilonChoosesEnoughPaths) {
+// Asks `options` (with its length) for `epsilon` on a connected random graph of 1000-3000
+// vertices: the sample is the smallest whose bound meets the target, drawn by paths or by
+// sources as `by_paths` says, every score lies within that bound of the exact one, and a target
+// no sample can beat cheaply (0.001) falls back to the exact answer.
+void ExpectEpsilonMet(BetweennessOptions options, double epsilon, bool by_paths) {
   reference::RandomGraphSpec spec;
   spec.connected = true;
+  spec.weighted = options.length != EdgeLength::kHops;
   spec.min_vertices = 1000;
   spec.max_vertices = 3000;
   const CsrGraph g = reference::RandomGraph(3, spec);
-  BetweennessOptions options;
-  options.epsilon = 0.1;
+  options.epsilon = epsilon;
   options.delta = 0.05;
   const auto result = Betweenness(g, options);
   ASSERT_TRUE(result.ok());
   ASSERT_FALSE(result->exact) << "graph too small for this epsilon: " << g.num_vertices();
-  EXPECT_EQ(result->sources, 0u);
-  EXPECT_GT(result->paths, 0u);
-  EXPECT_LE(result->error_bound, 0.1);
-  EXPECT_GT(result->error_bound, 0.0999);  // the smallest sample that meets the target
+  EXPECT_EQ(result->paths > 0, by_paths);
+  EXPECT_EQ(result->sources > 0, !by_paths);
+  EXPECT_LE(result->error_bound, epsilon);
+  EXPECT_GT(result->error_bound, 0.95 * epsilon);  // about the smallest sample that meets it
   EXPECT_EQ(result->delta, 0.05);
-  const std::vector<double> exact = Scores(g, {});
-  for (Vertex v = 0; v < g.num_vertices(); ++v) {
-    EXPECT_LE(std::fabs(result->scores[v] - exact[v]), result->error_bound);
-  }
-  // A target no sample can beat cheaply falls back to the exact answer.
-  options.epsilon = 0.001;
-  const auto exact_again = Betweenness(g, options);
-  ASSERT_TRUE(exact_again.ok());
-  EXPECT_TRUE(exact_again->exact);
-  EXPECT_EQ(exact_again->scores, exact);
-  EXPECT_EQ(exact_again->error_bound, 0.0);
-}
-
-// With weighted lengths, epsilon picks sources by Hoeffding's bound.
-TEST(BetweennessTest, EpsilonChoosesEnoughSourcesForWeightedLengths) {
-  reference::RandomGraphSpec spec;
-  spec.connected = true;
-  spec.weighted = true;
-  spec.min_vertices = 1000;
-  spec.max_vertices = 3000;
-  const CsrGraph g = reference::RandomGraph(3, spec);
-  BetweennessOptions options;
-  options.length = EdgeLength::kWeight;
-  options.epsilon = 0.2;
-  options.delta = 0.05;
-  const auto result = Betweenness(g, options);
-  ASSERT_TRUE(result.ok());
-  ASSERT_FALSE(result->exact) << "graph too small for this epsilon: " << g.num_vertices();
-  EXPECT_EQ(result->paths, 0u);
-  EXPECT_LE(result->error_bound, 0.2);
-  EXPECT_GT(result->error_bound, 0.19);  // the smallest sample that meets the target
   BetweennessOptions exact_options;
-  exact_options.length = EdgeLength::kWeight;
+  exact_options.length = options.length;
   const std::vector<double> exact = Scores(g, exact_options);
   for (Vertex v = 0; v < g.num_vertices(); ++v) {
     EXPECT_LE(std::fabs(result->scores[v] - exact[v]), result->error_bound);
@@ -313,6 +285,17 @@ TEST(BetweennessTest, EpsilonChoosesEnoughSourcesForWeightedLengths) {
   ASSERT_TRUE(exact_again.ok());
   EXPECT_TRUE(exact_again->exact);
   EXPECT_EQ(exact_again->scores, exact);
+  EXPECT_EQ(exact_again->error_bound, 0.0);
+}
+
+// With hops, epsilon picks Riondato & Kornaropoulos' number of paths.
+TEST(BetweennessTest, EpsilonChoosesEnoughPaths) { ExpectEpsilonMet({}, 0.1, /*by_paths=*/true); }
+
+// With weighted lengths, epsilon picks sources by Hoeffding's bound.
+TEST(BetweennessTest, EpsilonChoosesEnoughSourcesForWeightedLengths) {
+  BetweennessOptions options;
+  options.length = EdgeLength::kWeight;
+  ExpectEpsilonMet(options, 0.2, /*by_paths=*/false);
 }
 
 TEST(BetweennessTest, RawBoundIsInRawUnits) {
