@@ -16,15 +16,15 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "graph_generators.h"
 #include "trafnet/algorithms/betweenness.h"
 #include "trafnet/algorithms/bfs.h"
+#include "trafnet/algorithms/closeness.h"
 #include "trafnet/algorithms/clustering.h"
 #include "trafnet/algorithms/community.h"
 #include "trafnet/algorithms/components.h"
@@ -212,6 +212,16 @@ const std::map<std::string, Kernel>& Kernels() {
          auto result = OrFail(Timed(seconds, [&] { return algo::Betweenness(g, options); }));
          std::vector<double> top;
          for (algo::Vertex v : TopIds(result.scores, 10)) top.push_back(result.scores[v]);
+         return json{{"top10_values", top}};
+       }},
+      {"closeness",
+       [](const algo::CsrGraph& g, int threads, double& seconds) {
+         // networkx's closeness_centrality (Wasserman & Faust's scaling by reach).
+         algo::ClosenessOptions options;
+         options.threads = threads;
+         auto scores = OrFail(Timed(seconds, [&] { return algo::Closeness(g, options); }));
+         std::vector<double> top;
+         for (algo::Vertex v : TopIds(scores, 10)) top.push_back(scores[v]);
          return json{{"top10_values", top}};
        }},
       {"betweenness_sampled",

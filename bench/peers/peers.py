@@ -36,10 +36,11 @@ PLAN = {
     # source it takes 7-13 minutes on this graph (docs/algorithms.md); sampled paths do it.
     "uniform": ["pagerank", "components", "bfs", "coreness", "triangles", "betweenness_paths"],
     "planted": ["leiden", "louvain"],
-    "ba": ["betweenness", "betweenness_sampled", "betweenness_paths"],
+    "ba": ["betweenness", "betweenness_sampled", "betweenness_paths", "closeness"],
 }
 # trafnet kernels with a thread count; the others are sequential and run once, at 1 thread.
-THREADED = {"pagerank", "triangles", "leiden", "betweenness", "betweenness_sampled", "betweenness_paths"}
+THREADED = {"pagerank", "triangles", "leiden", "betweenness", "betweenness_sampled", "betweenness_paths",
+            "closeness"}
 ALL_KERNELS = {k for kernels in PLAN.values() for k in kernels}
 LIBRARIES = ["igraph", "graph-tool", "networkx"]
 SHORT = {"igraph": "ig", "graph-tool": "gt", "networkx": "nx"}
@@ -121,6 +122,10 @@ def igraph_kernels(n, edges, threads):
         scale = 2.0 / ((n - 1) * (n - 2))
         return lambda: {"top10_values": betweenness_top(np.asarray(raw) * scale)}
 
+    def closeness():
+        scores = g.closeness()  # (reached - 1) / sum of distances; the BA graph is connected
+        return lambda: {"top10_values": betweenness_top(scores)}
+
     return {k: v for k, v in locals().items() if k in ALL_KERNELS}
 
 
@@ -162,6 +167,10 @@ def graph_tool_kernels(n, edges, threads):
         vertex_bc, _ = gt.betweenness(g, norm=True)  # 2/((n-1)(n-2)) when undirected
         return lambda: {"top10_values": betweenness_top(vertex_bc.a)}
 
+    def closeness():
+        scores = gt.closeness(g)  # 1 / mean distance to the reached vertices
+        return lambda: {"top10_values": betweenness_top(scores.a)}
+
     return {k: v for k, v in locals().items() if k in ALL_KERNELS}
 
 
@@ -198,6 +207,10 @@ def networkx_kernels(n, edges, threads):
 
     def betweenness():
         scores = nx.betweenness_centrality(g, normalized=True)
+        return lambda: {"top10_values": betweenness_top(scores.values())}
+
+    def closeness():
+        scores = nx.closeness_centrality(g)
         return lambda: {"top10_values": betweenness_top(scores.values())}
 
     return {k: v for k, v in locals().items() if k in ALL_KERNELS}
@@ -265,7 +278,7 @@ def agreement(kernel, reference, other):
     if kernel in ("leiden", "louvain"):
         diff = other["modularity"] - reference["modularity"]
         return abs(diff) <= 0.01, f"Q {other['modularity']:.4f} ({diff:+.4f})"
-    if kernel == "betweenness":
+    if kernel in ("betweenness", "closeness"):
         worst = max(abs(a - b) for a, b in zip(reference["top10_values"], other["top10_values"]))
         return worst <= 1e-6, f"max|diff| {worst:.1e}"
     same = all(other.get(k) == v for k, v in reference.items())
