@@ -17,6 +17,7 @@
 #ifndef TRAFNET_ENGINE_DETECT_RESOLVE_H_
 #define TRAFNET_ENGINE_DETECT_RESOLVE_H_
 
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,20 @@ namespace trafnet::engine::detect {
 // Jaro–Winkler similarity in [0, 1] (Winkler 1990; prefix scale 0.1, up to 4 characters), on
 // bytes.
 double JaroWinkler(std::string_view a, std::string_view b);
+
+// The bytes of a string counted in 32 bins (byte mod 32), for bounding Jaro–Winkler without
+// running it: two strings cannot match more bytes than their bins share. A count past 255
+// marks the sketch saturated, and then it bounds nothing.
+struct ByteSketch {
+  explicit ByteSketch(std::string_view text);
+  uint8_t bins[32] = {};
+  bool saturated = false;
+};
+
+// An upper bound on JaroWinkler(a, b), from the bytes the two can match at most (the sketches'
+// shared counts), taking every match as untransposed, and their actual common prefix. O(32).
+double JaroWinklerBound(std::string_view a, const ByteSketch& sa, std::string_view b,
+                        const ByteSketch& sb);
 
 struct Resolution {
   // Per node: the representative record of its person (the lowest node id of the accepted
