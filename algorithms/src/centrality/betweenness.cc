@@ -92,53 +92,30 @@ void AddDependenciesByHops(const CsrGraph& graph, Vertex source, Workspace& ws) 
   order.push_back(source);
   ws.hops[source] = 0;
   ws.sigma[source] = 1.0;
-  // Level by level. A level is expanded top-down (each frontier vertex pushes its count to its
-  // neighbours one level further) or, on an undirected graph when the frontier has more arcs
-  // than the vertices not yet reached (see below), bottom-up (each unreached vertex sums the counts
-  // of its neighbours in the frontier), as in Beamer et al.'s direction-optimizing BFS: the last
-  // levels of a small-world graph then read the few unreached vertices' arcs instead of the
-  // many frontier ones. Both give every vertex of the next level the same sum of integers, so
-  // the same count.
-  const Vertex n = graph.num_vertices();
-  uint64_t unreached_arcs = graph.num_arcs() - graph.degree(source);
-  uint64_t frontier_arcs = graph.degree(source);
-  size_t level_begin = 0;
-  for (uint32_t level = 0; level_begin < order.size(); ++level) {
-    const size_t level_end = order.size();
-    const uint32_t next = level + 1;
-    uint64_t next_arcs = 0;
-    // A bottom-up level reads every unreached vertex's arcs and tests every vertex's distance
-    // (a sequential scan, counted at an eighth of an arc read), so vertices the search never
-    // reaches, such as those of other components, keep it top-down.
-    if (!graph.directed() && frontier_arcs > unreached_arcs + n / 8) {
-      for (Vertex v = 0; v < n; ++v) {
-        if (ws.hops[v] != kUnreached) continue;
-        double paths = 0.0;
-        for (Vertex u : graph.neighbours(v)) paths += IfElseZero(ws.hops[u] == level, ws.sigma[u]);
-        if (paths == 0.0) continue;
-        ws.hops[v] = next;  // not `level`, so v's unreached neighbours do not count it
-        ws.sigma[v] = paths;
-        order.push_back(v);
-        next_arcs += graph.degree(v);
-      }
-    } else {
-      for (size_t head = level_begin; head < level_end; ++head) {
-        const Vertex v = order[head];
+  // Top-down, each frontier vertex pushes its count to its neighbours one level further;
+  // bottom-up, each unreached vertex sums the counts of its neighbours in the frontier. Both
+  // give every vertex of the next level the same sum of integers, so the same count.
+  internal::LevelByLevelBfs(
+      graph, ws.hops, kUnreached, order,
+      [&](Vertex v, uint32_t level) {
+        const uint32_t next = level + 1;
         const double paths = ws.sigma[v];
         for (Vertex w : graph.neighbours(v)) {
           if (ws.hops[w] == kUnreached) {
             ws.hops[w] = next;
             order.push_back(w);
-            next_arcs += graph.degree(w);
           }
           ws.sigma[w] += IfElseZero(ws.hops[w] == next, paths);
         }
-      }
-    }
-    unreached_arcs -= next_arcs;
-    frontier_arcs = next_arcs;
-    level_begin = level_end;
-  }
+      },
+      [&](Vertex v, uint32_t level) {
+        double paths = 0.0;
+        for (Vertex u : graph.neighbours(v)) paths += IfElseZero(ws.hops[u] == level, ws.sigma[u]);
+        if (paths == 0.0) return;
+        ws.hops[v] = level + 1;
+        ws.sigma[v] = paths;
+        order.push_back(v);
+      });
   // Level by level from the deepest: a neighbour w of v (at level L) lies at level <= L + 1,
   // and while level L is being summed only the levels below it have a non-zero factor. So
   // the plain sum of factor[w] over v's arcs is exactly the sum over v's successors, with no

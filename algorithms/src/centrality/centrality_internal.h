@@ -79,6 +79,38 @@ class SeededRandom {
   uint64_t state_;
 };
 
+// A BFS from the vertex already in `order` (its `hops` entry set to 0), level by level. Each
+// level is expanded top-down, push(v, level) for every v of the frontier, or, on an undirected
+// graph when the frontier has more arcs than the vertices not yet reached, bottom-up,
+// pull(v, level) for every v whose `hops` entry is still `unreached` (Beamer, Asanović &
+// Patterson's direction-optimizing BFS): the last, widest levels of a small-world graph then
+// read the few unreached vertices' arcs instead of the frontier's. A bottom-up level also tests
+// every vertex's entry, counted at an eighth of an arc read, so vertices the search never
+// reaches (other components) keep it top-down. Both callbacks append the vertices they reach
+// to `order` with hops = level + 1 (never `level`, which marks the frontier while it is read).
+template <typename Push, typename Pull>
+void LevelByLevelBfs(const CsrGraph& graph, const std::vector<uint32_t>& hops, uint32_t unreached,
+                     const std::vector<Vertex>& order, Push push, Pull pull) {
+  const Vertex n = graph.num_vertices();
+  uint64_t frontier_arcs = graph.degree(order.front());
+  uint64_t unreached_arcs = graph.num_arcs() - frontier_arcs;
+  size_t level_begin = 0;
+  for (uint32_t level = 0; level_begin < order.size(); ++level) {
+    const size_t level_end = order.size();
+    if (!graph.directed() && frontier_arcs > unreached_arcs + n / 8) {
+      for (Vertex v = 0; v < n; ++v) {
+        if (hops[v] == unreached) pull(v, level);
+      }
+    } else {
+      for (size_t i = level_begin; i < level_end; ++i) push(order[i], level);
+    }
+    frontier_arcs = 0;
+    for (size_t i = level_end; i < order.size(); ++i) frontier_arcs += graph.degree(order[i]);
+    unreached_arcs -= frontier_arcs;
+    level_begin = level_end;
+  }
+}
+
 // Lets chunks finish in any order but apply their results in chunk order: RunInTurn(c, f)
 // waits until chunks 0..c-1 have run theirs, runs f, and lets c+1 go. Used with
 // ForEachChunk, whose increasing claim order guarantees chunk c-1 is always in progress or

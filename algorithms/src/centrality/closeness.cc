@@ -36,49 +36,30 @@ struct Workspace {
   std::vector<std::pair<double, Vertex>> heap;
 };
 
-// Level by level, each level top-down (the frontier's arcs find the next level) or, on an
-// undirected graph when the frontier has more arcs than the vertices not yet reached,
-// bottom-up (each unreached vertex looks for one neighbour in the frontier and stops there),
-// as in Beamer et al.'s direction-optimizing BFS. A bottom-up level also tests every vertex's
-// distance, counted at an eighth of an arc read. Either way the levels hold the same vertices.
+// A direction-optimizing BFS (internal::LevelByLevelBfs): bottom-up, each unreached vertex
+// stops at its first neighbour in the frontier. Either way the levels hold the same vertices.
 Reach SearchByHops(const CsrGraph& graph, Vertex start, Workspace& ws) {
   std::vector<Vertex>& order = ws.order;
   order.clear();
   order.push_back(start);
   ws.hops[start] = 0;
-  const Vertex n = graph.num_vertices();
-  uint64_t unreached_arcs = graph.num_arcs() - graph.degree(start);
-  uint64_t frontier_arcs = graph.degree(start);
-  size_t level_begin = 0;
-  for (uint32_t level = 0; level_begin < order.size(); ++level) {
-    const size_t level_end = order.size();
-    const uint32_t next = level + 1;
-    uint64_t next_arcs = 0;
-    if (!graph.directed() && frontier_arcs > unreached_arcs + n / 8) {
-      for (Vertex v = 0; v < n; ++v) {
-        if (ws.hops[v] != kUnreached) continue;
+  internal::LevelByLevelBfs(
+      graph, ws.hops, kUnreached, order,
+      [&](Vertex v, uint32_t level) {
+        for (Vertex w : graph.neighbours(v)) {
+          if (ws.hops[w] != kUnreached) continue;
+          ws.hops[w] = level + 1;
+          order.push_back(w);
+        }
+      },
+      [&](Vertex v, uint32_t level) {
         for (Vertex u : graph.neighbours(v)) {
           if (ws.hops[u] != level) continue;
-          ws.hops[v] = next;  // not `level`: v's unreached neighbours must not count it
+          ws.hops[v] = level + 1;
           order.push_back(v);
-          next_arcs += graph.degree(v);
-          break;
+          return;
         }
-      }
-    } else {
-      for (size_t head = level_begin; head < level_end; ++head) {
-        for (Vertex w : graph.neighbours(order[head])) {
-          if (ws.hops[w] != kUnreached) continue;
-          ws.hops[w] = next;
-          order.push_back(w);
-          next_arcs += graph.degree(w);
-        }
-      }
-    }
-    unreached_arcs -= next_arcs;
-    frontier_arcs = next_arcs;
-    level_begin = level_end;
-  }
+      });
   // In order of distance, as the search found them: the same sums whichever way each level went.
   Reach reach;
   uint64_t hop_sum = 0;
