@@ -5,8 +5,8 @@
 //
 // For each source s: a BFS (hops) or Dijkstra (weighted lengths) from s records the distance
 // and the number sigma[v] of shortest s-v paths and the order in which vertices were
-// settled (with hops, direction-optimizing: see AddDependenciesByHops); then, in reverse order, the
-// dependency
+// settled (with hops, direction-optimizing: see AddDependenciesByHops); then, in reverse
+// order, the dependency
 //   delta_s(v) = sigma[v] * sum_{w : v -> w on a shortest path} (1 + delta_s(w)) / sigma[w]
 // is added into v's score. No predecessor lists are stored: successors are found by
 // re-reading v's out-arcs, and the per-vertex factor (1 + delta[w]) / sigma[w] is stored
@@ -230,8 +230,8 @@ double NormalisedErrorBound(double n, double sources, double delta) {
   return n / (n - 1.0) * std::sqrt(std::log(2.0 * n / delta) / (2.0 * sources));
 }
 
-// Riondato & Kornaropoulos' sample-size term: floor(log2(VD - 2)) + 1 + ln(1/delta), with
-// the logarithm's term taken as 1 when VD <= 3 (no path has more than one inner vertex).
+// Riondato & Kornaropoulos' sample-size term: floor(log2(VD - 2)) + 1 + ln(1/delta), the
+// floor taken as 0 when VD <= 3 (log2(1) = 0 at VD = 3; below, no path has an inner vertex).
 double PathBoundTerm(uint32_t vertex_diameter, double delta) {
   const double log_term =
       vertex_diameter > 3 ? std::floor(std::log2(static_cast<double>(vertex_diameter - 2))) : 0.0;
