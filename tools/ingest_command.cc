@@ -62,6 +62,9 @@ Action AddIngestCommand(CLI::App& app) {
   cmd->add_option("--report-dir", *report_dir, "Where the summary and rejects files go")->default_val(".");
   cmd->add_option("--commit-every", options->commit_every, "Row-level writes per atomic commit")
       ->group("");  // for tests and tuning; not in --help
+  cmd->add_option("--commit-nodes-every", options->commit_nodes_every,
+                  "Pending node records that trigger a commit of the nodes alone")
+      ->group("");  // for tests and tuning; not in --help
   cmd->add_option("paths", *paths, "Dataset folders or files")->required();
   auto justification = std::make_shared<std::string>();
   cmd->add_option("--case", *justification, "The case these records were collected for (audit trail)");

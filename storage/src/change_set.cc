@@ -234,14 +234,18 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
     impl_->settled.insert(settled_key);
   }
   auto pending = impl_->nodes.find(id);
-  NodeRecord merged;
+  // A pending record is merged into in place when nothing below can fail part way (keeping
+  // existing values never conflicts); otherwise on a copy, so a conflict leaves it as it was.
+  const bool in_place = pending != impl_->nodes.end() && policy == MergePolicy::kKeepExisting;
+  NodeRecord copy;
   if (pending != impl_->nodes.end()) {
-    merged = pending->second.record;
+    if (!in_place) copy = pending->second.record;
   } else {
     TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->store.Get(kNodesCf, codec::NodeIdKey(id)));
     if (!value) return CorruptionError(std::string(kind) + ":" + std::string(key) + " is indexed as node " + std::to_string(id) + " which does not exist; run trafnet verify");
-    TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, merged));
+    TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, copy));
   }
+  NodeRecord& merged = in_place ? pending->second.record : copy;
   bool changed = false;
   for (size_t i = 0; i < fields.size(); ++i) {
     const auto& [name, value] = fields[i];
@@ -268,8 +272,9 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
     }
   }
   if (!changed) return NodeUpsert{id, NodeChange::kUnchanged};
+  if (in_place) return NodeUpsert{id, NodeChange::kMerged};
   bool is_new = pending != impl_->nodes.end() && pending->second.is_new;
-  impl_->nodes[id] = Impl::PendingNode{std::move(merged), is_new};
+  impl_->nodes[id] = Impl::PendingNode{std::move(copy), is_new};
   return NodeUpsert{id, NodeChange::kMerged};
 }
 

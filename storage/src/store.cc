@@ -163,20 +163,32 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.cache_index_and_filter_blocks = true;
   table_options.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Whole-key Bloom filters only help point reads (Get), not the seeks of prefix scans. The
+  // families read by Get (nodes by id, natural keys, meta) get one; the indexes, adjacency and
+  // observations are only ever scanned, and a filter there would be built for every key a bulk
+  // commit writes and never read.
+  rocksdb::BlockBasedTableOptions filtered_table_options = table_options;
+  filtered_table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
 
   rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   cf_options.write_buffer_size = options.write_buffer_bytes;
   cf_options.compression = rocksdb::kLZ4Compression;
   // LZ4 everywhere: ZSTD on the bottom level costs bulk loads (SST files are written there) more
   // than the disk it saves is worth here.
   cf_options.bottommost_compression = rocksdb::kLZ4Compression;
+  rocksdb::ColumnFamilyOptions scanned_cf_options = cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(filtered_table_options));
+  scanned_cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kColumnFamilyNames) descriptors.emplace_back(name, cf_options);
+  for (size_t family = 0; family < kColumnFamilyCount; ++family) {
+    const bool point_read =
+        family == kDefaultCf || family == kNodesCf || family == kNodeKeysCf || family == kMetaCf;
+    descriptors.emplace_back(kColumnFamilyNames[family],
+                             point_read ? cf_options : scanned_cf_options);
+  }
 
   const bool secondary = options.read_only && !options.secondary_dir.empty();
   if (secondary) {

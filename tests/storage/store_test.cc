@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+
+#include <map>
 
 #include "support/temp_dir.h"
 
@@ -248,6 +253,70 @@ TEST(StoreTest, MergeFillsEmptyFieldsAndAddsSource) {
   EXPECT_EQ(FieldValue((*node)->fields, "kind"), "mobile");
   EXPECT_EQ(FieldValue((*node)->fields, "raw"), "064/123-4567");  // first spelling kept
   EXPECT_EQ((*node)->sources, (std::vector<std::string>{"BIA", "MUP"}));
+}
+
+// Merging into a node that is still pending (not committed) gives what merging into the stored
+// node gives: keeping existing values fills the empty ones and adds the source, and a refused
+// conflict leaves the pending record exactly as it was, even a field the row would have filled.
+TEST(StoreTest, MergeIntoAPendingNodeKeepsOrRefusesAsIntoAStoredOne) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  auto phone = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", ""}},
+                              {{"raw", "064/123-4567"}}, "MUP", MergePolicy::kRejectConflicts);
+  ASSERT_TRUE(phone.ok());
+  auto kept = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "mobile"}},
+                             {{"raw", "0641234567"}}, "BIA", MergePolicy::kKeepExisting);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->change, NodeChange::kMerged);
+  auto again = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "landline"}},
+                              {{"raw", "+381 64 1234567"}}, "BIA", MergePolicy::kKeepExisting);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->change, NodeChange::kUnchanged);
+
+  NodeId person = AddPerson(*cs, "P1", "Ana");
+  auto conflict =
+      cs->UpsertNode(kPersonKind, "P1", {{"birth_date", "1990-01-01"}, {"name", "Marija"}}, {},
+                     "BIA", MergePolicy::kRejectConflicts);
+  ASSERT_FALSE(conflict.ok());
+  ASSERT_TRUE(cs->Commit().ok());
+
+  auto stored_phone = store->GetNode(phone->id);
+  ASSERT_TRUE(stored_phone.ok() && stored_phone->has_value());
+  EXPECT_EQ(FieldValue((*stored_phone)->fields, "kind"), "mobile");
+  EXPECT_EQ(FieldValue((*stored_phone)->fields, "raw"), "064/123-4567");
+  EXPECT_EQ((*stored_phone)->sources, (std::vector<std::string>{"BIA", "MUP"}));
+  auto stored_person = store->GetNode(person);
+  ASSERT_TRUE(stored_person.ok() && stored_person->has_value());
+  EXPECT_EQ(FieldValue((*stored_person)->fields, "name"), "Ana");
+  EXPECT_EQ(FieldValue((*stored_person)->fields, "birth_date"), "");
+  EXPECT_EQ((*stored_person)->sources, (std::vector<std::string>{"MUP"}));
+  EXPECT_EQ(store->counts().nodes_by_source.at("BIA"), 1u);  // the phone, not the person
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
+// Bloom filters only serve point reads; the families that are only ever scanned are written
+// without them (a bulk commit would otherwise hash every key it writes for nothing).
+TEST(StoreTest, OnlyPointReadFamiliesHaveBloomFilters) {
+  TempDir dir;
+  { auto store = OpenStore(dir); }
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  rocksdb::ConfigOptions config;
+  config.env = rocksdb::Env::Default();
+  ASSERT_TRUE(
+      rocksdb::LoadLatestOptions(config, (dir / "db").string(), &db_options, &families).ok());
+  std::map<std::string, bool> filtered;
+  for (const auto& family : families) {
+    const auto* table = family.options.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
+    ASSERT_NE(table, nullptr) << family.name;
+    filtered[family.name] = table->filter_policy != nullptr;
+  }
+  const std::map<std::string, bool> expected = {
+      {"default", true},        {"nodes", true},         {"node_keys", true}, {"name_index", false},
+      {"address_index", false}, {"source_index", false}, {"out", false},      {"in", false},
+      {"observations", false},  {"meta", true}};
+  EXPECT_EQ(filtered, expected);
 }
 
 TEST(StoreTest, SymmetricLinkIsOneLinkSeenFromBothEnds) {

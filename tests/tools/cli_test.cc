@@ -98,6 +98,9 @@ class KillNineTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(KillNineTest, MidIngestLeavesAConsistentStoreThatARerunCompletes) {
   const std::string commit_every = std::to_string(GetParam());
+  // Node records are also committed alone in between (as a big ingest does every 250 000):
+  // kills land in those commits too.
+  const std::string commit_nodes_every = std::to_string(GetParam() / 4);
   TempDir dir;
   engine::GenerateOptions world;
   world.out_dir = dir / "world";
@@ -118,6 +121,8 @@ TEST_P(KillNineTest, MidIngestLeavesAConsistentStoreThatARerunCompletes) {
                                     "--quiet",
                                     "--commit-every",
                                     commit_every,
+                                    "--commit-nodes-every",
+                                    commit_nodes_every,
                                     "--db",
                                     db.string(),
                                     "--report-dir",

@@ -313,7 +313,9 @@ async function main(opts, resources) {
   const graphml = (await download('#export-graphml')).toString('utf8');
   expect(graphml.includes('&lt;img src=x onerror=alert(1)&gt;') && !graphml.includes('<img'),
     'the GraphML export does not escape the HTML name');
-  expect((graphml.match(/<node /g) || []).length === 6, 'the GraphML export does not hold the 6 nodes of the view');
+  const exportedNodes = [...graphml.matchAll(/<node id="([^"]*)"/g)].map((m) => m[1]);
+  expect(exportedNodes.length === 6,
+    `the GraphML export holds ${exportedNodes.length} nodes, not the 6 of the view: ${JSON.stringify(exportedNodes)}; the view has ${JSON.stringify(await page.evaluate(() => window.trafnetView.nodes().map((n) => n.id()).sort()))}`);
   const png = await download('#export-png');
   expect(png.subarray(1, 4).toString() === 'PNG', 'the PNG export is not a PNG');
   ok('the view exports as GraphML (names escaped) and as PNG');
