@@ -193,7 +193,8 @@ class Ingester {
         if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
           TRAFNET_RETURN_IF_ERROR(change_set_->Commit());
         } else if (!dry_run_ && change_set_->pending_nodes() >= options_.commit_nodes_every) {
-          TRAFNET_RETURN_IF_ERROR(change_set_->CommitNodes());
+          // Written on another thread while the next rows are handled.
+          TRAFNET_RETURN_IF_ERROR(change_set_->CommitNodesInBackground());
         }
       }
       progress.Update(batch->bytes_read, fs.rows_read);

@@ -22,7 +22,6 @@ void CommitWriter::RemoveStaged() {
 }
 
 Status CommitWriter::Put(ColumnFamily family, std::string_view key, std::string_view value) {
-  ++writes_;
   if (!bulk_) return FromRocks(batch_.Put(store_.cf[family], key, value), "build write batch");
   Family& target = families_[family];
   if (!target.writer) {
@@ -41,7 +40,10 @@ Status CommitWriter::Put(ColumnFamily family, std::string_view key, std::string_
     TRAFNET_RETURN_IF_ERROR(FromRocks(target.writer->Open(target.path.string()),
                                       "stage " + target.path.string()));
   }
-  return FromRocks(target.writer->Put(key, value), "stage " + target.path.string());
+  rocksdb::Status status = target.writer->Put(key, value);
+  // The message is built only on failure: this runs for every key of a bulk commit.
+  if (!status.ok()) return FromRocks(status, "stage " + target.path.string());
+  return Status::Ok();
 }
 
 // Sorted keys written straight into SST files skip the memtable, the write-ahead log and the

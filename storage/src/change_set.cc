@@ -1,12 +1,13 @@
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/strings/string_view.h>
+
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <future>
 #include <tuple>
 #include <unordered_map>
-
-#include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
-#include <absl/strings/string_view.h>
 
 #include "external_sorter.h"
 #include "store_impl.h"
@@ -87,10 +88,35 @@ struct ChangeSet::Impl {
     return id;
   }
 
+  // A node-only commit running on another thread (ChangeSet::CommitNodesInBackground): the
+  // records it writes stay readable, and are never changed, until it is done.
+  struct InFlight {
+    std::unordered_map<NodeId, PendingNode> nodes;
+    StoreCounts delta;
+    NodeId next_id = 0;
+    std::future<Status> done;
+  };
+  std::unique_ptr<InFlight> in_flight;
+
   // The commit proper; Commit() marks the change set broken when it fails. Without
   // observations it writes nodes only and keeps the observations pending.
   Status CommitPending(bool with_observations);
   Status CommitChecked(bool with_observations);
+  // Writes `nodes` (with their index entries), the pending observations when
+  // `with_observations` (adding their link and observation counts to `delta`, which must then
+  // be this change set's own), `new_types` and the counters plus `delta`, atomically, and
+  // records the new counts, next id and types in the store. Touches no other member, so a
+  // node-only commit can run on another thread while rows go on being handled.
+  Status WriteCommit(const std::unordered_map<NodeId, PendingNode>& nodes, bool with_observations,
+                     const std::map<std::string, codec::LinkTypeId, std::less<>>& new_types,
+                     StoreCounts& delta, NodeId next_node_id, LinkChanges& changes);
+  // Waits for the node-only commit in flight, if any; its status.
+  Status WaitInFlight() {
+    if (!in_flight) return Status::Ok();
+    Status status = in_flight->done.get();
+    in_flight.reset();
+    return status;
+  }
   Status MergeObservations(CommitWriter& writer, ExternalSorter& out, ExternalSorter& in,
                            const std::vector<std::string>& type_names,
                            const std::vector<bool>& symmetric, LinkChanges& changes);
@@ -102,6 +128,12 @@ struct ChangeSet::Impl {
     resolved_complete = false;
     for (const auto& [id, pending] : nodes) {
       if (pending.is_new) resolved.emplace(codec::NaturalKey(pending.record.kind, pending.record.key), id);
+    }
+    if (in_flight) {
+      for (const auto& [id, pending] : in_flight->nodes) {
+        if (pending.is_new)
+          resolved.emplace(codec::NaturalKey(pending.record.kind, pending.record.key), id);
+      }
     }
   }
 
@@ -140,6 +172,7 @@ struct ChangeSet::Impl {
 ChangeSet::ChangeSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 ChangeSet::~ChangeSet() {
+  (void)impl_->WaitInFlight();  // all or nothing of it is in the store either way
   std::lock_guard lock(impl_->store.mutex);
   impl_->store.change_set_open = false;
 }
@@ -237,9 +270,18 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
   // A pending record is merged into in place when nothing below can fail part way (keeping
   // existing values never conflicts); otherwise on a copy, so a conflict leaves it as it was.
   const bool in_place = pending != impl_->nodes.end() && policy == MergePolicy::kKeepExisting;
+  // A record a node-only commit is writing right now is read from there, not from the store,
+  // and merged on a copy (that commit writes its natural key, so the copy is not new).
+  const Impl::PendingNode* flying = nullptr;
+  if (pending == impl_->nodes.end() && impl_->in_flight) {
+    auto found = impl_->in_flight->nodes.find(id);
+    if (found != impl_->in_flight->nodes.end()) flying = &found->second;
+  }
   NodeRecord copy;
   if (pending != impl_->nodes.end()) {
     if (!in_place) copy = pending->second.record;
+  } else if (flying != nullptr) {
+    copy = flying->record;
   } else {
     TRAFNET_ASSIGN_OR_RETURN(auto value, impl_->store.Get(kNodesCf, codec::NodeIdKey(id)));
     if (!value) return CorruptionError(std::string(kind) + ":" + std::string(key) + " is indexed as node " + std::to_string(id) + " which does not exist; run trafnet verify");
@@ -512,7 +554,8 @@ Status ChangeSet::CommitNodes() { return impl_->CommitChecked(/*with_observation
 Status ChangeSet::Impl::CommitChecked(bool with_observations) {
   Impl& cs = *this;
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
-  Status status = cs.CommitPending(with_observations);
+  Status status = cs.WaitInFlight();
+  if (status.ok()) status = cs.CommitPending(with_observations);
   if (!status.ok()) {
     cs.broken = true;
     cs.resolved.clear();
@@ -524,19 +567,62 @@ Status ChangeSet::Impl::CommitChecked(bool with_observations) {
 }
 
 Status ChangeSet::Impl::CommitPending(bool with_observations) {
+  LinkChanges link_changes;
+  TRAFNET_RETURN_IF_ERROR(
+      WriteCommit(nodes, with_observations, new_types, delta, next_id, link_changes));
+  changes.links_added += link_changes.links_added;
+  changes.observations_added += link_changes.observations_added;
+  changes.observations_updated += link_changes.observations_updated;
+  changes.observations_unchanged += link_changes.observations_unchanged;
+  Reset(with_observations);
+  return Status::Ok();
+}
+
+Status ChangeSet::CommitNodesInBackground() {
+  Impl& cs = *impl_;
+  if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
+  if (Status status = cs.WaitInFlight(); !status.ok()) {
+    cs.broken = true;
+    return status;
+  }
+  if (cs.nodes.empty()) return Status::Ok();
+  auto flight = std::make_unique<Impl::InFlight>();
+  flight->nodes = std::move(cs.nodes);
+  cs.nodes.clear();
+  flight->delta = std::move(cs.delta);
+  cs.delta = StoreCounts();
+  flight->next_id = cs.next_id;
+  // New link types wait for the commit of the observations that use them.
+  static const std::map<std::string, codec::LinkTypeId, std::less<>> kNoTypes;
+  Impl::InFlight* f = flight.get();
+  f->done = std::async(std::launch::async, [&cs, f] {
+    LinkChanges none;
+    return cs.WriteCommit(f->nodes, /*with_observations=*/false, kNoTypes, f->delta, f->next_id,
+                          none);
+  });
+  cs.in_flight = std::move(flight);
+  return Status::Ok();
+}
+
+Status ChangeSet::Impl::WriteCommit(
+    const std::unordered_map<NodeId, PendingNode>& nodes, bool with_observations,
+    const std::map<std::string, codec::LinkTypeId, std::less<>>& new_types, StoreCounts& delta,
+    NodeId next_node_id, LinkChanges& changes) {
   Impl& cs = *this;
   Store::Impl& store = cs.store;
+  // MergeObservations counts into this change set's own delta.
+  assert(!with_observations || &delta == &cs.delta);
   WritesByFamily writes;
   auto put = [&](ColumnFamily family, std::string key, std::string value) {
     writes[family].emplace_back(std::move(key), std::move(value));
   };
 
   std::vector<NodeId> node_ids;
-  node_ids.reserve(cs.nodes.size());
-  for (const auto& entry : cs.nodes) node_ids.push_back(entry.first);
+  node_ids.reserve(nodes.size());
+  for (const auto& entry : nodes) node_ids.push_back(entry.first);
   std::sort(node_ids.begin(), node_ids.end());
   for (NodeId id : node_ids) {
-    const Impl::PendingNode& pending = cs.nodes.at(id);
+    const Impl::PendingNode& pending = nodes.at(id);
     const NodeRecord& record = pending.record;
     std::string id_bytes = codec::NodeIdKey(id);
     put(kNodesCf, id_bytes, codec::EncodeNode(record));
@@ -565,14 +651,13 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
       type_names[id] = name;
     }
   }
-  for (const auto& [name, id] : cs.new_types) {
+  for (const auto& [name, id] : new_types) {
     if (id >= type_names.size()) type_names.resize(id + 1);
     type_names[id] = name;
   }
   std::vector<bool> symmetric(type_names.size());
   for (size_t id = 0; id < type_names.size(); ++id) symmetric[id] = IsSymmetricLinkType(type_names[id]);
 
-  LinkChanges changes;
   // New adjacency entries, sorted for out and for in; each gets part of the sort memory.
   ExternalSorter out(store.dir / kStagingDir, "out", store.options.sort_buffer_bytes / 3);
   ExternalSorter in(store.dir / kStagingDir, "in", store.options.sort_buffer_bytes / 3);
@@ -587,7 +672,7 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
                                     [&] { return drain(in, kInCf); }));
   }
 
-  for (const auto& [name, id] : cs.new_types) {
+  for (const auto& [name, id] : new_types) {
     std::string encoded;
     codec::PutBigEndian16(encoded, id);
     put(kMetaCf, std::string(kMetaTypePrefix) + name, encoded);
@@ -608,13 +693,13 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
       put(kMetaCf, std::string(prefix) + name, encoded);
     }
   };
-  merge(after.nodes_by_kind, cs.delta.nodes_by_kind, kMetaCountNodeKind, &after.nodes);
-  merge(after.links_by_type, cs.delta.links_by_type, kMetaCountLinkType, &after.links);
-  merge(after.nodes_by_source, cs.delta.nodes_by_source, kMetaCountNodeSource, nullptr);
-  merge(after.observations_by_source, cs.delta.observations_by_source, kMetaCountObsSource,
+  merge(after.nodes_by_kind, delta.nodes_by_kind, kMetaCountNodeKind, &after.nodes);
+  merge(after.links_by_type, delta.links_by_type, kMetaCountLinkType, &after.links);
+  merge(after.nodes_by_source, delta.nodes_by_source, kMetaCountNodeSource, nullptr);
+  merge(after.observations_by_source, delta.observations_by_source, kMetaCountObsSource,
         &after.observations);
   std::string next_id;
-  codec::PutBigEndian64(next_id, cs.next_id);
+  codec::PutBigEndian64(next_id, next_node_id);
   put(kMetaCf, std::string(kMetaNextNodeId), next_id);
   // The first commit to an empty store starts the word index complete, and every commit keeps
   // it so; a store that had persons before the index existed needs BuildNameWordIndex.
@@ -643,18 +728,13 @@ Status ChangeSet::Impl::CommitPending(bool with_observations) {
   {
     std::lock_guard lock(store.mutex);
     store.counts = std::move(after);
-    store.next_node_id = cs.next_id;
+    store.next_node_id = next_node_id;
     if (starts_word_index) store.name_word_index = true;
-    for (const auto& [name, id] : cs.new_types) {
+    for (const auto& [name, id] : new_types) {
       store.type_ids[name] = id;
       store.type_names[id] = name;
     }
   }
-  cs.changes.links_added += changes.links_added;
-  cs.changes.observations_added += changes.observations_added;
-  cs.changes.observations_updated += changes.observations_updated;
-  cs.changes.observations_unchanged += changes.observations_unchanged;
-  cs.Reset(with_observations);
   return Status::Ok();
 }
 

@@ -39,7 +39,7 @@ StatusOr<std::optional<std::string>> Store::Impl::Get(ColumnFamily family, std::
   std::string value;
   rocksdb::Status status = db->Get(read_options, cf[family], key, &value);
   if (status.IsNotFound()) return std::optional<std::string>();
-  TRAFNET_RETURN_IF_ERROR(FromRocks(status, std::string("read ") + kColumnFamilyNames[family]));
+  if (!status.ok()) return FromRocks(status, std::string("read ") + kColumnFamilyNames[family]);
   return std::optional<std::string>(std::move(value));
 }
 

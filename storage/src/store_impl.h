@@ -145,7 +145,6 @@ class CommitWriter {
   Status Put(ColumnFamily family, std::string_view key, std::string_view value);
   Status Finish();
   bool bulk() const { return bulk_; }
-  uint64_t writes() const { return writes_; }
 
  private:
   struct Family {
@@ -159,7 +158,6 @@ class CommitWriter {
   rocksdb::WriteBatch batch_;
   std::array<Family, kColumnFamilyCount> families_;
   std::mutex open_mutex_;
-  std::atomic<uint64_t> writes_ = 0;
 };
 
 }  // namespace trafnet::storage

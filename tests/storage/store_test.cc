@@ -295,6 +295,75 @@ TEST(StoreTest, MergeIntoAPendingNodeKeepsOrRefusesAsIntoAStoredOne) {
   EXPECT_TRUE(store->Verify()->ok());
 }
 
+// The same upserts, links and commits, with the node-only commits run in the background or
+// inline: the stores end up the same. While a background commit is in flight, later rows merge
+// into its records, refuse conflicts with them and find its new nodes by natural key, also after
+// the cache of resolved keys was emptied (resolved_cache_entries 4); nothing is created twice.
+TEST(StoreTest, NodesCommittedInTheBackgroundEndAsIfCommittedInline) {
+  auto build = [](const TempDir& dir, bool background) {
+    StoreOptions options;
+    options.resolved_cache_entries = 4;
+    auto opened = Store::Open(dir / "db", options);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    std::unique_ptr<Store> store = std::move(opened).value();
+    auto cs = store->NewChangeSet();
+    auto commit_nodes = [&] {
+      Status status = background ? cs->CommitNodesInBackground() : cs->CommitNodes();
+      EXPECT_TRUE(status.ok()) << status.ToString();
+    };
+    AddNumberedPersons(*cs, 10);
+    auto phone = cs->UpsertNode(kPhoneKind, "+381641234567", {}, {{"raw", "064/123-4567"}}, "MUP",
+                                MergePolicy::kKeepExisting);
+    EXPECT_TRUE(phone.ok());
+    EXPECT_TRUE(cs->PutLink(0, "USES", phone->id, Obs("MUP")).ok());
+    commit_nodes();
+
+    auto merged = cs->UpsertNode(kPhoneKind, "+381641234567", {{"kind", "mobile"}},
+                                 {{"raw", "0641234567"}}, "BIA", MergePolicy::kKeepExisting);
+    EXPECT_TRUE(merged.ok());
+    EXPECT_EQ(merged->id, phone->id);
+    EXPECT_EQ(merged->change, NodeChange::kMerged);
+    auto conflict = cs->UpsertNode(kPersonKind, "P3", {{"name", "Somebody Else"}}, {}, "BIA",
+                                   MergePolicy::kRejectConflicts);
+    EXPECT_FALSE(conflict.ok());
+    NodeId newcomer = AddPerson(*cs, "P10", "Name 10", "BIA");
+    EXPECT_EQ(newcomer, 11u);
+    for (NodeId i = 0; i < 10; ++i) {
+      auto found = cs->FindNode(kPersonKind, "P" + std::to_string(i));
+      EXPECT_TRUE(found.ok() && *found == std::optional<NodeId>(i)) << i;
+    }
+    auto again = cs->UpsertNode(kPersonKind, "P7", {{"name", "Name 7"}}, {}, "BIA",
+                                MergePolicy::kRejectConflicts);
+    EXPECT_TRUE(again.ok());
+    EXPECT_EQ(again->id, 7u);
+    EXPECT_TRUE(cs->PutLink(newcomer, "KNOWS", 7, Obs("BIA")).ok());
+    commit_nodes();
+    EXPECT_TRUE(cs->Commit().ok());
+    return store;
+  };
+  TempDir inline_dir, background_dir;
+  auto expected = build(inline_dir, false);
+  auto store = build(background_dir, true);
+  EXPECT_EQ(store->counts().nodes_by_kind, expected->counts().nodes_by_kind);
+  EXPECT_EQ(store->counts().nodes_by_kind.at("person"), 11u);
+  EXPECT_EQ(store->counts().nodes_by_source, expected->counts().nodes_by_source);
+  EXPECT_EQ(store->counts().nodes_by_source.at("BIA"), 3u);  // the phone, P7 and P10
+  EXPECT_EQ(store->counts().links_by_type, expected->counts().links_by_type);
+  for (NodeId id = 0; id < 12; ++id) {
+    auto got = store->GetNode(id);
+    auto want = expected->GetNode(id);
+    ASSERT_TRUE(got.ok() && want.ok() && got->has_value() && want->has_value()) << id;
+    EXPECT_EQ((*got)->kind, (*want)->kind) << id;
+    EXPECT_EQ((*got)->key, (*want)->key) << id;
+    EXPECT_EQ((*got)->fields, (*want)->fields) << id;
+    EXPECT_EQ((*got)->sources, (*want)->sources) << id;
+  }
+  auto phone = store->GetNode(10);
+  EXPECT_EQ((*phone)->sources, (std::vector<std::string>{"BIA", "MUP"}));
+  EXPECT_EQ(FieldValue((*phone)->fields, "kind"), "mobile");
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
 // Bloom filters only serve point reads; the families that are only ever scanned are written
 // without them (a bulk commit would otherwise hash every key it writes for nothing).
 TEST(StoreTest, OnlyPointReadFamiliesHaveBloomFilters) {

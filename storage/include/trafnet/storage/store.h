@@ -157,6 +157,14 @@ class ChangeSet {
   // adjacency would have to check.
   Status CommitNodes();
 
+  // CommitNodes on another thread: the pending nodes (and their count changes) move to a
+  // commit that runs while the caller goes on adding; new link types wait for Commit. Their
+  // records stay readable to later upserts until it is done. Returns at once, after waiting
+  // for the previous one; a failure is returned by the next CommitNodesInBackground, CommitNodes
+  // or Commit (which all wait for it first) and leaves the change set unusable. Either way the
+  // in-flight commit is atomic, as any other.
+  Status CommitNodesInBackground();
+
   // Totals over every commit of this change set so far.
   const LinkChanges& link_changes() const;
 
