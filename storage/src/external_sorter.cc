@@ -42,6 +42,9 @@ class ExternalSorter::RunReader {
 
   bool valid() const { return valid_; }
   std::string_view key() const { return key_; }
+  // The key's first 8 bytes, big-endian, zero-padded: orders most pairs of keys without a
+  // byte compare.
+  uint64_t prefix() const { return prefix_; }
   std::string_view value() const { return value_; }
 
   Status Next() {
@@ -58,6 +61,7 @@ class ExternalSorter::RunReader {
     if (end_ - pos_ < key_size + value_size) return Truncated();
     key_ = std::string_view(buffer_.data() + pos_, key_size);
     value_ = std::string_view(buffer_.data() + pos_ + key_size, value_size);
+    prefix_ = codec::KeyPrefix(key_, 0);
     pos_ += key_size + value_size;
     valid_ = true;
     return Status::Ok();
@@ -106,6 +110,7 @@ class ExternalSorter::RunReader {
   bool eof_ = false;
   std::string_view key_;
   std::string_view value_;
+  uint64_t prefix_ = 0;
   bool valid_ = false;
 };
 
@@ -131,18 +136,18 @@ void ExternalSorter::Clear() {
 Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   const size_t record = key.size() + value.size();
   if (record > 0xffffffffu / 2) return InvalidArgumentError("record too large to sort");
-  // Each of the two buffers gets half the memory: three quarters of it for keys and values, one
-  // quarter for the entries; both are reserved on first use so that growing them never briefly
-  // doubles the memory.
-  const size_t arena_limit = buffer_bytes_ / 8 * 3;
-  const size_t entry_limit = buffer_bytes_ / 8 / sizeof(Entry);
+  // Each of the two buffers gets half the memory, for its records' bytes and entries together,
+  // however they split it (small records are mostly entries, 32 bytes each). Both vectors are
+  // reserved on first use for the most either can hold, so that growing them never briefly
+  // doubles the memory; reserved pages that are never written take no memory.
+  const size_t half = buffer_bytes_ / 2;
   if (!buffer_.entries.empty() &&
-      (buffer_.arena.size() + record > arena_limit || buffer_.entries.size() + 1 > entry_limit)) {
+      buffer_.arena.size() + record + (buffer_.entries.size() + 1) * sizeof(Entry) > half) {
     TRAFNET_RETURN_IF_ERROR(Spill());
   }
   if (buffer_.entries.capacity() == 0) {
-    buffer_.arena.reserve(std::max(arena_limit, record));
-    buffer_.entries.reserve(entry_limit);
+    buffer_.arena.reserve(std::max(half, record));
+    buffer_.entries.reserve(half / sizeof(Entry));
   }
   buffer_.entries.push_back(Entry{codec::KeyPrefix(key, 0), codec::KeyPrefix(key, 8),
                                   static_cast<uint32_t>(buffer_.arena.size()),
@@ -199,7 +204,10 @@ Status ExternalSorter::Spill() {
 }
 
 bool ExternalSorter::RunLess(size_t x, size_t y) const {
-  int order = readers_[x]->key().compare(readers_[y]->key());
+  const RunReader& a = *readers_[x];
+  const RunReader& b = *readers_[y];
+  if (a.prefix() != b.prefix()) return a.prefix() < b.prefix();
+  int order = a.key().compare(b.key());
   if (order != 0) return order < 0;
   return x < y;  // an earlier run holds earlier additions
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "support/temp_dir.h"
@@ -81,6 +82,32 @@ TEST(ExternalSorterTest, IsReusableAfterClearAndHandlesEmptyInput) {
   EXPECT_EQ(ReadAll(sorter), (std::vector<Record>{{"a", "1"}, {"b", "2"}}));
 }
 
+// Each of the two buffers takes half the memory bound, records and their 32-byte entries
+// together: 100 000 adjacency-sized records (18-byte key, 1-byte value; 51 bytes with the entry)
+// through 1 MiB make runs of 10 280, ten run files, neither more (memory left unused) nor fewer
+// (the bound broken).
+TEST(ExternalSorterTest, EachRunFillsHalfTheMemoryWithRecordsAndEntries) {
+  trafnet::testing::TempDir dir;
+  ExternalSorter sorter(dir.path(), "t", 1 << 20);
+  std::mt19937_64 rng(3);
+  std::vector<Record> records;
+  for (size_t i = 0; i < 100'000; ++i) {
+    std::string key(18, '\0');
+    for (auto& c : key) c = static_cast<char>(rng());
+    records.emplace_back(key, std::string(1, static_cast<char>(i)));
+    ASSERT_TRUE(sorter.Add(records.back().first, records.back().second).ok());
+  }
+  ASSERT_TRUE(sorter.StartReading().ok());
+  size_t runs = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++runs;
+  EXPECT_EQ(runs, 10u);
+  std::vector<Record> out;
+  while (sorter.Valid()) {
+    out.emplace_back(sorter.key(), sorter.value());
+    ASSERT_TRUE(sorter.Next().ok());
+  }
+  EXPECT_EQ(out, Reference(records));
+}
 
 // Run files are read through a 1 MiB buffer: records straddle its end, and one record is bigger
 // than the buffer.
