@@ -161,6 +161,15 @@ struct ChangeSet::Impl {
   Status WriteCommit(const std::unordered_map<NodeId, PendingNode>& nodes, bool with_observations,
                      const std::map<std::string, codec::LinkTypeId, std::less<>>& new_types,
                      StoreCounts& delta, NodeId next_node_id, LinkChanges& changes);
+  // After a failed commit: nothing more is accepted, and what was resolved or pending (which
+  // may name nodes that were never written) is dropped.
+  void Break() {
+    broken = true;
+    resolved.clear();
+    resolved_complete = false;
+    settled.clear();
+    observations.Clear();
+  }
   // Waits for the node-only commit in flight, if any; its status.
   Status WaitInFlight() {
     if (!in_flight) return Status::Ok();
@@ -229,7 +238,9 @@ struct ChangeSet::Impl {
 ChangeSet::ChangeSet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 ChangeSet::~ChangeSet() {
-  (void)impl_->WaitInFlight();  // all or nothing of it is in the store either way
+  // A destructor cannot report a failure: a caller that wants to know commits (Commit or
+  // CommitNodes) before letting the change set go. All or nothing of it is in the store.
+  (void)impl_->WaitInFlight();
   std::lock_guard lock(impl_->store.mutex);
   impl_->store.change_set_open = false;
 }
@@ -608,13 +619,7 @@ Status ChangeSet::Impl::CommitChecked(bool with_observations) {
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
   Status status = cs.WaitInFlight();
   if (status.ok()) status = cs.CommitPending(with_observations);
-  if (!status.ok()) {
-    cs.broken = true;
-    cs.resolved.clear();
-    cs.resolved_complete = false;
-    cs.settled.clear();
-    cs.observations.Clear();
-  }
+  if (!status.ok()) cs.Break();
   return status;
 }
 
@@ -634,7 +639,7 @@ Status ChangeSet::CommitNodesInBackground() {
   Impl& cs = *impl_;
   if (cs.broken) return FailedPreconditionError("change set unusable after a failed commit");
   if (Status status = cs.WaitInFlight(); !status.ok()) {
-    cs.broken = true;
+    cs.Break();
     return status;
   }
   if (cs.nodes.empty()) return Status::Ok();

@@ -126,6 +126,8 @@ void ExternalSorter::Clear() {
   std::error_code ec;
   for (const auto& run : runs_) std::filesystem::remove(run, ec);
   runs_.clear();
+  buffer_.arena_peak = std::max(buffer_.arena_peak, buffer_.arena.size());
+  buffer_.entries_peak = std::max(buffer_.entries_peak, buffer_.entries.size());
   buffer_.arena.clear();
   buffer_.entries.clear();
   added_ = 0;
@@ -139,10 +141,13 @@ Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   // Each of the two buffers gets half the memory, for its records' bytes and entries together,
   // however they split it (small records are mostly entries, 32 bytes each). Both vectors are
   // reserved on first use for the most either can hold, so that growing them never briefly
-  // doubles the memory; reserved pages that are never written take no memory.
-  const size_t half = buffer_bytes_ / 2;
-  if (!buffer_.entries.empty() &&
-      buffer_.arena.size() + record + (buffer_.entries.size() + 1) * sizeof(Entry) > half) {
+  // doubles the memory; reserved pages that are never written take no memory. What counts is
+  // the most each has ever held (its pages stay written after a spill), so records of another
+  // size in a later run cannot push the two past the bound together. Offsets are 32-bit.
+  const size_t half = std::min<size_t>(buffer_bytes_ / 2, 0xffffffffu);
+  const size_t arena_after = std::max(buffer_.arena_peak, buffer_.arena.size() + record);
+  const size_t entries_after = std::max(buffer_.entries_peak, buffer_.entries.size() + 1);
+  if (!buffer_.entries.empty() && arena_after + entries_after * sizeof(Entry) > half) {
     TRAFNET_RETURN_IF_ERROR(Spill());
   }
   if (buffer_.entries.capacity() == 0) {
@@ -180,6 +185,8 @@ Status ExternalSorter::WriteRun(Buffer& buffer, const std::filesystem::path& pat
   }
   bool failed = std::ferror(file) != 0;
   failed = std::fclose(file) != 0 || failed;
+  buffer.arena_peak = std::max(buffer.arena_peak, buffer.arena.size());
+  buffer.entries_peak = std::max(buffer.entries_peak, buffer.entries.size());
   buffer.arena.clear();
   buffer.entries.clear();
   if (failed) return IoError("error writing sort run " + path.string() + " (disk full?)");
@@ -221,10 +228,7 @@ Status ExternalSorter::StartReading() {
   }
   if (!buffer_.entries.empty()) TRAFNET_RETURN_IF_ERROR(Spill());
   TRAFNET_RETURN_IF_ERROR(WaitForSpill());
-  for (Buffer* buffer : {&buffer_, &spilling_}) {
-    buffer->arena = std::string();
-    buffer->entries = std::vector<Entry>();
-  }
+  for (Buffer* buffer : {&buffer_, &spilling_}) *buffer = Buffer();
   for (const auto& run : runs_) {
     TRAFNET_ASSIGN_OR_RETURN(auto reader, RunReader::Open(run));
     if (reader->valid()) {

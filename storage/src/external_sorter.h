@@ -65,6 +65,10 @@ class ExternalSorter {
   struct Buffer {
     std::string arena;
     std::vector<Entry> entries;
+    // The most either has held since it was allocated: clearing keeps the pages written, so the
+    // memory bound counts these, not the sizes now.
+    size_t arena_peak = 0;
+    size_t entries_peak = 0;
     std::string_view Key(const Entry& e) const { return {arena.data() + e.offset, e.key_size}; }
     std::string_view Value(const Entry& e) const {
       return {arena.data() + e.offset + e.key_size, e.value_size};
