@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "huge_pages.h"
 #include "trafnet/algorithms/community.h"
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/base/status.h"
@@ -133,14 +134,23 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
 // lowers modularity or CPM quality: no edge joins the parts. Returns the number of communities.
 uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community);
 
+// Passes over a community's nodes read each neighbour's entry of a per-node array; the
+// entries of arcs that leave the community are scattered all over it and miss the cache. A
+// pass fetches them for a node a few visits ahead (up to kPrefetchArcs of its arcs), so those
+// misses overlap with the work on the nodes before.
+inline constexpr uint64_t kPrefetchArcs = 32;
+void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v,
+                              const std::vector<uint32_t>& per_node);
+
 // Moves single nodes between communities of a WorkGraph to raise H. `community` holds ids
 // < num_nodes; empty ids are reused when a node does best alone.
 class LocalMover {
  public:
   LocalMover(const WorkGraph& graph, const Objective& objective, std::vector<uint32_t>& community);
-  // Leiden's fast local moving: a queue seeded with all nodes in random order; a node that
-  // moves re-queues its neighbours outside its new community. Returns whether any node moved.
-  bool FastMoveNodes(Rng& rng);
+  // Leiden's fast local moving: a queue seeded with all nodes; a node that moves re-queues
+  // its neighbours outside its new community. The queue is served in rounds in node order
+  // (see the .cc). Returns whether any node moved.
+  bool FastMoveNodes();
   // Louvain's local moving: sweeps over all nodes in one random order until a sweep moves
   // nothing or gains less than objective.min_sweep_gain. Returns whether any node moved.
   bool SweepMoveNodes(Rng& rng);
@@ -160,7 +170,7 @@ class LocalMover {
     uint32_t nodes = 0;
     double weight = 0.0;
   };
-  std::vector<Entry> entry_;
+  internal::HugeVector<Entry> entry_;
   std::vector<uint32_t> empty_ids_;
   // Up to this degree a node's neighbouring communities are collected by linear search.
   static constexpr uint64_t kSmallDegree = 32;

@@ -9,6 +9,12 @@
 // local moving (Traag et al. 2019, Algorithm A.2) visits each node once from a queue and
 // re-queues only the neighbours a move may have affected, which is what makes it several times
 // faster than sweeping. Each visit costs O(deg v); a sweep is O(n + m).
+//
+// The paper serves the queue in a random order. Here it is served in rounds, each in node
+// order (as Sahu's GVE-Leiden sweeps, "Fast Leiden Algorithm for Community Detection in Shared
+// Memory Setting", 2023): on a graph whose ids are already in a random order it is as random,
+// and it reads the arrays front to back instead of all over them. Nodes queued during a round
+// wait for the next one.
 #include <algorithm>
 #include <array>
 #include <numeric>
@@ -124,70 +130,63 @@ double LocalMover::MoveNode(uint32_t v) {
   return best_gain - stay_gain;  // > 0: a move needs a strict gain
 }
 
-bool LocalMover::FastMoveNodes(Rng& rng) {
+bool LocalMover::FastMoveNodes() {
   const uint32_t n = graph_.num_nodes;
   if (n == 0) return false;
-  // The queue starts with the communities in a random order and each community's nodes
-  // together, in a random order: a uniformly random order while every node is alone, and once
-  // nodes share communities on a graph renumbered by community (RenumberByCommunity),
-  // consecutive visits read the same neighbourhood, which stays in cache.
-  Groups groups = GroupMembers(community_, n);  // community_ is up to date between calls
-  std::vector<uint32_t> order;
-  for (uint32_t c = 0; c < n; ++c) {
-    if (groups.first[c + 1] > groups.first[c]) order.push_back(c);
-  }
-  rng.Shuffle(order);
-  std::vector<uint32_t> queue;
-  queue.reserve(n);
-  for (uint32_t c : order) {
-    const auto begin = groups.members.begin() + groups.first[c];
-    const auto end = groups.members.begin() + groups.first[c + 1];
-    rng.Shuffle(begin, end);
-    queue.insert(queue.end(), begin, end);
-  }
+  // The queue is served in rounds, each in increasing node order: the first round is every
+  // node, each later one the nodes queued during the round before. A node is queued at most
+  // once at a time. In node order the offsets and arcs are read front to back, and once the
+  // graph is renumbered by community (RenumberByCommunity) consecutive visits read the same
+  // neighbourhood; served in the order nodes were queued, nearly every read missed the cache.
+  std::vector<uint32_t> round(n);
+  std::iota(round.begin(), round.end(), 0);
+  std::vector<uint32_t> next;
   std::vector<char> queued(n, 1);
-  // A ring buffer: each node is queued at most once, so n slots suffice.
-  size_t head = 0;
-  size_t size = n;
   bool moved_any = false;
-  while (size > 0) {
-    const uint32_t v = queue[head];
-    head = head + 1 == n ? 0 : head + 1;
-    --size;
-    // The nodes visited next miss the cache on their offsets, their arcs, their neighbours'
-    // communities and those communities' weights, each needing the one before: fetch each a
-    // visit earlier than the next.
-    auto ahead = [&](size_t k) { return queue[head + k < n ? head + k : head + k - n]; };
-    if (size > 3) __builtin_prefetch(graph_.offsets.data() + ahead(3));
-    if (size > 2) __builtin_prefetch(graph_.targets.data() + graph_.offsets[ahead(2)]);
-    if (size > 1) {
-      const uint32_t u = ahead(1);
-      const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
-      for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
-        __builtin_prefetch(entry_.data() + graph_.targets[i]);
+  while (!round.empty()) {
+    const size_t size = round.size();
+    for (size_t i = 0; i < size; ++i) {
+      const uint32_t v = round[i];
+      // The nodes visited next miss the cache on their arcs, their neighbours' communities
+      // and those communities' weights, each needing the one before: fetch each a visit
+      // earlier than the next.
+      if (i + 3 < size) __builtin_prefetch(graph_.targets.data() + graph_.offsets[round[i + 3]]);
+      if (i + 2 < size) {
+        const uint32_t u = round[i + 2];
+        const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
+        for (uint64_t k = graph_.offsets[u]; k < end; ++k) {
+          __builtin_prefetch(entry_.data() + graph_.targets[k]);
+        }
+      }
+      if (i + 1 < size) {
+        const uint32_t u = round[i + 1];
+        const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
+        for (uint64_t k = graph_.offsets[u]; k < end; ++k) {
+          __builtin_prefetch(entry_.data() + entry_[graph_.targets[k]].community);
+        }
+      }
+      queued[v] = 0;
+      if (MoveNode(v) == 0.0) continue;
+      moved_any = true;
+      const uint32_t now = entry_[v].community;
+      for (uint32_t u : graph_.Neighbours(v)) {
+        if (queued[u] == 0 && entry_[u].community != now) {
+          queued[u] = 1;
+          next.push_back(u);
+        }
       }
     }
-    if (size > 0) {
-      const uint32_t u = ahead(0);
-      const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
-      for (uint64_t i = graph_.offsets[u]; i < end; ++i) {
-        __builtin_prefetch(entry_.data() + entry_[graph_.targets[i]].community);
+    if (next.size() > n / 16) {
+      // Many queued: listing the flags gives them in order faster than sorting.
+      round.clear();
+      for (uint32_t u = 0; u < n; ++u) {
+        if (queued[u]) round.push_back(u);
       }
+    } else {
+      std::sort(next.begin(), next.end());
+      round.swap(next);
     }
-    queued[v] = 0;
-    if (MoveNode(v) == 0.0) continue;
-    moved_any = true;
-    const uint32_t now = entry_[v].community;
-    // Branch-free: u is always written at the tail (a free slot: v has left the queue, so
-    // at most n - 1 nodes wait) and counted only if it is new to the queue.
-    for (uint32_t u : graph_.Neighbours(v)) {
-      const bool add = (queued[u] == 0) & (entry_[u].community != now);
-      size_t tail = head + size;
-      if (tail >= n) tail -= n;
-      queue[tail] = u;
-      queued[u] = static_cast<char>(queued[u] | add);
-      size += add;
-    }
+    next.clear();
   }
   for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
   return moved_any;
