@@ -13,14 +13,24 @@ namespace {
 
 using Record = std::pair<std::string, std::string>;
 
-std::vector<Record> ReadAll(ExternalSorter& sorter) {
+// The records from where the sorter stands to the end. REQUIRES: StartReading() was called.
+std::vector<Record> ReadRest(ExternalSorter& sorter) {
   std::vector<Record> out;
-  EXPECT_TRUE(sorter.StartReading().ok());
   while (sorter.Valid()) {
     out.emplace_back(sorter.key(), sorter.value());
     EXPECT_TRUE(sorter.Next().ok());
   }
   return out;
+}
+
+std::vector<Record> ReadAll(ExternalSorter& sorter) {
+  EXPECT_TRUE(sorter.StartReading().ok());
+  return ReadRest(sorter);
+}
+
+size_t CountRunFiles(const std::filesystem::path& dir) {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(dir),
+                                           std::filesystem::directory_iterator()));
 }
 
 // Random keys of 0..20 bytes from a small alphabet (so many repeat, and many share an 8-byte
@@ -59,9 +69,7 @@ TEST(ExternalSorterTest, SpillsRunsToDiskAndMergesThemInOrder) {
     ExternalSorter sorter(dir.path(), "t", 1 << 16);  // the smallest buffer: many runs
     auto records = RandomRecords(40000, seed);
     for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
-    EXPECT_GT(std::distance(std::filesystem::directory_iterator(dir.path()),
-                            std::filesystem::directory_iterator()),
-              5);
+    EXPECT_GT(CountRunFiles(dir.path()), 5u);
     EXPECT_EQ(ReadAll(sorter), Reference(records)) << "seed " << seed;
     sorter.Clear();
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "Clear removes the runs";
@@ -98,15 +106,8 @@ TEST(ExternalSorterTest, EachRunFillsHalfTheMemoryWithRecordsAndEntries) {
     ASSERT_TRUE(sorter.Add(records.back().first, records.back().second).ok());
   }
   ASSERT_TRUE(sorter.StartReading().ok());
-  size_t runs = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++runs;
-  EXPECT_EQ(runs, 10u);
-  std::vector<Record> out;
-  while (sorter.Valid()) {
-    out.emplace_back(sorter.key(), sorter.value());
-    ASSERT_TRUE(sorter.Next().ok());
-  }
-  EXPECT_EQ(out, Reference(records));
+  EXPECT_EQ(CountRunFiles(dir.path()), 10u);
+  EXPECT_EQ(ReadRest(sorter), Reference(records));
 }
 
 // Pages a buffer has written stay written after a spill, so the bound counts the most each part
@@ -126,15 +127,8 @@ TEST(ExternalSorterTest, RecordsOfAnotherSizeLaterDoNotStretchTheMemoryBound) {
     ASSERT_TRUE(sorter.Add(records.back().first, records.back().second).ok());
   }
   ASSERT_TRUE(sorter.StartReading().ok());
-  size_t runs = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++runs;
-  EXPECT_GT(runs, 30u);
-  std::vector<Record> out;
-  while (sorter.Valid()) {
-    out.emplace_back(sorter.key(), sorter.value());
-    ASSERT_TRUE(sorter.Next().ok());
-  }
-  EXPECT_EQ(out, Reference(records));
+  EXPECT_GT(CountRunFiles(dir.path()), 30u);
+  EXPECT_EQ(ReadRest(sorter), Reference(records));
 }
 
 // Run files are read through a 1 MiB buffer: records straddle its end, and one record is bigger
