@@ -12,9 +12,9 @@
 //
 // The paper serves the queue in a random order. Here it is served in rounds, each in node
 // order (as Sahu's GVE-Leiden sweeps, "Fast Leiden Algorithm for Community Detection in Shared
-// Memory Setting", 2023): on a graph whose ids are already in a random order it is as random,
-// and it reads the arrays front to back instead of all over them. Nodes queued during a round
-// wait for the next one.
+// Memory Setting", 2023), which reads the arrays front to back instead of all over them. Any
+// order keeps the algorithm's guarantees; the order does decide which of several partitions of
+// nearly equal quality it ends in. Nodes queued during a round wait for the next one.
 #include <algorithm>
 #include <array>
 #include <numeric>
