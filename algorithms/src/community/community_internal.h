@@ -12,6 +12,7 @@
 #ifndef TRAFNET_ALGORITHMS_COMMUNITY_COMMUNITY_INTERNAL_H_
 #define TRAFNET_ALGORITHMS_COMMUNITY_COMMUNITY_INTERNAL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -139,8 +140,12 @@ uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& commun
 // pass fetches them for a node a few visits ahead (up to kPrefetchArcs of its arcs), so those
 // misses overlap with the work on the nodes before.
 inline constexpr uint64_t kPrefetchArcs = 32;
-void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v,
-                              const std::vector<uint32_t>& per_node);
+template <typename T>
+void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v, const T* per_node) {
+  const uint64_t begin = graph.offsets[v];
+  const uint64_t end = std::min(graph.offsets[v + 1], begin + kPrefetchArcs);
+  for (uint64_t k = begin; k < end; ++k) __builtin_prefetch(per_node + graph.targets[k]);
+}
 
 // Moves single nodes between communities of a WorkGraph to raise H. `community` holds ids
 // < num_nodes; empty ids are reused when a node does best alone.

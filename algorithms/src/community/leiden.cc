@@ -230,7 +230,7 @@ double Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
   double inside = 0.0;
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
     if (v + 2 < graph.num_nodes)
-      community_internal::PrefetchNeighbourEntries(graph, v + 2, membership);
+      community_internal::PrefetchNeighbourEntries(graph, v + 2, membership.data());
     total[membership[v]] += graph.node_weight[v];
     graph.ForEachArc(v, [&](uint32_t u, double w) {
       if (membership[u] == membership[v]) inside += w;

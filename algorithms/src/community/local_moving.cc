@@ -151,13 +151,7 @@ bool LocalMover::FastMoveNodes() {
       // and those communities' weights, each needing the one before: fetch each a visit
       // earlier than the next.
       if (i + 3 < size) __builtin_prefetch(graph_.targets.data() + graph_.offsets[round[i + 3]]);
-      if (i + 2 < size) {
-        const uint32_t u = round[i + 2];
-        const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
-        for (uint64_t k = graph_.offsets[u]; k < end; ++k) {
-          __builtin_prefetch(entry_.data() + graph_.targets[k]);
-        }
-      }
+      if (i + 2 < size) PrefetchNeighbourEntries(graph_, round[i + 2], entry_.data());
       if (i + 1 < size) {
         const uint32_t u = round[i + 1];
         const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);

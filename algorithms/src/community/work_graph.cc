@@ -20,13 +20,6 @@ namespace {
 constexpr size_t kAggregateChunks = 256;
 }  // namespace
 
-void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v,
-                              const std::vector<uint32_t>& per_node) {
-  const uint64_t begin = graph.offsets[v];
-  const uint64_t end = std::min(graph.offsets[v + 1], begin + kPrefetchArcs);
-  for (uint64_t k = begin; k < end; ++k) __builtin_prefetch(per_node.data() + graph.targets[k]);
-}
-
 WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double resolution,
                          Objective& objective, double& total_weight) {
   CsrGraph undirected_storage;
@@ -92,7 +85,7 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
   std::vector<uint32_t> renumbered_payload(n);
   for (uint32_t i = 0; i < n; ++i) {
     const uint32_t v = old_of[i];
-    if (i + 2 < n) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of);
+    if (i + 2 < n) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
     const uint64_t begin = graph.offsets[v];
     const uint64_t end = graph.offsets[v + 1];
     const uint64_t out = renumbered.offsets[i];
@@ -150,7 +143,8 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
       double node_weight = 0.0;
       for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
         const uint32_t v = members[i];
-        if (i + 2 < members.size()) PrefetchNeighbourEntries(graph, members[i + 2], community);
+        if (i + 2 < members.size())
+          PrefetchNeighbourEntries(graph, members[i + 2], community.data());
         node_weight += graph.node_weight[v];
         // The neighbours' communities first: independent loads, which the processor can
         // overlap, where the bookkeeping below would chain each miss to the one before.
@@ -219,7 +213,8 @@ uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& commun
     part[start] = count;
     frontier.assign(1, start);
     for (size_t i = 0; i < frontier.size(); ++i) {
-      if (i + 2 < frontier.size()) PrefetchNeighbourEntries(graph, frontier[i + 2], community);
+      if (i + 2 < frontier.size())
+        PrefetchNeighbourEntries(graph, frontier[i + 2], community.data());
       for (uint32_t u : graph.Neighbours(frontier[i])) {
         if (community[u] == c && part[u] == kUnseen) {
           part[u] = count;
