@@ -254,8 +254,13 @@ Action AddCommunitiesCommand(CLI::App& app) {
   auto resolution = std::make_shared<double>(1.0);
   auto seed = std::make_shared<uint64_t>(1);
   auto top = std::make_shared<size_t>(20);
+  auto tolerance = std::make_shared<double>(1e-4);
   cmd->add_option("--algorithm", *algorithm, "leiden | louvain | lpa")->check(CLI::IsMember({"leiden", "louvain", "lpa"}));
   cmd->add_option("--resolution", *resolution, "Modularity resolution (higher: smaller communities)");
+  cmd->add_option("--tolerance", *tolerance,
+                  "Leiden: stop once an iteration's local moving gains less modularity than this "
+                  "(0: run until an "
+                  "iteration no longer improves)");
   cmd->add_option("--seed", *seed, "Seed: the same seed gives the same communities");
   cmd->add_option("--top", *top, "Table: how many communities to list (0: all); JSON lists all");
   return [=]() {
@@ -263,7 +268,7 @@ Action AddCommunitiesCommand(CLI::App& app) {
     if (!parsed.ok()) return Fail(parsed.status().message());
     auto projection = LoadGraph(*args);
     if (!projection.ok()) return FailToLoad(*args, projection.status());
-    engine::CommunityOptions options{*parsed, *resolution, *seed, args->threads};
+    engine::CommunityOptions options{*parsed, *resolution, *seed, args->threads, *tolerance};
     auto result = [&] {
       Phase phase("finding communities", args->quiet);
       return engine::FindCommunities(*projection, options);
@@ -272,8 +277,12 @@ Action AddCommunitiesCommand(CLI::App& app) {
     std::vector<std::vector<Vertex>> members(result->count);
     for (Vertex v = 0; v < result->membership.size(); ++v) members[result->membership[v]].push_back(v);
     if (args->json) {
-      nlohmann::json json = {{"algorithm", *algorithm}, {"resolution", *resolution}, {"seed", *seed},
-                             {"modularity", result->modularity}, {"communities", nlohmann::json::array()}};
+      nlohmann::json json = {{"algorithm", *algorithm},
+                             {"resolution", *resolution},
+                             {"seed", *seed},
+                             {"tolerance", *tolerance},
+                             {"modularity", result->modularity},
+                             {"communities", nlohmann::json::array()}};
       for (uint32_t c = 0; c < result->count; ++c) {
         auto ids = nlohmann::json::array();
         for (Vertex v : members[c]) ids.push_back(projection->id[v]);

@@ -194,6 +194,7 @@ StatusOr<algorithms::CommunityResult> FindCommunities(const Projection& projecti
       leiden.seed = options.seed;
       leiden.resolution = options.resolution;
       leiden.threads = options.threads;
+      leiden.tolerance = options.tolerance;
       return algorithms::Leiden(projection.graph, leiden);
     }
     case CommunityAlgorithm::kLouvain: {

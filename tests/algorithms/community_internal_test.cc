@@ -79,7 +79,17 @@ TEST(CommunityInternalTest, RenumberByCommunityKeepsTheGraphAndMakesCommunitiesC
     const std::vector<uint32_t> community_before = community;
     std::vector<uint32_t> old_id(n);  // the payload: each node's id before
     for (uint32_t v = 0; v < n; ++v) old_id[v] = v;
+    WorkGraph threaded = graph;
+    std::vector<uint32_t> threaded_community = community;
+    std::vector<uint32_t> threaded_old_id = old_id;
     RenumberByCommunity(graph, community, count, old_id);
+    RenumberByCommunity(threaded, threaded_community, count, threaded_old_id, 3);
+    EXPECT_EQ(threaded.offsets, graph.offsets);
+    EXPECT_EQ(threaded.targets, graph.targets);
+    EXPECT_EQ(threaded.weights, graph.weights);
+    EXPECT_EQ(threaded.node_weight, graph.node_weight);
+    EXPECT_EQ(threaded_community, community);
+    EXPECT_EQ(threaded_old_id, old_id);
 
     EXPECT_TRUE(std::is_sorted(community.begin(), community.end()));
     std::set<uint32_t> seen(old_id.begin(), old_id.end());
@@ -124,6 +134,14 @@ TEST(CommunityInternalTest, SplitDisconnectedGivesEachConnectedPartItsOwnCommuni
     const uint32_t count = SplitDisconnected(graph, parts);
     std::set<uint32_t> distinct(parts.begin(), parts.end());
     EXPECT_EQ(distinct.size(), count);
+    uint32_t next = 0;  // parts are numbered in order of their smallest node
+    for (uint32_t v = 0; v < n; ++v) {
+      ASSERT_LE(parts[v], next);
+      next += parts[v] == next;
+    }
+    std::vector<uint32_t> threaded = community;
+    EXPECT_EQ(SplitDisconnected(graph, threaded, 3), count);
+    EXPECT_EQ(threaded, parts);
     for (uint32_t v = 0; v < n; ++v) {
       ASSERT_LT(parts[v], count);
       for (uint32_t u = 0; u < n; ++u)

@@ -215,6 +215,43 @@ TEST(LeidenTest, CommunitiesAreConnectedAndLocallyOptimalOnRandomGraphs) {
   }
 }
 
+TEST(LeidenTest, ToleranceEndsTheRunAfterTheSecondIterationsLocalMoving) {
+  // A tolerance of 1 (a modularity gain of 1, more than any move can give) stops every run at
+  // its second iteration's local moving, so that path is tested on every graph; 0 runs until
+  // an iteration no longer improves.
+  std::mt19937_64 rng(35);
+  int longer_runs = 0;
+  for (int i = 0; i < 200; ++i) {
+    testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
+    CsrGraph graph = testing::RandomGraph(rng, spec);
+    const bool cpm = i % 3 == 0;
+    LeidenOptions options{.seed = static_cast<uint64_t>(i),
+                          .quality = cpm ? QualityFunction::kCpm : QualityFunction::kModularity,
+                          .resolution = cpm ? 0.3 : 1.0,
+                          .tolerance = 1.0};
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    StatusOr<CommunityResult> settled = Leiden(graph, options);
+    LeidenOptions exact_options = options;
+    exact_options.tolerance = 0.0;
+    StatusOr<CommunityResult> exact = Leiden(graph, exact_options);
+    LeidenOptions once_options = options;
+    once_options.max_iterations = 1;
+    StatusOr<CommunityResult> once = Leiden(graph, once_options);
+    ASSERT_TRUE(settled.ok() && exact.ok() && once.ok()) << settled.status().ToString();
+    ExpectWellFormed(graph, *settled);
+    EXPECT_TRUE(testing::AllCommunitiesConnected(graph, settled->membership));
+    const double expected_quality =
+        cpm ? ReferenceCpm(graph, settled->membership, options.resolution)
+            : ReferenceModularity(graph, settled->membership, options.resolution);
+    EXPECT_NEAR(settled->quality, expected_quality, 1e-9);
+    EXPECT_EQ(settled->iterations, std::min(exact->iterations, 2));
+    // The first iteration is the same run; the second's moves only raise the quality.
+    EXPECT_GE(settled->quality, once->quality - 1e-12);
+    longer_runs += exact->iterations > 2;
+  }
+  EXPECT_GT(longer_runs, 0);  // so the stop above is the tolerance's doing
+}
+
 TEST(LeidenTest, RecoversAPlantedPartition) {
   std::mt19937_64 rng(33);
   CsrGraph graph = testing::PlantedPartition(rng, 5, 40, 0.4, 0.01, /*weighted=*/true);
@@ -266,6 +303,8 @@ TEST(LeidenTest, RejectsBadOptions) {
   EXPECT_FALSE(Leiden(karate, {.resolution = INFINITY}).ok());
   EXPECT_FALSE(Leiden(karate, {.randomness = 0.0}).ok());
   EXPECT_FALSE(Leiden(karate, {.max_iterations = -1}).ok());
+  EXPECT_FALSE(Leiden(karate, {.tolerance = -1e-4}).ok());
+  EXPECT_FALSE(Leiden(karate, {.tolerance = NAN}).ok());
   StatusOr<CommunityResult> threads = Leiden(karate, {.threads = 0});
   ASSERT_FALSE(threads.ok());
   EXPECT_NE(threads.status().message().find("threads"), std::string::npos);

@@ -121,6 +121,13 @@ TEST_F(AnalysisCliTest, FindsTheClubsCommunitiesWithLeiden) {
   EXPECT_EQ(threaded, json) << "same seed, same communities, whatever --threads";
   auto louvain = Json(RunTrafnet("communities --quiet --json --algorithm louvain --db " + db()));
   EXPECT_GE(louvain["modularity"].get<double>(), 0.41);
+  EXPECT_EQ(json["tolerance"], 1e-4);
+  auto exhaustive = Json(RunTrafnet("communities --quiet --json --tolerance 0 --db " + db()));
+  EXPECT_EQ(exhaustive["tolerance"], 0.0);
+  EXPECT_GE(exhaustive["modularity"].get<double>(), 0.4197);
+  CommandResult negative = RunTrafnet("communities --quiet --tolerance -1 --db " + db());
+  EXPECT_EQ(negative.exit_code, 1);
+  EXPECT_THAT(negative.output, HasSubstr("tolerance"));
 }
 
 TEST_F(AnalysisCliTest, ComponentsAndDisruption) {

@@ -127,13 +127,16 @@ Groups GroupMembers(const std::vector<uint32_t>& community, uint32_t count);
 // in id order, nodes in their old order within), permuting `community` and `payload` (a value
 // per node) alike. The kernels' inner loops read their neighbours' entries of per-node arrays;
 // with a community's nodes side by side those reads stay in cache instead of missing all over
-// memory. O(n + m).
+// memory. O(n + m), on up to `threads` workers.
 void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uint32_t count,
-                         std::vector<uint32_t>& payload);
+                         std::vector<uint32_t>& payload, unsigned threads = 1);
 
-// Splits every community that is not connected in `graph` into its connected parts. Never
-// lowers modularity or CPM quality: no edge joins the parts. Returns the number of communities.
-uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community);
+// Splits every community that is not connected in `graph` into its connected parts, numbered
+// 0..k-1 in order of their smallest node; returns k. Never lowers modularity or CPM quality:
+// no edge joins the parts. O(n + m + the largest label), on up to `threads` workers; the
+// result does not depend on the thread count.
+uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community,
+                           unsigned threads = 1);
 
 // Passes over a community's nodes read each neighbour's entry of a per-node array; the
 // entries of arcs that leave the community are scattered all over it and miss the cache. A
@@ -154,8 +157,8 @@ class LocalMover {
   LocalMover(const WorkGraph& graph, const Objective& objective, std::vector<uint32_t>& community);
   // Leiden's fast local moving: a queue seeded with all nodes; a node that moves re-queues
   // its neighbours outside its new community. The queue is served in rounds in node order
-  // (see the .cc). Returns whether any node moved.
-  bool FastMoveNodes();
+  // (see the .cc). Returns the gain in H, 0 when no node moved (every move gains strictly).
+  double FastMoveNodes();
   // Louvain's local moving: sweeps over all nodes in one random order until a sweep moves
   // nothing or gains less than objective.min_sweep_gain. Returns whether any node moved.
   bool SweepMoveNodes(Rng& rng);

@@ -184,10 +184,12 @@ std::vector<uint32_t> Refine(const WorkGraph& graph, const std::vector<uint32_t>
 
 // One Leiden iteration on `base`, starting from and updating `membership`. After the first
 // local moving, `base` is renumbered by community (unless it already is) for the cache's sake;
-// `membership` and `vertex_of` (base node -> input vertex) follow it.
-void LeidenIteration(WorkGraph& base, const Objective& objective, double randomness,
-                     unsigned threads, Rng& rng, std::vector<uint32_t>& membership,
-                     std::vector<uint32_t>& vertex_of) {
+// `membership` and `vertex_of` (base node -> input vertex) follow it. When that first local
+// moving gains less than `settle_gain` (in H; 0 never), the iteration ends after it and
+// returns true: the partition has settled.
+bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomness,
+                     double settle_gain, unsigned threads, Rng& rng,
+                     std::vector<uint32_t>& membership, std::vector<uint32_t>& vertex_of) {
   const uint32_t n = base.num_nodes;
   std::vector<uint32_t> node_of(n);  // base node -> node of the current level
   std::iota(node_of.begin(), node_of.end(), 0);
@@ -195,15 +197,20 @@ void LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   Compact(partition, n);
   const WorkGraph* graph = &base;
   WorkGraph level;
+  bool settled = false;
   while (true) {
     LocalMover mover(*graph, objective, partition);
-    mover.FastMoveNodes();
+    const double gain = mover.FastMoveNodes();
     const uint32_t count = Compact(partition, graph->num_nodes);
     if (count == graph->num_nodes) break;
+    if (graph == &base && gain < settle_gain) {
+      settled = true;
+      break;
+    }
     // Compact numbers communities in order of first node, so they are consecutive runs of
     // nodes exactly when the ids never decrease.
     if (graph == &base && !std::is_sorted(partition.begin(), partition.end())) {
-      RenumberByCommunity(base, partition, count, vertex_of);
+      RenumberByCommunity(base, partition, count, vertex_of, threads);
     }
     std::vector<uint32_t> refined =
         Refine(*graph, partition, count, objective, randomness, rng, threads);
@@ -220,22 +227,34 @@ void LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   }
   membership.resize(n);
   for (uint32_t v = 0; v < n; ++v) membership[v] = partition[node_of[v]];
-  community_internal::SplitDisconnected(base, membership);
+  // Moving nodes out of a community can disconnect it when no refinement follows.
+  community_internal::SplitDisconnected(base, membership, threads);
+  return settled;
 }
 
 // H up to a constant (self-loops are left out of the working graph), for comparing partitions.
+// The internal weight is summed in chunks of nodes on up to `threads` workers, and the chunks'
+// sums added in chunk order, so the value does not depend on the thread count.
 double Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
-               const Objective& objective) {
+               const Objective& objective, unsigned threads) {
   std::vector<double> total(graph.num_nodes, 0.0);
+  for (uint32_t v = 0; v < graph.num_nodes; ++v) total[membership[v]] += graph.node_weight[v];
+  const internal::ChunkPlan plan = internal::PlanChunks(graph.num_nodes, kChunks);
+  std::vector<double> chunk_inside(plan.num_chunks, 0.0);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
+    const auto chunk_end = static_cast<uint32_t>(plan.end(chunk));
+    double inside = 0.0;
+    for (auto v = static_cast<uint32_t>(plan.begin(chunk)); v < chunk_end; ++v) {
+      if (v + 2 < chunk_end)
+        community_internal::PrefetchNeighbourEntries(graph, v + 2, membership.data());
+      graph.ForEachArc(v, [&](uint32_t u, double w) {
+        if (membership[u] == membership[v]) inside += w;
+      });
+    }
+    chunk_inside[chunk] = inside;
+  });
   double inside = 0.0;
-  for (uint32_t v = 0; v < graph.num_nodes; ++v) {
-    if (v + 2 < graph.num_nodes)
-      community_internal::PrefetchNeighbourEntries(graph, v + 2, membership.data());
-    total[membership[v]] += graph.node_weight[v];
-    graph.ForEachArc(v, [&](uint32_t u, double w) {
-      if (membership[u] == membership[v]) inside += w;
-    });
-  }
+  for (double sum : chunk_inside) inside += sum;
   double penalty = 0.0;
   for (double t : total) penalty += t * t;
   return inside / 2.0 - objective.lambda / 2.0 * penalty;
@@ -249,6 +268,11 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
   if (!std::isfinite(options.randomness) || options.randomness <= 0.0) {
     return InvalidArgumentError("leiden: randomness " + std::to_string(options.randomness) +
                                 " must be a finite number > 0 (0.01 is the usual value)");
+  }
+  if (!std::isfinite(options.tolerance) || options.tolerance < 0.0) {
+    return InvalidArgumentError("leiden: tolerance " + std::to_string(options.tolerance) +
+                                " must be a finite number >= 0 (0 repeats until the quality "
+                                "stops improving)");
   }
   if (options.max_iterations < 0) {
     return InvalidArgumentError("leiden: max_iterations " + std::to_string(options.max_iterations) +
@@ -267,17 +291,23 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
   std::iota(candidate.begin(), candidate.end(), 0);
   std::vector<uint32_t> membership = candidate;  // the best so far, per input vertex
   Rng rng(options.seed);
-  double best = Quality(base, candidate, objective);
+  const auto threads = static_cast<unsigned>(options.threads);
+  double best = Quality(base, candidate, objective, threads);
+  // The tolerance is a gain in quality per unit of edge weight (in modularity itself), and the
+  // first iteration, from singletons, never settles.
+  const double settle_gain = options.tolerance * total_weight / 2.0;
   int iterations = 0;
   while (options.max_iterations == 0 || iterations < options.max_iterations) {
-    LeidenIteration(base, objective, options.randomness, static_cast<unsigned>(options.threads),
-                    rng, candidate, vertex_of);
+    const bool settled =
+        LeidenIteration(base, objective, options.randomness, iterations == 0 ? 0.0 : settle_gain,
+                        threads, rng, candidate, vertex_of);
     ++iterations;
-    const double quality = Quality(base, candidate, objective);
+    const double quality = Quality(base, candidate, objective, threads);
     // A relative margin keeps rounding noise from counting as progress forever.
     if (!(quality > best + 1e-12 * std::max(1.0, std::abs(best)))) break;
     best = quality;
     for (uint32_t v = 0; v < n; ++v) membership[vertex_of[v]] = candidate[v];
+    if (settled) break;
   }
   return community_internal::FinishResult(graph, std::move(membership), options.quality,
                                           options.resolution, iterations);

@@ -130,9 +130,9 @@ double LocalMover::MoveNode(uint32_t v) {
   return best_gain - stay_gain;  // > 0: a move needs a strict gain
 }
 
-bool LocalMover::FastMoveNodes() {
+double LocalMover::FastMoveNodes() {
   const uint32_t n = graph_.num_nodes;
-  if (n == 0) return false;
+  if (n == 0) return 0.0;
   // The queue is served in rounds, each in increasing node order: the first round is every
   // node, each later one the nodes queued during the round before. A node is queued at most
   // once at a time. In node order the offsets and arcs are read front to back, and once the
@@ -142,7 +142,7 @@ bool LocalMover::FastMoveNodes() {
   std::iota(round.begin(), round.end(), 0);
   std::vector<uint32_t> next;
   std::vector<char> queued(n, 1);
-  bool moved_any = false;
+  double gain = 0.0;
   while (!round.empty()) {
     const size_t size = round.size();
     for (size_t i = 0; i < size; ++i) {
@@ -160,8 +160,9 @@ bool LocalMover::FastMoveNodes() {
         }
       }
       queued[v] = 0;
-      if (MoveNode(v) == 0.0) continue;
-      moved_any = true;
+      const double node_gain = MoveNode(v);
+      if (node_gain == 0.0) continue;
+      gain += node_gain;
       const uint32_t now = entry_[v].community;
       for (uint32_t u : graph_.Neighbours(v)) {
         if (queued[u] == 0 && entry_[u].community != now) {
@@ -183,7 +184,7 @@ bool LocalMover::FastMoveNodes() {
     next.clear();
   }
   for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
-  return moved_any;
+  return gain;
 }
 
 bool LocalMover::SweepMoveNodes(Rng& rng) {

@@ -16,8 +16,9 @@
 namespace trafnet::algorithms::community_internal {
 
 namespace {
-// Aggregation is cut into at most this many chunks of communities, whatever the thread count.
-constexpr size_t kAggregateChunks = 256;
+// Parallel passes are cut into at most this many chunks (of communities or nodes), whatever
+// the thread count.
+constexpr size_t kChunks = 256;
 }  // namespace
 
 WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double resolution,
@@ -67,7 +68,7 @@ Groups GroupMembers(const std::vector<uint32_t>& community, uint32_t count) {
 }
 
 void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uint32_t count,
-                         std::vector<uint32_t>& payload) {
+                         std::vector<uint32_t>& payload, unsigned threads) {
   const uint32_t n = graph.num_nodes;
   const Groups groups = GroupMembers(community, count);
   const std::vector<uint32_t>& old_of = groups.members;  // new id -> old id
@@ -78,29 +79,36 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
   renumbered.num_nodes = n;
   renumbered.offsets.resize(static_cast<size_t>(n) + 1);
   renumbered.offsets[0] = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t v = old_of[i];
+    renumbered.offsets[i + 1] = renumbered.offsets[i] + (graph.offsets[v + 1] - graph.offsets[v]);
+  }
   renumbered.targets.resize(graph.targets.size());
   renumbered.weights.resize(graph.weights.size());
   renumbered.node_weight.resize(n);
   std::vector<uint32_t> renumbered_community(n);
   std::vector<uint32_t> renumbered_payload(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t v = old_of[i];
-    if (i + 2 < n) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
-    const uint64_t begin = graph.offsets[v];
-    const uint64_t end = graph.offsets[v + 1];
-    const uint64_t out = renumbered.offsets[i];
-    for (uint64_t k = begin; k < end; ++k)
-      renumbered.targets[out + k - begin] = new_of[graph.targets[k]];
-    if (!graph.weights.empty()) {
-      std::copy(graph.weights.begin() + static_cast<ptrdiff_t>(begin),
-                graph.weights.begin() + static_cast<ptrdiff_t>(end),
-                renumbered.weights.begin() + static_cast<ptrdiff_t>(out));
+  const internal::ChunkPlan plan = internal::PlanChunks(n, kChunks);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
+    const size_t chunk_end = plan.end(chunk);
+    for (size_t i = plan.begin(chunk); i < chunk_end; ++i) {
+      const uint32_t v = old_of[i];
+      if (i + 2 < chunk_end) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
+      const uint64_t begin = graph.offsets[v];
+      const uint64_t end = graph.offsets[v + 1];
+      const uint64_t out = renumbered.offsets[i];
+      for (uint64_t k = begin; k < end; ++k)
+        renumbered.targets[out + k - begin] = new_of[graph.targets[k]];
+      if (!graph.weights.empty()) {
+        std::copy(graph.weights.begin() + static_cast<ptrdiff_t>(begin),
+                  graph.weights.begin() + static_cast<ptrdiff_t>(end),
+                  renumbered.weights.begin() + static_cast<ptrdiff_t>(out));
+      }
+      renumbered.node_weight[i] = graph.node_weight[v];
+      renumbered_community[i] = community[v];
+      renumbered_payload[i] = payload[v];
     }
-    renumbered.offsets[i + 1] = out + (end - begin);
-    renumbered.node_weight[i] = graph.node_weight[v];
-    renumbered_community[i] = community[v];
-    renumbered_payload[i] = payload[v];
-  }
+  });
   graph = std::move(renumbered);
   community = std::move(renumbered_community);
   payload = std::move(renumbered_payload);
@@ -128,7 +136,7 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
     std::vector<uint32_t> touched;
     std::vector<uint32_t> around;
   };
-  const internal::ChunkPlan plan = internal::PlanChunks(count, kAggregateChunks);
+  const internal::ChunkPlan plan = internal::PlanChunks(count, kChunks);
   std::vector<Chunk> chunks(plan.num_chunks);
   std::vector<Scratch> scratch(std::max(1u, threads));
   internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
@@ -199,32 +207,46 @@ uint32_t Compact(std::vector<uint32_t>& labels, uint32_t bound) {
   return count;
 }
 
-uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community) {
+uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community,
+                           unsigned threads) {
   // A breadth-first search from each node not yet reached, along arcs inside its community,
-  // finds one connected part; parts are numbered in order of their smallest node.
+  // finds one connected part. Communities are searched apart, in chunks on up to `threads`
+  // workers; a part is first labelled by the node it was found from, its smallest (each
+  // community's nodes are tried in increasing order), then parts are numbered in order of it.
   const uint32_t n = graph.num_nodes;
   constexpr uint32_t kUnseen = UINT32_MAX;
+  uint32_t bound = 0;
+  for (uint32_t c : community) bound = std::max(bound, c + 1);
+  const Groups groups = GroupMembers(community, bound);
   std::vector<uint32_t> part(n, kUnseen);
-  std::vector<uint32_t> frontier;
-  uint32_t count = 0;
-  for (uint32_t start = 0; start < n; ++start) {
-    if (part[start] != kUnseen) continue;
-    const uint32_t c = community[start];
-    part[start] = count;
-    frontier.assign(1, start);
-    for (size_t i = 0; i < frontier.size(); ++i) {
-      if (i + 2 < frontier.size())
-        PrefetchNeighbourEntries(graph, frontier[i + 2], community.data());
-      for (uint32_t u : graph.Neighbours(frontier[i])) {
-        if (community[u] == c && part[u] == kUnseen) {
-          part[u] = count;
-          frontier.push_back(u);
+  std::vector<std::vector<uint32_t>> frontiers(std::max(1u, threads));
+  const internal::ChunkPlan plan = internal::PlanChunks(bound, kChunks);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
+    std::vector<uint32_t>& frontier = frontiers[worker];
+    for (size_t c = plan.begin(chunk); c < plan.end(chunk); ++c) {
+      for (uint32_t i = groups.first[c]; i < groups.first[c + 1]; ++i) {
+        const uint32_t start = groups.members[i];
+        if (part[start] != kUnseen) continue;
+        part[start] = start;
+        frontier.assign(1, start);
+        for (size_t f = 0; f < frontier.size(); ++f) {
+          if (f + 2 < frontier.size())
+            PrefetchNeighbourEntries(graph, frontier[f + 2], community.data());
+          for (uint32_t u : graph.Neighbours(frontier[f])) {
+            if (community[u] == c && part[u] == kUnseen) {
+              part[u] = start;
+              frontier.push_back(u);
+            }
+          }
         }
       }
     }
-    ++count;
+  });
+  uint32_t count = 0;
+  for (uint32_t v = 0; v < n; ++v) {
+    if (part[v] == v) community[v] = count++;  // v found its part, whose nodes all follow it
   }
-  community = std::move(part);
+  for (uint32_t v = 0; v < n; ++v) community[v] = community[part[v]];
   return count;
 }
 
@@ -250,7 +272,9 @@ StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32
   for (uint32_t& c : membership) c = rank_of[c];
   result.membership = std::move(membership);
   TRAFNET_ASSIGN_OR_RETURN(result.modularity, Modularity(graph, result.membership, 1.0));
-  if (quality == QualityFunction::kModularity) {
+  if (quality == QualityFunction::kModularity && resolution == 1.0) {
+    result.quality = result.modularity;
+  } else if (quality == QualityFunction::kModularity) {
     TRAFNET_ASSIGN_OR_RETURN(result.quality, Modularity(graph, result.membership, resolution));
   } else {
     TRAFNET_ASSIGN_OR_RETURN(result.quality, CpmQuality(graph, result.membership, resolution));

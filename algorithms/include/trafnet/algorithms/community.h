@@ -46,6 +46,14 @@ struct LeidenOptions {
   // iteration no longer improves the quality (best results; on graphs with weak structure
   // this can take tens of iterations, so set 2-5 when speed matters more).
   int max_iterations = 0;
+  // Iterations after the first end the run early once the partition has settled: when an
+  // iteration's first phase, local moving on the whole graph, raises the quality by less than
+  // `tolerance` per unit of edge weight (for modularity, a gain below `tolerance` in Q), its
+  // moves are kept and the run stops there, without the refinement and aggregation that rarely
+  // add more than the moves did. Finite, >= 0; 0 runs every iteration to its end, until one no
+  // longer improves (as igraph's n_iterations=-1). The default 1e-4 is below the fourth
+  // decimal the literature reports modularity to.
+  double tolerance = 1e-4;
   int threads = 1;  // >= 1: workers for refinement and aggregation (local moving is sequential)
 };
 
