@@ -193,24 +193,37 @@ TEST(LeidenTest, SplitsTwoCliquesJoinedByOneEdge) {
   }
 }
 
+// Run i of the random-graph tests: CPM at 0.3 for every third, else modularity at the
+// resolution given.
+LeidenOptions VariedLeidenOptions(int i, double modularity_resolution) {
+  const bool cpm = i % 3 == 0;
+  return {.seed = static_cast<uint64_t>(i),
+          .quality = cpm ? QualityFunction::kCpm : QualityFunction::kModularity,
+          .resolution = cpm ? 0.3 : modularity_resolution};
+}
+
+// Well formed, every community connected, and the quality the reference computes.
+void ExpectConnectedWithItsQuality(const CsrGraph& graph, const CommunityResult& result,
+                                   const LeidenOptions& options) {
+  ExpectWellFormed(graph, result);
+  EXPECT_TRUE(testing::AllCommunitiesConnected(graph, result.membership));
+  const double expected_quality =
+      options.quality == QualityFunction::kCpm
+          ? ReferenceCpm(graph, result.membership, options.resolution)
+          : ReferenceModularity(graph, result.membership, options.resolution);
+  EXPECT_NEAR(result.quality, expected_quality, 1e-9);
+}
+
 TEST(LeidenTest, CommunitiesAreConnectedAndLocallyOptimalOnRandomGraphs) {
   std::mt19937_64 rng(32);
   for (int i = 0; i < 200; ++i) {
     testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
     CsrGraph graph = testing::RandomGraph(rng, spec);
-    const bool cpm = i % 3 == 0;
-    LeidenOptions options{.seed = static_cast<uint64_t>(i),
-                          .quality = cpm ? QualityFunction::kCpm : QualityFunction::kModularity,
-                          .resolution = cpm ? 0.3 : (i % 3 == 1 ? 1.0 : 1.7)};
+    const LeidenOptions options = VariedLeidenOptions(i, i % 3 == 1 ? 1.0 : 1.7);
     StatusOr<CommunityResult> result = Leiden(graph, options);
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     SCOPED_TRACE(::testing::Message() << "graph " << i);
-    ExpectWellFormed(graph, *result);
-    EXPECT_TRUE(testing::AllCommunitiesConnected(graph, result->membership));
-    const double expected_quality =
-        cpm ? ReferenceCpm(graph, result->membership, options.resolution)
-            : ReferenceModularity(graph, result->membership, options.resolution);
-    EXPECT_NEAR(result->quality, expected_quality, 1e-9);
+    ExpectConnectedWithItsQuality(graph, *result, options);
     EXPECT_FALSE(HasImprovingMove(graph, result->membership, options.quality, options.resolution));
   }
 }
@@ -224,11 +237,8 @@ TEST(LeidenTest, ToleranceEndsTheRunAfterTheSecondIterationsLocalMoving) {
   for (int i = 0; i < 200; ++i) {
     testing::RandomGraphSpec spec = testing::VariedSpec(rng, i);
     CsrGraph graph = testing::RandomGraph(rng, spec);
-    const bool cpm = i % 3 == 0;
-    LeidenOptions options{.seed = static_cast<uint64_t>(i),
-                          .quality = cpm ? QualityFunction::kCpm : QualityFunction::kModularity,
-                          .resolution = cpm ? 0.3 : 1.0,
-                          .tolerance = 1.0};
+    LeidenOptions options = VariedLeidenOptions(i, 1.0);
+    options.tolerance = 1.0;
     SCOPED_TRACE(::testing::Message() << "graph " << i);
     StatusOr<CommunityResult> settled = Leiden(graph, options);
     LeidenOptions exact_options = options;
@@ -238,12 +248,7 @@ TEST(LeidenTest, ToleranceEndsTheRunAfterTheSecondIterationsLocalMoving) {
     once_options.max_iterations = 1;
     StatusOr<CommunityResult> once = Leiden(graph, once_options);
     ASSERT_TRUE(settled.ok() && exact.ok() && once.ok()) << settled.status().ToString();
-    ExpectWellFormed(graph, *settled);
-    EXPECT_TRUE(testing::AllCommunitiesConnected(graph, settled->membership));
-    const double expected_quality =
-        cpm ? ReferenceCpm(graph, settled->membership, options.resolution)
-            : ReferenceModularity(graph, settled->membership, options.resolution);
-    EXPECT_NEAR(settled->quality, expected_quality, 1e-9);
+    ExpectConnectedWithItsQuality(graph, *settled, options);
     EXPECT_EQ(settled->iterations, std::min(exact->iterations, 2));
     // The first iteration is the same run; the second's moves only raise the quality.
     EXPECT_GE(settled->quality, once->quality - 1e-12);
