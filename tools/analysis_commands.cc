@@ -254,13 +254,13 @@ Action AddCommunitiesCommand(CLI::App& app) {
   auto resolution = std::make_shared<double>(1.0);
   auto seed = std::make_shared<uint64_t>(1);
   auto top = std::make_shared<size_t>(20);
-  auto tolerance = std::make_shared<double>(1e-4);
+  auto tolerance = std::make_shared<double>(engine::CommunityOptions{}.tolerance);
   cmd->add_option("--algorithm", *algorithm, "leiden | louvain | lpa")->check(CLI::IsMember({"leiden", "louvain", "lpa"}));
   cmd->add_option("--resolution", *resolution, "Modularity resolution (higher: smaller communities)");
-  cmd->add_option("--tolerance", *tolerance,
-                  "Leiden: stop once an iteration's local moving gains less modularity than this "
-                  "(0: run until an "
-                  "iteration no longer improves)");
+  cmd->add_option(
+      "--tolerance", *tolerance,
+      "Leiden: stop once an iteration's local moving gains less modularity than this (0: run until "
+      "an iteration no longer improves)");
   cmd->add_option("--seed", *seed, "Seed: the same seed gives the same communities");
   cmd->add_option("--top", *top, "Table: how many communities to list (0: all); JSON lists all");
   return [=]() {

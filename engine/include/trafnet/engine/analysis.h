@@ -68,7 +68,7 @@ struct CommunityOptions {
   double resolution = 1.0;  // modularity resolution (Leiden, Louvain)
   uint64_t seed = 1;
   int threads = 1;
-  double tolerance = 1e-4;  // Leiden: algorithms::LeidenOptions::tolerance
+  double tolerance = algorithms::LeidenOptions{}.tolerance;  // Leiden only
 };
 
 // Communities of the projection's graph (directions ignored), largest first.
