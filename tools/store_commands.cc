@@ -65,7 +65,9 @@ Action AddVerifyCommand(CLI::App& app) {
 
 Action AddIndexCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "index", "Build the name-word index of a store written before it existed (ingest does it too)");
+      "index",
+      "Build the name-word index and the link summaries of a store written before they existed "
+      "(ingest does it too)");
   auto db = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("--db", *db, "Store directory")->required();
@@ -85,6 +87,17 @@ Action AddIndexCommand(CLI::App& app) {
     std::printf("name-word index %s: %llu persons in %.1f s\n", had ? "rewritten" : "built",
                 static_cast<unsigned long long>(*persons),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    const bool had_summaries = (*store)->HasLinkSummaries();
+    const auto summing_started = std::chrono::steady_clock::now();
+    engine::Progress summing("link summaries", 0, *quiet);
+    summing.Update(0, 0);
+    auto links = (*store)->BuildLinkSummaries();
+    summing.Finish();
+    if (!links.ok()) return Fail(links.status().message());
+    std::printf(
+        "link summaries %s: %llu links in %.1f s\n", had_summaries ? "rewritten" : "built",
+        static_cast<unsigned long long>(*links),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - summing_started).count());
     return kExitOk;
   };
 }

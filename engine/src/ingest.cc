@@ -604,6 +604,13 @@ StatusOr<IngestSummary> Ingest(storage::Store& store,
     TRAFNET_RETURN_IF_ERROR(store.BuildNameWordIndex().status());
     indexing.Finish();
   }
+  if (!store.HasLinkSummaries()) {
+    // Likewise the link summaries (docs/storage.md) of a store written before they existed.
+    Progress summing("link summaries of the links already stored", 0, options.quiet);
+    summing.Update(0, 0);
+    TRAFNET_RETURN_IF_ERROR(store.BuildLinkSummaries().status());
+    summing.Finish();
+  }
 
   TRAFNET_ASSIGN_OR_RETURN(summary.run, store.BeginIngestRun(fmt::format(
                                             R"({{"started_at":"{}","status":"running"}})", summary.started_at)));

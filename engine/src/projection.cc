@@ -47,6 +47,15 @@ struct VertexMap {
     return v;
   }
   Vertex Of(NodeId node) const { return node < vertex_of.size() ? vertex_of[node] : kNone; }
+  // Room for `vertices` vertices among `nodes` node ids, known from the store's counts: the
+  // vectors then never move while the scan fills them.
+  void Reserve(uint64_t nodes, uint64_t vertices) {
+    vertex_of.resize(nodes, kNone);
+    projection->node.reserve(vertices);
+    projection->kind.reserve(vertices);
+    projection->id.reserve(vertices);
+    projection->status.reserve(vertices);
+  }
 };
 
 std::string Describe(const ProjectionOptions& options) {
@@ -94,6 +103,12 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
   std::unordered_set<std::string> kinds(options.node_kinds.begin(), options.node_kinds.end());
   storage::LinkScanOptions scan = options.window;
   scan.node_fields = {"status"};
+  const storage::StoreCounts counts = store.counts();
+  uint64_t vertices = 0;
+  for (const auto& [kind, n] : counts.nodes_by_kind) {
+    if (kinds.empty() || kinds.contains(kind)) vertices += n;
+  }
+  map.Reserve(counts.nodes, vertices);
   std::vector<std::vector<WeightedEdge>> part_edges(options.threads);
   TRAFNET_RETURN_IF_ERROR(store.ScanGraphInParts(
       scan, options.threads,
@@ -111,8 +126,7 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
         if (options.directed && link.symmetric) edges.push_back(WeightedEdge{to, from, weight});
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many nodes for a 32-bit graph");
-  std::vector<WeightedEdge> edges = Concatenate(part_edges);
-  projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
+  projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), part_edges,
                                       options.directed, options.weighted);
   return projection;
 }
@@ -135,6 +149,12 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   const auto lives_at = static_cast<uint16_t>(
       std::find(type_names.begin(), type_names.end(), "LIVES_AT") - type_names.begin());
   std::vector<char> kind_of;  // by node id: 'p'erson, 'h'one, 'a'ddress, other 0
+  {
+    const storage::StoreCounts counts = store.counts();
+    const auto persons = counts.nodes_by_kind.find(std::string(storage::kPersonKind));
+    map.Reserve(counts.nodes, persons == counts.nodes_by_kind.end() ? 0 : persons->second);
+    kind_of.resize(counts.nodes, 0);
+  }
   // What the links give, collected per part of the scan and then joined in the scan's order.
   struct Part {
     std::vector<WeightedEdge> edges;
@@ -188,7 +208,10 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
         }
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many persons for a 32-bit graph");
-  std::vector<WeightedEdge> edges = Concatenate(parts, &Part::edges);
+  // The links' edges part by part, then the ties of shared identifiers and calls.
+  std::vector<std::vector<WeightedEdge>> edges;
+  for (Part& part : parts) edges.push_back(std::move(part.edges));
+  edges.emplace_back();
   std::vector<IdentifierUse> phone_uses = Concatenate(parts, &Part::phone_uses);
   std::vector<IdentifierUse> address_uses = Concatenate(parts, &Part::address_uses);
   const std::vector<PhoneCall> calls = Concatenate(parts, &Part::calls);
@@ -204,9 +227,9 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   rule.call = ties.call;
   ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
                        [&](Vertex u, Vertex v, double w, TieKind kind) {
-                         edges.push_back(WeightedEdge{u, v, w});
+                         edges.back().push_back(WeightedEdge{u, v, w});
                          if (options.directed && kind != TieKind::kCall)
-                           edges.push_back(WeightedEdge{v, u, w});
+                           edges.back().push_back(WeightedEdge{v, u, w});
                        });
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
                                       options.directed, options.weighted);

@@ -20,7 +20,8 @@ Vertex TargetOf(Vertex arc) { return arc; }
 Vertex TargetOf(const WeightedArc& arc) { return arc.target; }
 
 template <bool kWeighted>
-algorithms::CsrGraph BuildAs(Vertex n, std::vector<WeightedEdge>& edges, bool directed) {
+algorithms::CsrGraph BuildAs(Vertex n, std::vector<std::vector<WeightedEdge>>& parts,
+                             bool directed) {
   using Arc = std::conditional_t<kWeighted, WeightedArc, Vertex>;
   auto make_arc = [](Vertex target, double weight) {
     if constexpr (kWeighted) {
@@ -31,23 +32,26 @@ algorithms::CsrGraph BuildAs(Vertex n, std::vector<WeightedEdge>& edges, bool di
     }
   };
   std::vector<uint64_t> offsets(static_cast<size_t>(n) + 1, 0);
-  for (const WeightedEdge& e : edges) {
-    if (e.from == e.to) continue;
-    ++offsets[e.from + 1];
-    if (!directed) ++offsets[e.to + 1];
+  for (const std::vector<WeightedEdge>& edges : parts) {
+    for (const WeightedEdge& e : edges) {
+      if (e.from == e.to) continue;
+      ++offsets[e.from + 1];
+      if (!directed) ++offsets[e.to + 1];
+    }
   }
   for (size_t v = 0; v < n; ++v) offsets[v + 1] += offsets[v];
   std::vector<Arc> arcs(offsets.back());
   {
     std::vector<uint64_t> cursor(offsets.begin(), offsets.end() - 1);
-    for (const WeightedEdge& e : edges) {
-      if (e.from == e.to) continue;
-      arcs[cursor[e.from]++] = make_arc(e.to, e.weight);
-      if (!directed) arcs[cursor[e.to]++] = make_arc(e.from, e.weight);
+    for (std::vector<WeightedEdge>& edges : parts) {
+      for (const WeightedEdge& e : edges) {
+        if (e.from == e.to) continue;
+        arcs[cursor[e.from]++] = make_arc(e.to, e.weight);
+        if (!directed) arcs[cursor[e.to]++] = make_arc(e.from, e.weight);
+      }
+      edges = std::vector<WeightedEdge>();
     }
   }
-  edges.clear();
-  edges.shrink_to_fit();
   // Each vertex's arcs by target (stable, so that repeats are summed in input order), repeats
   // merged, packed to the left of the vertex's range; `kept` counts what is left.
   std::vector<uint64_t> kept(n, 0);
@@ -96,9 +100,17 @@ algorithms::CsrGraph BuildAs(Vertex n, std::vector<WeightedEdge>& edges, bool di
 
 }  // namespace
 
+algorithms::CsrGraph BuildSimpleGraph(Vertex n, std::vector<std::vector<WeightedEdge>>& parts,
+                                      bool directed, bool weighted) {
+  return weighted ? BuildAs<true>(n, parts, directed) : BuildAs<false>(n, parts, directed);
+}
+
 algorithms::CsrGraph BuildSimpleGraph(Vertex n, std::vector<WeightedEdge>& edges, bool directed,
                                       bool weighted) {
-  return weighted ? BuildAs<true>(n, edges, directed) : BuildAs<false>(n, edges, directed);
+  std::vector<std::vector<WeightedEdge>> parts(1);
+  parts[0] = std::move(edges);
+  edges = std::vector<WeightedEdge>();
+  return BuildSimpleGraph(n, parts, directed, weighted);
 }
 
 }  // namespace trafnet::engine

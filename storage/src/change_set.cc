@@ -8,12 +8,14 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "external_sorter.h"
+#include "link_totals.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -177,9 +179,11 @@ struct ChangeSet::Impl {
     in_flight.reset();
     return status;
   }
+  // With `summaries`, also rewrites the link_summaries value of every node whose links change.
   Status MergeObservations(CommitWriter& writer, ExternalSorter& out, ExternalSorter& in,
                            const std::vector<std::string>& type_names,
-                           const std::vector<bool>& symmetric, LinkChanges& changes);
+                           const std::vector<bool>& symmetric, bool summaries,
+                           LinkChanges& changes);
 
   // Gives back the memory of `resolved` (past StoreOptions::resolved_cache_entries), keeping the keys of nodes not
   // yet committed: the store cannot find those, and forgetting them would create them twice.
@@ -448,7 +452,8 @@ StatusOr<std::vector<uint32_t>> SortedOrder(const SortedWrites& writes, ColumnFa
 class ForwardCursor {
  public:
   ForwardCursor(Store::Impl& store, ColumnFamily family)
-      : it_(store.db->NewIterator(rocksdb::ReadOptions(), store.cf[family])) {}
+      : it_(store.db->NewIterator(rocksdb::ReadOptions(), store.cf[family])),
+        context_(std::string("read stored ") + kColumnFamilyNames[family]) {}
 
   // Positions at the first key >= target; false when there is none.
   bool SeekForward(std::string_view target) {
@@ -476,12 +481,13 @@ class ForwardCursor {
   }
   std::string_view Key() const { return {it_->key().data(), it_->key().size()}; }
   std::string_view Value() const { return {it_->value().data(), it_->value().size()}; }
-  Status status() const { return FromRocks(it_->status(), "read stored observations"); }
+  Status status() const { return FromRocks(it_->status(), context_); }
 
  private:
   // A Next() costs a few dozen nanoseconds, a Seek a microsecond or two.
   static constexpr int kMaxSteps = 24;
   std::unique_ptr<rocksdb::Iterator> it_;
+  std::string context_;
   bool started_ = false;
   bool exhausted_ = false;
 };
@@ -518,6 +524,13 @@ Status RunBoth(bool side_by_side, const std::function<Status()>& first,
   return second_status;
 }
 
+// The count of an encoded observation value.
+Status ObservationCount(std::string_view value, uint64_t& count) {
+  codec::Reader reader(value.substr(std::min<size_t>(1, value.size())));
+  if (value.empty() || !reader.Varint(count)) return CorruptionError("bad observation value");
+  return Status::Ok();
+}
+
 // Above this many writes a commit goes through SST files instead of a WriteBatch.
 constexpr size_t kSstCommitThreshold = 50'000;
 
@@ -525,11 +538,13 @@ constexpr size_t kSstCommitThreshold = 50'000;
 
 // Merges the pending observations (in key order) with the stored ones: counts what is new,
 // changed or repeated, writes what is not exactly as stored, and queues the adjacency entries of
-// links that are new.
+// links that are new. With `summaries` it adds what changes to the stored totals of each link
+// (read beside the observations with a cursor of their own, since both are in node order) and
+// writes each touched node's totals again.
 Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& out,
                                           ExternalSorter& in,
                                           const std::vector<std::string>& type_names,
-                                          const std::vector<bool>& symmetric,
+                                          const std::vector<bool>& symmetric, bool summaries,
                                           LinkChanges& changes) {
   Impl& cs = *this;
   ExternalSorter& pending = cs.observations;
@@ -544,6 +559,23 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   absl::flat_hash_map<std::string, uint64_t> observations_by_source;
   const char flags_directed[1] = {'\0'};
   const char flags_symmetric[1] = {codec::kFlagSymmetric};
+  codec::AdjacencyParts parts;  // of `link`
+  // What this commit adds to the totals of the links of node `totals_node`, in link order.
+  std::optional<ForwardCursor> stored_totals;
+  if (summaries) stored_totals.emplace(cs.store, kLinkSummariesCf);
+  std::optional<NodeId> totals_node;
+  std::vector<LinkTotals> added, totals;
+  auto write_totals = [&]() -> Status {
+    if (added.empty()) return Status::Ok();
+    const std::string node_key = codec::NodeIdKey(*totals_node);
+    totals.clear();
+    if (stored_totals->SeekForward(node_key) && stored_totals->Key() == node_key) {
+      TRAFNET_RETURN_IF_ERROR(DecodeLinkTotals(stored_totals->Value(), totals));
+    }
+    MergeLinkTotals(totals, added);
+    added.clear();
+    return writer.Put(kLinkSummariesCf, node_key, EncodeLinkTotals(totals));
+  };
   while (pending.Valid()) {
     // Of several writes of one key the last wins; each earlier one is a repeat or a correction.
     key.assign(pending.key());
@@ -561,12 +593,11 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
     std::string_view link_key = std::string_view(key).substr(0, codec::kLinkKeyBytes);
     if (link_key != link) {
       link.assign(link_key);
+      if (!codec::ParseAdjacencyKey(link, parts) || parts.type >= symmetric.size()) {
+        return InternalError("bad pending observation key");
+      }
       link_stored = stored.SeekForward(link) && stored.Key().starts_with(link);
       if (!link_stored) {
-        codec::AdjacencyParts parts;
-        if (!codec::ParseAdjacencyKey(link, parts) || parts.type >= symmetric.size()) {
-          return InternalError("bad pending observation key");
-        }
         ++changes.links_added;
         ++links_by_type[parts.type];
         bool is_symmetric = symmetric[parts.type];
@@ -583,12 +614,34 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
       }
     }
     bool exists = false;
+    uint64_t old_count = 0;
     if (link_stored && stored.SeekForward(key) && stored.Key() == key) {
       exists = true;
       if (stored.Value() == value) {
         ++changes.observations_unchanged;
         continue;
       }
+      TRAFNET_RETURN_IF_ERROR(ObservationCount(stored.Value(), old_count));
+    }
+    if (summaries) {
+      if (totals_node != parts.a) {
+        TRAFNET_RETURN_IF_ERROR(write_totals());
+        totals_node = parts.a;
+      }
+      if (added.empty() || added.back().type != parts.type || added.back().to != parts.b) {
+        added.emplace_back();
+        added.back().type = parts.type;
+        added.back().to = parts.b;
+      }
+      uint64_t new_count = 0;
+      TRAFNET_RETURN_IF_ERROR(ObservationCount(value, new_count));
+      std::string_view start, end;
+      if (!codec::SplitObservationDates(std::string_view(key).substr(codec::kLinkKeyBytes), start,
+                                        end)) {
+        return InternalError("bad pending observation key");
+      }
+      // A correction keeps the observation's identity, dates included: only its count changes.
+      added.back().Add(start, end, new_count - old_count, exists ? 0 : 1);
     }
     if (exists) {
       ++changes.observations_updated;
@@ -602,6 +655,10 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
       ++counted->second;
     }
     TRAFNET_RETURN_IF_ERROR(writer.Put(kObservationsCf, key, value));
+  }
+  if (summaries) {
+    TRAFNET_RETURN_IF_ERROR(write_totals());
+    TRAFNET_RETURN_IF_ERROR(stored_totals->status());
   }
   for (size_t type = 0; type < links_by_type.size(); ++type) {
     if (links_by_type[type] > 0) cs.delta.links_by_type[type_names[type]] += links_by_type[type];
@@ -718,8 +775,18 @@ Status ChangeSet::Impl::WriteCommit(
   // New adjacency entries, sorted for out and for in; each gets part of the sort memory.
   ExternalSorter out(store.dir / kStagingDir, "out", store.options.sort_buffer_bytes / 3);
   ExternalSorter in(store.dir / kStagingDir, "in", store.options.sort_buffer_bytes / 3);
+  // Like the word index, the link summaries start complete with the first commit to an empty
+  // store and every commit keeps them so; a store that had links before they existed needs
+  // BuildLinkSummaries (its commits skip them until then).
+  bool starts_summaries = false, summaries = false;
+  {
+    std::lock_guard lock(store.mutex);
+    starts_summaries = !store.link_summaries && store.next_node_id == 0;
+    summaries = store.link_summaries || starts_summaries;
+  }
   if (with_observations) {
-    TRAFNET_RETURN_IF_ERROR(MergeObservations(writer, out, in, type_names, symmetric, changes));
+    TRAFNET_RETURN_IF_ERROR(
+        MergeObservations(writer, out, in, type_names, symmetric, summaries, changes));
     auto drain = [&writer](ExternalSorter& sorter, ColumnFamily family) {
       Status status = DrainSorted(sorter, family, writer);
       sorter.Clear();
@@ -766,6 +833,7 @@ Status ChangeSet::Impl::WriteCommit(
     starts_word_index = !store.name_word_index && store.next_node_id == 0;
   }
   if (starts_word_index) put(kMetaCf, std::string(kMetaNameWordIndex), "1");
+  if (starts_summaries) put(kMetaCf, std::string(kMetaLinkSummaries), "1");
 
   auto write_families = [&writes, &writer](std::vector<ColumnFamily> families) -> Status {
     for (ColumnFamily family : families) {
@@ -787,6 +855,7 @@ Status ChangeSet::Impl::WriteCommit(
     store.counts = std::move(after);
     store.next_node_id = next_node_id;
     if (starts_word_index) store.name_word_index = true;
+    if (starts_summaries) store.link_summaries = true;
     for (const auto& [name, id] : new_types) {
       store.type_ids[name] = id;
       store.type_names[id] = name;

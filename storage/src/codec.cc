@@ -228,6 +228,17 @@ Status DecodeNode(NodeId id, std::string_view value, NodeRecord& node) {
   return Status::Ok();
 }
 
+bool SplitObservationDates(std::string_view suffix, std::string_view& start,
+                           std::string_view& end) {
+  size_t first = suffix.find('\0');
+  if (first == std::string_view::npos) return false;
+  size_t second = suffix.find('\0', first + 1);
+  if (second == std::string_view::npos) return false;
+  start = suffix.substr(first + 1, second - first - 1);
+  end = suffix.substr(second + 1);
+  return true;
+}
+
 std::string EncodeObservationValue(const Observation& obs) {
   std::string out;
   out.push_back(kObservationFormat);

@@ -96,6 +96,9 @@ bool ParseAdjacencyKey(std::string_view key, AdjacencyParts& parts);
 // link key (from, type, to) then source \0 start \0 end
 std::string ObservationKey(NodeId from, LinkTypeId type, NodeId to, const Observation& obs);
 bool ParseObservationKey(std::string_view key, AdjacencyParts& link, Observation& obs);
+// The start and end of an observation key's part after the link key (source \0 start \0 end),
+// pointing into it; false when it is malformed.
+bool SplitObservationDates(std::string_view suffix, std::string_view& start, std::string_view& end);
 
 // Adjacency values: one flags byte.
 inline constexpr char kFlagSymmetric = 0x1;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "link_totals.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
 
@@ -14,17 +15,6 @@ namespace {
 
 // The first 10 characters of an ISO date or datetime: the date, which orders as text.
 std::string_view DatePart(std::string_view value) { return value.substr(0, 10); }
-
-// The observation key's source, start and end (after the 18-byte link key).
-bool SplitObservationSuffix(std::string_view suffix, std::string_view& start, std::string_view& end) {
-  size_t first = suffix.find('\0');
-  if (first == std::string_view::npos) return false;
-  size_t second = suffix.find('\0', first + 1);
-  if (second == std::string_view::npos) return false;
-  start = suffix.substr(first + 1, second - first - 1);
-  end = suffix.substr(second + 1);
-  return true;
-}
 
 bool InWindow(std::string_view start, std::string_view end, const LinkScanOptions& options) {
   if (start.empty() && end.empty()) return true;
@@ -119,7 +109,7 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
       last_end.clear();
     }
     std::string_view start, end;
-    if (!SplitObservationSuffix(key.substr(codec::kLinkKeyBytes), start, end)) {
+    if (!codec::SplitObservationDates(key.substr(codec::kLinkKeyBytes), start, end)) {
       return CorruptionError("bad observation key");
     }
     if (!InWindow(start, end, options)) continue;
@@ -140,6 +130,59 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
   return Status::Ok();
 }
 
+// ScanLinkRange's links read from link_summaries: one value per node, the same links, sums and
+// order as summing up their observations without a window.
+Status ScanSummaryRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
+                        NodeId upper, const std::vector<bool>& symmetric,
+                        const std::function<bool(const LinkSummary&)>& emit) {
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  read_options.fill_cache = false;
+  read_options.readahead_size = 4 << 20;
+  const std::string lower_key = codec::NodeIdKey(lower);
+  const std::string upper_key = codec::NodeIdKey(upper);
+  rocksdb::Slice upper_slice(upper_key);
+  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl.db->NewIterator(read_options, impl.cf[kLinkSummariesCf]));
+  LinkSummary link;
+  LinkTotalsView totals;
+  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+    if (it->key().size() != codec::kNodeIdBytes) return CorruptionError("bad link summary key");
+    link.from = codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
+    LinkTotalsReader reader(std::string_view(it->value().data(), it->value().size()));
+    while (reader.Next(totals)) {
+      link.to = totals.to;
+      link.type = totals.type;
+      link.symmetric = totals.type < symmetric.size() && symmetric[totals.type];
+      link.count = totals.count;
+      link.observations = static_cast<uint32_t>(totals.observations);
+      link.first_start = totals.first_start;
+      link.last_end = totals.last_end;
+      link.open_start = totals.open_start;
+      link.open_end = totals.open_end;
+      if (!emit(link)) return Status::Ok();
+    }
+    if (reader.corrupt()) return CorruptionError("bad link summary value");
+  }
+  return FromRocks(it->status(), "scan link summaries");
+}
+
+// Whether a scan with `options` reads link_summaries rather than the observations.
+bool ReadsSummaries(const Store::Impl& impl, const LinkScanOptions& options) {
+  std::lock_guard lock(impl.mutex);
+  return impl.link_summaries && options.since.empty() && options.until.empty() &&
+         !options.from_observations;
+}
+
+// The links whose first end is in [lower, upper), from whichever family the scan reads.
+Status ScanLinks(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
+                 NodeId upper, const std::vector<bool>& symmetric, const LinkScanOptions& options,
+                 bool summaries, const std::function<bool(const LinkSummary&)>& emit) {
+  if (summaries) return ScanSummaryRange(impl, snapshot, lower, upper, symmetric, emit);
+  return ScanLinkRange(impl, snapshot, lower, upper, symmetric, options, emit);
+}
+
 std::vector<bool> SymmetricTypes(const Store& store) {
   std::vector<bool> symmetric;
   for (const auto& name : store.LinkTypeNames()) symmetric.push_back(IsSymmetricLinkType(name));
@@ -150,7 +193,8 @@ std::vector<bool> SymmetricTypes(const Store& store) {
 // estimate): part p holds the links whose first end is in [bounds[p], bounds[p + 1]). A node's
 // links all start with its id, so no link is cut. Estimates only steer the balance; any bounds
 // give the same links.
-std::vector<NodeId> PartBounds(const Store::Impl& impl, NodeId end, unsigned parts) {
+std::vector<NodeId> PartBounds(const Store::Impl& impl, ColumnFamily family, NodeId end,
+                               unsigned parts) {
   auto size_below = [&](NodeId id) -> uint64_t {
     const std::string from = codec::NodeIdKey(0), to = codec::NodeIdKey(id);
     rocksdb::Range range(from, to);
@@ -158,8 +202,7 @@ std::vector<NodeId> PartBounds(const Store::Impl& impl, NodeId end, unsigned par
     approximation.include_memtables = true;
     approximation.include_files = true;
     uint64_t size = 0;
-    if (!impl.db->GetApproximateSizes(approximation, impl.cf[kObservationsCf], &range, 1, &size)
-             .ok())
+    if (!impl.db->GetApproximateSizes(approximation, impl.cf[family], &range, 1, &size).ok())
       return 0;
     return size;
   };
@@ -237,14 +280,15 @@ Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric
     if (link_fn == nullptr) return Status::Ok();
 
     bool listening = true;
-    TRAFNET_RETURN_IF_ERROR(ScanLinkRange(
-        impl, snapshot, 0, kNoUpperBound, symmetric, options, [&](const LinkSummary& link) {
-          batch->links.push_back(link);
-          batch->link_dates.push_back(batch->Keep(link.first_start));
-          batch->link_dates.push_back(batch->Keep(link.last_end));
-          if (batch->size() >= kScanBatchRecords) listening = hand_over();
-          return listening;
-        }));
+    TRAFNET_RETURN_IF_ERROR(ScanLinks(impl, snapshot, 0, kNoUpperBound, symmetric, options,
+                                      ReadsSummaries(impl, options), [&](const LinkSummary& link) {
+                                        batch->links.push_back(link);
+                                        batch->link_dates.push_back(batch->Keep(link.first_start));
+                                        batch->link_dates.push_back(batch->Keep(link.last_end));
+                                        if (batch->size() >= kScanBatchRecords)
+                                          listening = hand_over();
+                                        return listening;
+                                      }));
     if (listening) hand_over();
     return Status::Ok();
   };
@@ -301,16 +345,18 @@ Status Store::ScanGraphInParts(
   const std::vector<bool> symmetric = SymmetricTypes(*this);
   Status status = ScanPipelined(*impl_, symmetric, snapshot, options, count_nodes, nullptr);
   if (status.ok()) {
-    const std::vector<NodeId> bounds = PartBounds(*impl_, end, parts);
+    const bool summaries = ReadsSummaries(*impl_, options);
+    const std::vector<NodeId> bounds =
+        PartBounds(*impl_, summaries ? kLinkSummariesCf : kObservationsCf, end, parts);
     std::vector<Status> statuses(parts);
     auto run = [&](unsigned part) {
       // The last part runs to the end of the family, past every node id the scan saw.
       const NodeId upper = part + 1 < parts ? bounds[part + 1] : kNoUpperBound;
-      statuses[part] = ScanLinkRange(*impl_, snapshot, bounds[part], upper, symmetric, options,
-                                     [&](const LinkSummary& link) {
-                                       link_fn(part, link);
-                                       return true;
-                                     });
+      statuses[part] = ScanLinks(*impl_, snapshot, bounds[part], upper, symmetric, options,
+                                 summaries, [&](const LinkSummary& link) {
+                                   link_fn(part, link);
+                                   return true;
+                                 });
     };
     std::vector<std::thread> workers;
     for (unsigned part = 1; part < parts; ++part) workers.emplace_back(run, part);
@@ -325,6 +371,86 @@ Status Store::ScanGraphInParts(
   }
   impl_->ReleaseSnapshot(snapshot);
   return status;
+}
+
+bool Store::HasLinkSummaries() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->link_summaries;
+}
+
+StatusOr<uint64_t> Store::BuildLinkSummaries() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->options.read_only)
+      return FailedPreconditionError(
+          "the store is open read-only; the link summaries need write access");
+    if (impl_->change_set_open)
+      return FailedPreconditionError("cannot build the link summaries while a change set is open");
+    impl_->change_set_open = true;  // no change set while they are built
+  }
+  struct Release {
+    Store::Impl& impl;
+    ~Release() {
+      std::lock_guard lock(impl.mutex);
+      impl.change_set_open = false;
+    }
+  } release{*impl_};
+
+  // Each node's value is written whole (a Put replaces whatever commits left there before), from
+  // one snapshot's observations, which no change set can alter meanwhile.
+  const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
+  rocksdb::WriteBatch batch;
+  uint64_t links = 0;
+  std::optional<NodeId> node;
+  std::vector<LinkTotals> totals;
+  Status status = Status::Ok();
+  auto write = [&](bool sync) -> Status {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = sync;
+    TRAFNET_RETURN_IF_ERROR(
+        FromRocks(impl_->db->Write(write_options, &batch), "write link summaries"));
+    batch.Clear();
+    return Status::Ok();
+  };
+  auto put_node = [&]() -> Status {
+    if (!node) return Status::Ok();
+    TRAFNET_RETURN_IF_ERROR(FromRocks(
+        batch.Put(impl_->cf[kLinkSummariesCf], codec::NodeIdKey(*node), EncodeLinkTotals(totals)),
+        "batch"));
+    totals.clear();
+    if (batch.Count() >= 100'000) return write(false);
+    return Status::Ok();
+  };
+  LinkScanOptions all;
+  all.from_observations = true;
+  Status scanned = ScanLinkRange(
+      *impl_, snapshot, 0, kNoUpperBound, SymmetricTypes(*this), all, [&](const LinkSummary& link) {
+        if (node != link.from) {
+          status = put_node();
+          node = link.from;
+        }
+        totals.push_back(LinkTotals{link.type, link.to, link.count, link.observations,
+                                    std::string(link.first_start), std::string(link.last_end),
+                                    link.open_start, link.open_end});
+        ++links;
+        return status.ok();
+      });
+  impl_->ReleaseSnapshot(snapshot);
+  TRAFNET_RETURN_IF_ERROR(scanned);
+  TRAFNET_RETURN_IF_ERROR(status);
+  TRAFNET_RETURN_IF_ERROR(put_node());
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(batch.Put(impl_->cf[kMetaCf], std::string(kMetaLinkSummaries), "1"), "batch"));
+  TRAFNET_RETURN_IF_ERROR(write(true));
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->link_summaries = true;
+  }
+  // Into SST files now, so that later opens do not replay them from the write-ahead log.
+  TRAFNET_RETURN_IF_ERROR(FromRocks(
+      impl_->db->Flush(rocksdb::FlushOptions(), {impl_->cf[kLinkSummariesCf], impl_->cf[kMetaCf]}),
+      "flush link summaries"));
+  return links;
 }
 
 }  // namespace trafnet::storage

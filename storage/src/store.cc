@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include "store_impl.h"
@@ -58,6 +59,7 @@ Status Store::Impl::LoadMeta() {
   type_names.clear();
   next_node_id = 0;
   name_word_index = false;
+  link_summaries = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string_view value(it->value().data(), it->value().size());
@@ -70,6 +72,8 @@ Status Store::Impl::LoadMeta() {
       TRAFNET_ASSIGN_OR_RETURN(next_node_id, number());
     } else if (key == kMetaNameWordIndex) {
       name_word_index = true;
+    } else if (key == kMetaLinkSummaries) {
+      link_summaries = true;
     } else if (starts(kMetaTypePrefix)) {
       if (value.size() != 2) return CorruptionError("meta " + std::string(key) + ": bad type id");
       auto id = codec::GetBigEndian16(value);
@@ -206,6 +210,29 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
     TRAFNET_RETURN_IF_ERROR(CreateStore(dir, db_options, descriptors));
   }
 
+  // A read-only open cannot create a family: one that a store written by an earlier trafnet
+  // lacks (link_summaries) is left without a handle, and its meta marker is absent too.
+  std::vector<size_t> opened_families;
+  if (options.read_only) {
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &existing).ok()) {
+      std::vector<rocksdb::ColumnFamilyDescriptor> present;
+      for (size_t family = 0; family < descriptors.size(); ++family) {
+        if (std::find(existing.begin(), existing.end(), descriptors[family].name) ==
+                existing.end() &&
+            family == kLinkSummariesCf)
+          continue;
+        present.push_back(descriptors[family]);
+        opened_families.push_back(family);
+      }
+      descriptors = std::move(present);
+    }
+  }
+  if (opened_families.empty()) {
+    for (size_t family = 0; family < descriptors.size(); ++family)
+      opened_families.push_back(family);
+  }
+
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status status =
@@ -225,7 +252,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
     std::error_code ec;
     std::filesystem::remove_all(dir / kStagingDir, ec);
   }
-  for (size_t i = 0; i < handles.size(); ++i) impl->cf[i] = handles[i];
+  for (size_t i = 0; i < handles.size(); ++i) impl->cf[opened_families[i]] = handles[i];
 
   TRAFNET_ASSIGN_OR_RETURN(auto version, impl->Get(kMetaCf, kMetaSchemaVersion));
   if (!version) {

@@ -33,12 +33,13 @@ enum ColumnFamily : size_t {
   kInCf,
   kObservationsCf,
   kMetaCf,
+  kLinkSummariesCf,
   kColumnFamilyCount,
 };
 
 inline constexpr std::array<const char*, kColumnFamilyCount> kColumnFamilyNames = {
-    "default", "nodes", "node_keys", "name_index", "address_index",
-    "source_index", "out", "in", "observations", "meta"};
+    "default", "nodes", "node_keys",    "name_index", "address_index", "source_index",
+    "out",     "in",    "observations", "meta",       "link_summaries"};
 
 // Meta keys.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
@@ -54,6 +55,10 @@ inline constexpr std::string_view kMetaCountObsSource = "count:obs_source:";
 // commit to an empty store and by Store::BuildNameWordIndex. Stores written before the word
 // entries existed lack it.
 inline constexpr std::string_view kMetaNameWordIndex = "index:name_words";
+// Present ("1") when link_summaries holds the totals of every link: written by the first commit
+// to an empty store and by Store::BuildLinkSummaries. Stores written before the family existed
+// lack it, and their scans read the observations.
+inline constexpr std::string_view kMetaLinkSummaries = "index:link_summaries";
 
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
@@ -78,6 +83,7 @@ struct Store::Impl {
   std::map<codec::LinkTypeId, std::string> type_names;
   bool change_set_open = false;
   bool name_word_index = false;  // kMetaNameWordIndex is set
+  bool link_summaries = false;   // kMetaLinkSummaries is set
 
   ~Impl();
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
+#include "link_totals.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -28,6 +30,7 @@ class Checker {
     next_id_ = impl_.next_node_id;
     maintained_ = impl_.counts;
     name_words_complete_ = impl_.name_word_index;
+    link_summaries_complete_ = impl_.link_summaries;
     type_names_ = impl_.type_names;
   }
   ~Checker() { impl_.ReleaseSnapshot(snapshot_); }
@@ -212,6 +215,41 @@ class Checker {
     out_.shrink_to_fit();
     std::vector<bool> observed(canonical.size(), false);
     size_t j = 0;
+    // The link summaries, when complete, must be the totals of each node's observations.
+    std::unique_ptr<rocksdb::Iterator> summaries;
+    if (link_summaries_complete_) {
+      summaries = Scan(kLinkSummariesCf);
+      summaries->SeekToFirst();
+    }
+    std::optional<NodeId> node;  // whose observations `totals` sums up
+    std::vector<LinkTotals> totals, stored;
+    auto check_totals = [&](std::optional<NodeId> next) {
+      // Values before `next` (all that are left when there is none) other than `node`'s have no
+      // observations.
+      for (; summaries->Valid(); summaries->Next()) {
+        const std::string_view key(summaries->key().data(), summaries->key().size());
+        const NodeId id = key.size() == codec::kNodeIdBytes ? codec::GetBigEndian64(key) : 0;
+        if (key.size() != codec::kNodeIdBytes) {
+          Problem("link_summaries: malformed key");
+          continue;
+        }
+        if (next && id >= *next) break;
+        if (id == node) {
+          Status decoded = DecodeLinkTotals(
+              std::string_view(summaries->value().data(), summaries->value().size()), stored);
+          if (!decoded.ok() || stored != totals) {
+            Problem(fmt::format("link summaries of node {} do not match its observations", id));
+          }
+          node.reset();
+        } else {
+          Problem(
+              fmt::format("link summaries of node {} list links it has no observations of", id));
+        }
+      }
+      if (node) Problem(fmt::format("link summaries of node {} are missing", *node));
+      node = next;
+      totals.clear();
+    };
     auto it = Scan(kObservationsCf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       codec::AdjacencyParts parts;
@@ -223,6 +261,15 @@ class Checker {
       Status decoded = codec::DecodeObservationValue(std::string_view(it->value().data(), it->value().size()), obs);
       if (!decoded.ok()) Problem(decoded.message());
       ++recount.observations_by_source[obs.source];
+      if (summaries) {
+        if (node != parts.a) check_totals(parts.a);
+        if (totals.empty() || totals.back().type != parts.type || totals.back().to != parts.b) {
+          totals.emplace_back();
+          totals.back().type = parts.type;
+          totals.back().to = parts.b;
+        }
+        totals.back().Add(obs.start, obs.end, obs.count, 1);
+      }
       Arc link{parts.a, parts.type, parts.b, false};
       while (j < canonical.size() && canonical[j] < link) ++j;
       if (j < canonical.size() && !(link < canonical[j])) {
@@ -232,6 +279,10 @@ class Checker {
       }
     }
     TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+    if (summaries) {
+      check_totals(std::nullopt);
+      TRAFNET_RETURN_IF_ERROR(FromRocks(summaries->status(), "scan link_summaries"));
+    }
     for (size_t i = 0; i < canonical.size(); ++i) {
       if (!observed[i]) {
         Problem(fmt::format("link {} -{}-> {} has no observations", canonical[i].a, TypeName(canonical[i].type),
@@ -262,6 +313,7 @@ class Checker {
   std::map<codec::LinkTypeId, std::string> type_names_;
   std::vector<bool> node_exists_;
   bool name_words_complete_ = false;
+  bool link_summaries_complete_ = false;
   SortedWrites node_keys_, name_index_, address_index_, source_index_;
   std::vector<Arc> out_;
 };

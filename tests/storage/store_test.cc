@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "support/raw_store.h"
 #include "support/temp_dir.h"
 
 namespace trafnet::storage {
@@ -381,10 +382,12 @@ TEST(StoreTest, OnlyPointReadFamiliesHaveBloomFilters) {
     ASSERT_NE(table, nullptr) << family.name;
     filtered[family.name] = table->filter_policy != nullptr;
   }
-  const std::map<std::string, bool> expected = {
-      {"default", true},        {"nodes", true},         {"node_keys", true}, {"name_index", false},
-      {"address_index", false}, {"source_index", false}, {"out", false},      {"in", false},
-      {"observations", false},  {"meta", true}};
+  const std::map<std::string, bool> expected = {{"default", true},        {"nodes", true},
+                                                {"node_keys", true},      {"name_index", false},
+                                                {"address_index", false}, {"source_index", false},
+                                                {"out", false},           {"in", false},
+                                                {"observations", false},  {"meta", true},
+                                                {"link_summaries", false}};
   EXPECT_EQ(filtered, expected);
 }
 
@@ -502,25 +505,13 @@ TEST(StoreTest, VerifyReportsAMissingMirror) {
     ASSERT_TRUE(cs->Commit().ok());
     EXPECT_TRUE(store->Verify()->ok());
   }
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index",
-                             "source_index", "out", "in", "observations", "meta"}) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::DBOptions(), (dir / "db").string(), descriptors, &handles, &db)
-            .ok());
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[7]));
-    it->SeekToFirst();
-    ASSERT_TRUE(it->Valid());
-    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[7], it->key()).ok());
-    it.reset();
-    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
-    delete db;
-  }
+  trafnet::testing::EditRawStore(
+      dir / "db", [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+        std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf["in"]));
+        it->SeekToFirst();
+        ASSERT_TRUE(it->Valid());
+        ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["in"], it->key()).ok());
+      });
   auto store = OpenStore(dir);
   auto report = store->Verify();
   ASSERT_TRUE(report.ok());

@@ -20,11 +20,11 @@ namespace trafnet::testing {
 inline void EditRawStore(
     const std::filesystem::path& db,
     const std::function<void(rocksdb::DB&, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db.string(), &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : {"default", "nodes", "node_keys", "name_index", "address_index",
-                           "source_index", "out", "in", "observations", "meta"}) {
+  for (const std::string& name : names)
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status opened = rocksdb::DB::Open(rocksdb::DBOptions(), db.string(), descriptors, &handles, &raw);
@@ -45,6 +45,16 @@ inline void RemoveNameWordIndex(const std::filesystem::path& db) {
       ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["name_index"], it->key()).ok());
     }
     ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:name_words").ok());
+  });
+}
+
+// Makes the store in `db` look as if written before the link summaries: no link_summaries
+// family at all and no index:link_summaries mark in meta.
+inline void RemoveLinkSummaries(const std::filesystem::path& db) {
+  EditRawStore(db, [](rocksdb::DB& database,
+                      std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+    ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:link_summaries").ok());
+    ASSERT_TRUE(database.DropColumnFamily(cf["link_summaries"]).ok());
   });
 }
 

@@ -200,6 +200,10 @@ struct LinkScanOptions {
   // Node fields whose values ScanGraph passes along with each node (in this order; "" when a
   // node has no such field).
   std::vector<std::string> node_fields;
+  // Without a window a scan reads each node's link totals (docs/storage.md, link_summaries)
+  // where the store has them; this makes it read every observation instead, as a window does.
+  // The links are the same either way (tests compare them).
+  bool from_observations = false;
 };
 
 using NodeScanFn = std::function<void(NodeId id, std::string_view kind, std::string_view key,
@@ -305,6 +309,16 @@ class Store {
   // it again finishes it. For stores written before the index existed (Ingest calls it).
   // REQUIRES: opened for writing and no ChangeSet open.
   StatusOr<uint64_t> BuildNameWordIndex();
+
+  // The link summaries (docs/storage.md): per node, the totals of the observations of its
+  // links, which full scans read instead of the observations. True when they cover every link;
+  // a store written before trafnet had them has none until BuildLinkSummaries has run.
+  bool HasLinkSummaries() const;
+  // Writes the link summaries of every node from the observations and marks them complete;
+  // returns the links summed up. Idempotent, and a crash part way leaves them marked
+  // incomplete, so running it again finishes them. For stores written before they existed
+  // (Ingest calls it). REQUIRES: opened for writing and no ChangeSet open.
+  StatusOr<uint64_t> BuildLinkSummaries();
 
   // A reader for many reads from one snapshot (see StoreReader).
   std::unique_ptr<StoreReader> NewReader() const;

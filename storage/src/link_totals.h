@@ -1,0 +1,72 @@
+// The link_summaries family (docs/storage.md): for every node, the totals of the observations
+// of each link it is the first end of, in one value, so that a full scan reads a record per
+// node instead of one per observation.
+#ifndef TRAFNET_STORAGE_SRC_LINK_TOTALS_H_
+#define TRAFNET_STORAGE_SRC_LINK_TOTALS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec.h"
+
+namespace trafnet::storage {
+
+// One link's observations summed up: what Store::ScanGraph reports for it without a window.
+struct LinkTotals {
+  codec::LinkTypeId type = 0;
+  NodeId to = 0;
+  uint64_t count = 0;         // the sum of the observations' counts
+  uint64_t observations = 0;  // how many there are
+  std::string first_start;    // the earliest non-empty start
+  std::string last_end;       // the latest end (or start, when an observation has no end)
+  bool open_start = false;    // one observation has an end and no start
+  bool open_end = false;      // one observation has a start and no end
+
+  // Adds one observation's identity dates and `count` (an addition modulo 2^64, so a
+  // correction adds its new count minus the old) and `observations` (1 for a new one, 0 for a
+  // correction).
+  void Add(std::string_view start, std::string_view end, uint64_t count, uint64_t observations);
+  // Adds another set of totals of the same link.
+  void Add(const LinkTotals& other);
+  bool operator==(const LinkTotals&) const = default;
+};
+
+// The same, pointing into a value being read.
+struct LinkTotalsView {
+  codec::LinkTypeId type = 0;
+  NodeId to = 0;
+  uint64_t count = 0;
+  uint64_t observations = 0;
+  std::string_view first_start, last_end;
+  bool open_start = false, open_end = false;
+};
+
+// A node's value: format byte, then per link, by type and then other end:
+// varint type, varint to, varint count, varint observations, flags byte (1 open start, 2 open
+// end), str first_start, str last_end.
+std::string EncodeLinkTotals(const std::vector<LinkTotals>& links);
+
+// Reads a value written by EncodeLinkTotals, one link at a time.
+class LinkTotalsReader {
+ public:
+  explicit LinkTotalsReader(std::string_view value);
+  // The next link; false at the end or on a malformed value (then corrupt() is true).
+  bool Next(LinkTotalsView& link);
+  bool corrupt() const { return corrupt_; }
+
+ private:
+  codec::Reader reader_;
+  bool corrupt_ = false;
+};
+
+Status DecodeLinkTotals(std::string_view value, std::vector<LinkTotals>& links);
+
+// `stored` and `added`, both sorted by (type, to), joined into `stored`: a link in both gets
+// the sum of its totals.
+void MergeLinkTotals(std::vector<LinkTotals>& stored, const std::vector<LinkTotals>& added);
+
+}  // namespace trafnet::storage
+
+#endif  // TRAFNET_STORAGE_SRC_LINK_TOTALS_H_

@@ -1,0 +1,257 @@
+// The link summaries (docs/storage.md, link_summaries): every commit keeps them equal to the
+// totals of the stored observations, full scans read them and see exactly the links that
+// reading every observation gives, Verify checks them, and stores written before they existed
+// are read from the observations until BuildLinkSummaries has run.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/raw_store.h"
+#include "support/temp_dir.h"
+#include "trafnet/storage/store.h"
+
+namespace trafnet::storage {
+namespace {
+
+using ::testing::HasSubstr;
+using trafnet::testing::EditRawStore;
+using trafnet::testing::RemoveLinkSummaries;
+using trafnet::testing::TempDir;
+
+std::unique_ptr<Store> OpenStore(const TempDir& dir, bool read_only = false) {
+  StoreOptions options;
+  options.read_only = read_only;
+  options.create_if_missing = !read_only;
+  auto store = Store::Open(dir / "db", options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return std::move(store).value();
+}
+
+constexpr NodeId kPersons = 300;
+
+void AddPersons(ChangeSet& cs) {
+  for (NodeId i = 0; i < kPersons; ++i) {
+    auto added = cs.UpsertNode(kPersonKind, "P" + std::to_string(i), {}, {}, "MUP",
+                               MergePolicy::kRejectConflicts);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+  }
+}
+
+// `n` random observations among the persons: a few link types (one symmetric), pairs drawn
+// from a small set so that links get several observations and observations are reported again
+// (the same, or with another count: a correction), dates present, absent or half given.
+void AddRandomObservations(ChangeSet& cs, std::mt19937& rng, int n, NodeId pairs_from = kPersons) {
+  const char* types[] = {"KNOWS", "CALLED", "PAID"};
+  const char* sources[] = {"MUP", "BIA", "GP-BG"};
+  const char* dates[] = {"", "2021-03-04", "2022-11-30T10:00", "2020-01-01", "2024-06-15"};
+  std::uniform_int_distribution<NodeId> person(0, pairs_from - 1);
+  for (int i = 0; i < n; ++i) {
+    Observation obs;
+    obs.source = sources[rng() % 3];
+    obs.start = dates[rng() % 5];
+    obs.end = dates[rng() % 5];
+    obs.count = 1 + rng() % 4;
+    const NodeId from = person(rng), to = rng() % 10 == 0 ? from : person(rng);
+    ASSERT_TRUE(cs.PutLink(from, types[rng() % 3], to, obs).ok());
+  }
+}
+
+std::string Describe(const LinkSummary& link) {
+  return std::to_string(link.from) + "-" + std::to_string(link.type) + "-" +
+         std::to_string(link.to) + " " + std::to_string(link.count) + "/" +
+         std::to_string(link.observations) + " " + std::string(link.first_start) + ".." +
+         std::string(link.last_end) + (link.open_start ? " open-start" : "") +
+         (link.open_end ? " open-end" : "") + (link.symmetric ? " sym" : "");
+}
+
+std::vector<std::string> Links(const Store& store, bool from_observations, unsigned parts = 1) {
+  LinkScanOptions options;
+  options.from_observations = from_observations;
+  std::vector<std::vector<std::string>> seen(parts);
+  Status status = store.ScanGraphInParts(
+      options, parts,
+      [](NodeId, std::string_view, std::string_view, const std::vector<std::string_view>&) {},
+      [&](unsigned part, const LinkSummary& link) { seen.at(part).push_back(Describe(link)); });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  std::vector<std::string> joined;
+  for (const auto& part : seen) joined.insert(joined.end(), part.begin(), part.end());
+  return joined;
+}
+
+void ExpectConsistent(const Store& store) {
+  auto report = store.Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok()) << ::testing::PrintToString(report->problems);
+}
+
+// Small commits (one WriteBatch) and bulk ones (SST files), new links, new observations of
+// stored links, repeats and corrections: after each, the summaries give the same links as the
+// observations, in one part or several.
+TEST(LinkSummariesTest, EveryCommitKeepsThemEqualToTheObservations) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  std::mt19937 rng(7);
+  {
+    auto cs = store->NewChangeSet();
+    AddPersons(*cs);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  EXPECT_TRUE(store->HasLinkSummaries()) << "an empty store starts them complete";
+  // 20 000 observations make over 50 000 writes: a bulk commit.
+  for (int n : {400, 20000, 50, 3000, 20000, 1}) {
+    auto cs = store->NewChangeSet();
+    AddRandomObservations(*cs, rng, n, n == 50 ? 20 : kPersons);
+    ASSERT_TRUE(cs->Commit().ok());
+    const std::vector<std::string> expected = Links(*store, /*from_observations=*/true);
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(Links(*store, false), expected) << "after a commit of " << n;
+    EXPECT_EQ(Links(*store, false, 3), expected) << "after a commit of " << n << ", 3 parts";
+    ExpectConsistent(*store);
+  }
+  // Re-reading what is stored changes nothing.
+  const std::vector<std::string> before = Links(*store, false);
+  {
+    std::mt19937 again(7);
+    auto cs = store->NewChangeSet();
+    AddRandomObservations(*cs, again, 400);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  EXPECT_EQ(Links(*store, false), Links(*store, true));
+  ExpectConsistent(*store);
+  // A window is read from the observations, which alone know the dates of each.
+  LinkScanOptions window;
+  window.since = "2023-01-01";
+  uint64_t in_window = 0;
+  ASSERT_TRUE(store
+                  ->ScanGraph(
+                      window,
+                      [](NodeId, std::string_view, std::string_view,
+                         const std::vector<std::string_view>&) {},
+                      [&](const LinkSummary&) { ++in_window; })
+                  .ok());
+  EXPECT_GT(in_window, 0u);
+  EXPECT_LT(in_window, before.size());
+}
+
+// The stored totals of one link, by hand: two sources, one open-ended, then a correction.
+TEST(LinkSummariesTest, SumCountsAndSpanTheDates) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto add = [&](const char* source, const char* start, const char* end, uint64_t count) {
+    auto cs = store->NewChangeSet();
+    if (store->counts().nodes == 0) AddPersons(*cs);
+    Observation obs;
+    obs.source = source;
+    obs.start = start;
+    obs.end = end;
+    obs.count = count;
+    ASSERT_TRUE(cs->PutLink(5, "KNOWS", 2, obs).ok());
+    ASSERT_TRUE(cs->Commit().ok());
+  };
+  add("MUP", "2021-05-01", "", 3);
+  add("BIA", "", "2023-01-02", 2);
+  add("MUP", "2021-05-01", "", 7);  // a correction: 3 becomes 7
+  EXPECT_THAT(Links(*store, false),
+              ::testing::ElementsAre("2-1-5 9/2 2021-05-01..2023-01-02 open-start open-end sym"));
+  EXPECT_EQ(Links(*store, false), Links(*store, true));
+}
+
+// A store written before the summaries: scans read the observations, commits leave the
+// summaries alone, read-only opens work without the family, and BuildLinkSummaries (which
+// ingest runs) makes them complete and equal to the observations.
+TEST(LinkSummariesTest, StoresWrittenBeforeThemAreReadFromObservationsUntilBuilt) {
+  TempDir dir;
+  std::mt19937 rng(11);
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddPersons(*cs);
+    AddRandomObservations(*cs, rng, 2000);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  RemoveLinkSummaries(dir / "db");
+  {
+    auto store = OpenStore(dir, /*read_only=*/true);
+    EXPECT_FALSE(store->HasLinkSummaries());
+    EXPECT_EQ(Links(*store, false), Links(*store, true));
+    ExpectConsistent(*store);
+    EXPECT_EQ(store->BuildLinkSummaries().status().code(), StatusCode::kFailedPrecondition);
+  }
+  auto store = OpenStore(dir);
+  EXPECT_FALSE(store->HasLinkSummaries());
+  {
+    auto cs = store->NewChangeSet();
+    AddRandomObservations(*cs, rng, 500);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  const std::vector<std::string> expected = Links(*store, true);
+  EXPECT_EQ(Links(*store, false), expected);
+  ExpectConsistent(*store);
+  {
+    auto cs = store->NewChangeSet();
+    EXPECT_EQ(store->BuildLinkSummaries().status().code(), StatusCode::kFailedPrecondition)
+        << "not while a change set is open";
+  }
+  auto built = store->BuildLinkSummaries();
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_EQ(*built, expected.size());
+  EXPECT_TRUE(store->HasLinkSummaries());
+  EXPECT_EQ(Links(*store, false), expected);
+  ExpectConsistent(*store);
+  {
+    auto cs = store->NewChangeSet();
+    AddRandomObservations(*cs, rng, 500);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  EXPECT_EQ(Links(*store, false), Links(*store, true));
+  EXPECT_EQ(store->BuildLinkSummaries().value(), Links(*store, true).size()) << "again: the same";
+  EXPECT_EQ(Links(*store, false), Links(*store, true));
+  store.reset();
+  EXPECT_TRUE(OpenStore(dir, /*read_only=*/true)->HasLinkSummaries());
+}
+
+// Verify recounts the summaries from the observations and names a node whose totals are wrong,
+// missing or left over.
+TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddPersons(*cs);
+    std::mt19937 rng(3);
+    AddRandomObservations(*cs, rng, 1000);
+    ASSERT_TRUE(cs->Commit().ok());
+    ExpectConsistent(*store);
+  }
+  std::string first_key, first_value;
+  EditRawStore(dir / "db", [&](rocksdb::DB& db,
+                               std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.NewIterator(rocksdb::ReadOptions(), cf["link_summaries"]));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    first_key = it->key().ToString();
+    first_value = it->value().ToString();
+    it->Next();
+    ASSERT_TRUE(it->Valid());
+    // The second node's totals under the first node's id, and the second node's gone.
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["link_summaries"], first_key, it->value()).ok());
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["link_summaries"], it->key()).ok());
+    ASSERT_TRUE(
+        db.Put(rocksdb::WriteOptions(), cf["link_summaries"], std::string(8, '\x7f'), first_value)
+            .ok());
+  });
+  auto store = OpenStore(dir, /*read_only=*/true);
+  auto report = store->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok());
+  const std::string problems = ::testing::PrintToString(report->problems);
+  EXPECT_THAT(problems, HasSubstr("link summaries of node"));
+  EXPECT_GE(report->problems.size(), 3u) << problems;
+}
+
+}  // namespace
+}  // namespace trafnet::storage
