@@ -1,6 +1,9 @@
-// Point lookups and one-hop adjacency scans on a store, with Google Benchmark.
+// Point lookups, one-hop adjacency scans and whole-store scans into graph projections on a
+// store, with Google Benchmark.
 //
 //   TRAFNET_BENCH_DB=demo/store build/release/bench/store_bench
+//   TRAFNET_BENCH_DB=build/bench/store build/release/bench/store_bench
+//   --benchmark_filter='Scan|Project'
 //
 // runs against an existing store (e.g. one made from a 1M-person generated world by
 // scripts/bench-ingest). Without TRAFNET_BENCH_DB it generates and ingests a 20k-person world
@@ -15,6 +18,7 @@
 
 #include "trafnet/engine/generate.h"
 #include "trafnet/engine/ingest.h"
+#include "trafnet/engine/projection.h"
 #include "trafnet/storage/store.h"
 
 namespace {
@@ -105,6 +109,56 @@ void BM_OneHopNeighbours(benchmark::State& state) {
   state.counters["links_per_scan"] = benchmark::Counter(static_cast<double>(links) / static_cast<double>(i));
 }
 BENCHMARK(BM_OneHopNeighbours);
+
+// The store's whole graph read as a projection reads it (ScanGraphInParts, node kind and key
+// and the status field, every link summed up), with callbacks that only count: the store side
+// of a projection. Arg: parts (threads).
+void BM_ScanGraph(benchmark::State& state) {
+  Fixture& f = GetFixture();
+  trafnet::storage::LinkScanOptions options;
+  options.node_fields = {"status"};
+  uint64_t links = 0;
+  for (auto _ : state) {
+    uint64_t nodes = 0;
+    std::vector<uint64_t> part_links(static_cast<size_t>(state.range(0)));
+    auto status = f.store->ScanGraphInParts(
+        options, static_cast<unsigned>(state.range(0)),
+        [&](NodeId, std::string_view, std::string_view, const std::vector<std::string_view>&) {
+          ++nodes;
+        },
+        [&](unsigned part, const trafnet::storage::LinkSummary&) { ++part_links[part]; });
+    if (!status.ok()) std::abort();
+    for (uint64_t n : part_links) links += n;
+    benchmark::DoNotOptimize(nodes);
+  }
+  state.counters["links_per_s"] =
+      benchmark::Counter(static_cast<double>(links), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScanGraph)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Store -> CSR: engine::BuildProjection of the full graph (undirected, unweighted) and of the
+// persons graph, the store open. Arg: threads. arcs_per_s is the measure.
+void Project(benchmark::State& state, trafnet::engine::GraphKind kind) {
+  Fixture& f = GetFixture();
+  trafnet::engine::ProjectionOptions options;
+  options.kind = kind;
+  options.threads = static_cast<unsigned>(state.range(0));
+  uint64_t arcs = 0;
+  for (auto _ : state) {
+    auto projection = trafnet::engine::BuildProjection(*f.store, options);
+    if (!projection.ok()) std::abort();
+    arcs += projection->graph.num_arcs();
+    benchmark::DoNotOptimize(projection);
+  }
+  state.counters["arcs_per_s"] =
+      benchmark::Counter(static_cast<double>(arcs), benchmark::Counter::kIsRate);
+}
+void BM_ProjectFull(benchmark::State& state) { Project(state, trafnet::engine::GraphKind::kFull); }
+void BM_ProjectPersons(benchmark::State& state) {
+  Project(state, trafnet::engine::GraphKind::kPersons);
+}
+BENCHMARK(BM_ProjectFull)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ProjectPersons)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -127,7 +127,7 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
       }));
   if (projection.node.size() >= kNone) return InvalidArgumentError("too many nodes for a 32-bit graph");
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), part_edges,
-                                      options.directed, options.weighted);
+                                      options.directed, options.weighted, options.threads);
   return projection;
 }
 
@@ -232,7 +232,7 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
                            edges.back().push_back(WeightedEdge{v, u, w});
                        });
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
-                                      options.directed, options.weighted);
+                                      options.directed, options.weighted, options.threads);
   return projection;
 }
 

@@ -1,9 +1,12 @@
 #include "simple_graph.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstdint>
+#include <thread>
 #include <type_traits>
+#include <utility>
 
 namespace trafnet::engine {
 
@@ -19,9 +22,27 @@ struct WeightedArc {
 Vertex TargetOf(Vertex arc) { return arc; }
 Vertex TargetOf(const WeightedArc& arc) { return arc.target; }
 
+// Runs fn(i) for i in [0, count) on up to `threads` threads (the calling one included), each
+// taking the next i in turn. What fn does must not depend on which thread runs it.
+template <typename Fn>
+void ForEachIndex(size_t count, unsigned threads, const Fn& fn) {
+  const size_t workers = std::max<size_t>(1, std::min<size_t>(threads, count));
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) fn(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (std::thread& thread : pool) thread.join();
+}
+
+// Vertex ranges for the per-vertex passes: fixed by n alone.
+constexpr size_t kVertexChunks = 64;
+
 template <bool kWeighted>
-algorithms::CsrGraph BuildAs(Vertex n, std::vector<std::vector<WeightedEdge>>& parts,
-                             bool directed) {
+algorithms::CsrGraph BuildAs(Vertex n, std::vector<std::vector<WeightedEdge>>& parts, bool directed,
+                             unsigned threads) {
   using Arc = std::conditional_t<kWeighted, WeightedArc, Vertex>;
   auto make_arc = [](Vertex target, double weight) {
     if constexpr (kWeighted) {
@@ -31,65 +52,89 @@ algorithms::CsrGraph BuildAs(Vertex n, std::vector<std::vector<WeightedEdge>>& p
       return target;
     }
   };
-  std::vector<uint64_t> offsets(static_cast<size_t>(n) + 1, 0);
-  for (const std::vector<WeightedEdge>& edges : parts) {
-    for (const WeightedEdge& e : edges) {
+  // Each part's arcs per vertex, counted side by side; then, in place, where the part's arcs
+  // of each vertex start: after the arcs of the parts before it, as one pass over the parts in
+  // order would place them.
+  std::vector<std::vector<uint64_t>> cursor(parts.size());
+  ForEachIndex(parts.size(), threads, [&](size_t p) {
+    std::vector<uint64_t>& count = cursor[p];
+    count.assign(n, 0);
+    for (const WeightedEdge& e : parts[p]) {
       if (e.from == e.to) continue;
-      ++offsets[e.from + 1];
-      if (!directed) ++offsets[e.to + 1];
+      ++count[e.from];
+      if (!directed) ++count[e.to];
     }
+  });
+  std::vector<uint64_t> offsets(static_cast<size_t>(n) + 1, 0);
+  for (size_t v = 0; v < n; ++v) {
+    uint64_t at = offsets[v];
+    for (std::vector<uint64_t>& count : cursor) {
+      const uint64_t mine = count[v];
+      count[v] = at;
+      at += mine;
+    }
+    offsets[v + 1] = at;
   }
-  for (size_t v = 0; v < n; ++v) offsets[v + 1] += offsets[v];
   std::vector<Arc> arcs(offsets.back());
-  {
-    std::vector<uint64_t> cursor(offsets.begin(), offsets.end() - 1);
-    for (std::vector<WeightedEdge>& edges : parts) {
-      for (const WeightedEdge& e : edges) {
-        if (e.from == e.to) continue;
-        arcs[cursor[e.from]++] = make_arc(e.to, e.weight);
-        if (!directed) arcs[cursor[e.to]++] = make_arc(e.from, e.weight);
-      }
-      edges = std::vector<WeightedEdge>();
+  ForEachIndex(parts.size(), threads, [&](size_t p) {
+    std::vector<uint64_t>& next = cursor[p];
+    for (const WeightedEdge& e : parts[p]) {
+      if (e.from == e.to) continue;
+      arcs[next[e.from]++] = make_arc(e.to, e.weight);
+      if (!directed) arcs[next[e.to]++] = make_arc(e.from, e.weight);
     }
-  }
+    parts[p] = std::vector<WeightedEdge>();
+    next = std::vector<uint64_t>();
+  });
   // Each vertex's arcs by target (stable, so that repeats are summed in input order), repeats
   // merged, packed to the left of the vertex's range; `kept` counts what is left.
   std::vector<uint64_t> kept(n, 0);
   auto by_target = [](const Arc& a, const Arc& b) { return TargetOf(a) < TargetOf(b); };
-  for (Vertex v = 0; v < n; ++v) {
-    Arc* begin = arcs.data() + offsets[v];
-    Arc* end = arcs.data() + offsets[v + 1];
-    if (end - begin <= 16) {
-      for (Arc* i = begin + 1; i < end; ++i) {  // insertion sort: stable, fast for short lists
-        Arc arc = *i;
-        Arc* j = i;
-        for (; j > begin && TargetOf(arc) < TargetOf(*(j - 1)); --j) *j = *(j - 1);
-        *j = arc;
-      }
-    } else {
-      std::stable_sort(begin, end, by_target);
-    }
-    Arc* out = begin;
-    for (Arc* i = begin; i < end; ++i) {
-      if (out > begin && TargetOf(*(out - 1)) == TargetOf(*i)) {
-        if constexpr (kWeighted) (out - 1)->weight += i->weight;
+  const size_t chunk = (static_cast<size_t>(n) + kVertexChunks - 1) / kVertexChunks;
+  auto vertices_of = [&](size_t c) {
+    return std::pair<Vertex, Vertex>(static_cast<Vertex>(std::min<size_t>(n, c * chunk)),
+                                     static_cast<Vertex>(std::min<size_t>(n, (c + 1) * chunk)));
+  };
+  ForEachIndex(kVertexChunks, threads, [&](size_t c) {
+    const auto [first, last] = vertices_of(c);
+    for (Vertex v = first; v < last; ++v) {
+      Arc* begin = arcs.data() + offsets[v];
+      Arc* end = arcs.data() + offsets[v + 1];
+      if (end - begin <= 16) {
+        for (Arc* i = begin + 1; i < end; ++i) {  // insertion sort: stable, fast for short lists
+          Arc arc = *i;
+          Arc* j = i;
+          for (; j > begin && TargetOf(arc) < TargetOf(*(j - 1)); --j) *j = *(j - 1);
+          *j = arc;
+        }
       } else {
-        *out++ = *i;
+        std::stable_sort(begin, end, by_target);
       }
+      Arc* out = begin;
+      for (Arc* i = begin; i < end; ++i) {
+        if (out > begin && TargetOf(*(out - 1)) == TargetOf(*i)) {
+          if constexpr (kWeighted) (out - 1)->weight += i->weight;
+        } else {
+          *out++ = *i;
+        }
+      }
+      kept[v] = static_cast<uint64_t>(out - begin);
     }
-    kept[v] = static_cast<uint64_t>(out - begin);
-  }
+  });
   std::vector<uint64_t> csr_offsets(static_cast<size_t>(n) + 1, 0);
   for (Vertex v = 0; v < n; ++v) csr_offsets[v + 1] = csr_offsets[v] + kept[v];
   std::vector<Vertex> targets(csr_offsets.back());
   std::vector<float> weights(kWeighted ? csr_offsets.back() : 0);
-  for (Vertex v = 0; v < n; ++v) {
-    const Arc* from = arcs.data() + offsets[v];
-    for (uint64_t i = 0; i < kept[v]; ++i) {
-      targets[csr_offsets[v] + i] = TargetOf(from[i]);
-      if constexpr (kWeighted) weights[csr_offsets[v] + i] = static_cast<float>(from[i].weight);
+  ForEachIndex(kVertexChunks, threads, [&](size_t c) {
+    const auto [first, last] = vertices_of(c);
+    for (Vertex v = first; v < last; ++v) {
+      const Arc* from = arcs.data() + offsets[v];
+      for (uint64_t i = 0; i < kept[v]; ++i) {
+        targets[csr_offsets[v] + i] = TargetOf(from[i]);
+        if constexpr (kWeighted) weights[csr_offsets[v] + i] = static_cast<float>(from[i].weight);
+      }
     }
-  }
+  });
   arcs.clear();
   arcs.shrink_to_fit();
   auto graph = algorithms::CsrGraph::FromArrays(directed, std::move(csr_offsets),
@@ -101,8 +146,9 @@ algorithms::CsrGraph BuildAs(Vertex n, std::vector<std::vector<WeightedEdge>>& p
 }  // namespace
 
 algorithms::CsrGraph BuildSimpleGraph(Vertex n, std::vector<std::vector<WeightedEdge>>& parts,
-                                      bool directed, bool weighted) {
-  return weighted ? BuildAs<true>(n, parts, directed) : BuildAs<false>(n, parts, directed);
+                                      bool directed, bool weighted, unsigned threads) {
+  return weighted ? BuildAs<true>(n, parts, directed, threads)
+                  : BuildAs<false>(n, parts, directed, threads);
 }
 
 algorithms::CsrGraph BuildSimpleGraph(Vertex n, std::vector<WeightedEdge>& edges, bool directed,
@@ -110,7 +156,7 @@ algorithms::CsrGraph BuildSimpleGraph(Vertex n, std::vector<WeightedEdge>& edges
   std::vector<std::vector<WeightedEdge>> parts(1);
   parts[0] = std::move(edges);
   edges = std::vector<WeightedEdge>();
-  return BuildSimpleGraph(n, parts, directed, weighted);
+  return BuildSimpleGraph(n, parts, directed, weighted, /*threads=*/1);
 }
 
 }  // namespace trafnet::engine

@@ -30,10 +30,12 @@ struct WeightedEdge {
 algorithms::CsrGraph BuildSimpleGraph(algorithms::Vertex n, std::vector<WeightedEdge>& edges,
                                       bool directed, bool weighted);
 // The same for the edges of `parts` taken in order, as if joined into one list (which would
-// copy them all once more); empties every part.
+// copy them all once more), on up to `threads` threads: the parts are counted and scattered
+// side by side (each into slots fixed beforehand, after those of the parts before it) and the
+// vertices sorted in fixed ranges, so the graph is the same for any number. Empties every part.
 algorithms::CsrGraph BuildSimpleGraph(algorithms::Vertex n,
                                       std::vector<std::vector<WeightedEdge>>& parts, bool directed,
-                                      bool weighted);
+                                      bool weighted, unsigned threads);
 
 }  // namespace trafnet::engine
 

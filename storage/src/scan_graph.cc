@@ -225,6 +225,74 @@ std::vector<NodeId> PartBounds(const Store::Impl& impl, ColumnFamily family, Nod
   return bounds;
 }
 
+// Decodes the node records with ids in [lower, upper) (`upper` kNoUpperBound for none) into
+// batches, in id order, handing each full one to `hand_over`, which returns false when nobody
+// wants more.
+Status ScanNodeRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
+                     NodeId upper, const std::vector<std::string>& node_fields,
+                     const std::function<bool(std::unique_ptr<ScanBatch>)>& hand_over) {
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  read_options.fill_cache = false;
+  read_options.readahead_size = 4 << 20;
+  const std::string lower_key = codec::NodeIdKey(lower);
+  const std::string upper_key = codec::NodeIdKey(upper);
+  rocksdb::Slice upper_slice(upper_key);
+  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
+  const size_t num_fields = node_fields.size();
+  auto batch = std::make_unique<ScanBatch>();
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(read_options, impl.cf[kNodesCf]));
+  std::vector<std::pair<uint32_t, uint32_t>> fields(num_fields);
+  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::string_view value(it->value().data(), it->value().size());
+    if (key.size() != 8 || value.empty()) return CorruptionError("bad node record");
+    codec::Reader reader(value.substr(1));
+    std::string_view kind, natural;
+    uint64_t count = 0;
+    if (!reader.String(kind) || !reader.String(natural)) return CorruptionError("bad node record");
+    batch->node_ids.push_back(codec::GetBigEndian64(key));
+    batch->node_refs.push_back(batch->Keep(kind));
+    batch->node_refs.push_back(batch->Keep(natural));
+    std::fill(fields.begin(), fields.end(), std::pair<uint32_t, uint32_t>(0, 0));
+    if (num_fields > 0) {
+      if (!reader.Varint(count)) return CorruptionError("bad node record");
+      for (uint64_t i = 0; i < count; ++i) {
+        std::string_view name, field_value;
+        if (!reader.String(name) || !reader.String(field_value))
+          return CorruptionError("bad node record");
+        for (size_t f = 0; f < num_fields; ++f) {
+          if (name == node_fields[f]) fields[f] = batch->Keep(field_value);
+        }
+      }
+    }
+    batch->node_refs.insert(batch->node_refs.end(), fields.begin(), fields.end());
+    if (batch->size() >= kScanBatchRecords) {
+      if (!hand_over(std::move(batch))) return Status::Ok();
+      batch = std::make_unique<ScanBatch>();
+    }
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
+  if (batch->size() > 0) hand_over(std::move(batch));
+  return Status::Ok();
+}
+
+// Hands the nodes and links of a batch to the callbacks, in order.
+void Deliver(const ScanBatch& batch, size_t num_fields, std::vector<std::string_view>& fields,
+             const NodeScanFn& node_fn, const std::function<void(const LinkSummary&)>* link_fn) {
+  for (size_t i = 0; i < batch.node_ids.size(); ++i) {
+    const auto* refs = &batch.node_refs[i * (2 + num_fields)];
+    for (size_t f = 0; f < num_fields; ++f) fields[f] = batch.View(refs[2 + f]);
+    node_fn(batch.node_ids[i], batch.View(refs[0]), batch.View(refs[1]), fields);
+  }
+  for (size_t i = 0; i < batch.links.size(); ++i) {
+    LinkSummary link = batch.links[i];
+    link.first_start = batch.View(batch.link_dates[2 * i]);
+    link.last_end = batch.View(batch.link_dates[2 * i + 1]);
+    (*link_fn)(link);
+  }
+}
+
 // RocksDB's iteration and decoding run on a thread of their own, a few batches ahead of the
 // callbacks on the caller's thread; the callbacks see exactly the sequential scan's order.
 // Without `link_fn` only the nodes are scanned.
@@ -232,54 +300,24 @@ Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric
                      const rocksdb::Snapshot* snapshot, const LinkScanOptions& options,
                      const NodeScanFn& node_fn,
                      const std::function<void(const LinkSummary&)>* link_fn) {
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
-  read_options.fill_cache = false;
-  read_options.readahead_size = 4 << 20;
   const size_t num_fields = options.node_fields.size();
   BoundedQueue<std::unique_ptr<ScanBatch>> queue(kScanBatchesAhead);
   Status scan_status;
 
   auto scan = [&]() -> Status {
+    bool listening = true;
+    TRAFNET_RETURN_IF_ERROR(ScanNodeRange(impl, snapshot, 0, kNoUpperBound, options.node_fields,
+                                          [&](std::unique_ptr<ScanBatch> batch) {
+                                            return listening = queue.Push(std::move(batch));
+                                          }));
+    if (!listening || link_fn == nullptr) return Status::Ok();
     auto batch = std::make_unique<ScanBatch>();
     auto hand_over = [&]() -> bool {
       if (batch->size() == 0) return true;
-      bool listening = queue.Push(std::move(batch));
+      bool more = queue.Push(std::move(batch));
       batch = std::make_unique<ScanBatch>();
-      return listening;
+      return more;
     };
-    std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(read_options, impl.cf[kNodesCf]));
-    std::vector<std::pair<uint32_t, uint32_t>> fields(num_fields);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      std::string_view key(it->key().data(), it->key().size());
-      std::string_view value(it->value().data(), it->value().size());
-      if (key.size() != 8 || value.empty()) return CorruptionError("bad node record");
-      codec::Reader reader(value.substr(1));
-      std::string_view kind, natural;
-      uint64_t count = 0;
-      if (!reader.String(kind) || !reader.String(natural)) return CorruptionError("bad node record");
-      batch->node_ids.push_back(codec::GetBigEndian64(key));
-      batch->node_refs.push_back(batch->Keep(kind));
-      batch->node_refs.push_back(batch->Keep(natural));
-      std::fill(fields.begin(), fields.end(), std::pair<uint32_t, uint32_t>(0, 0));
-      if (num_fields > 0) {
-        if (!reader.Varint(count)) return CorruptionError("bad node record");
-        for (uint64_t i = 0; i < count; ++i) {
-          std::string_view name, field_value;
-          if (!reader.String(name) || !reader.String(field_value)) return CorruptionError("bad node record");
-          for (size_t f = 0; f < num_fields; ++f) {
-            if (name == options.node_fields[f]) fields[f] = batch->Keep(field_value);
-          }
-        }
-      }
-      batch->node_refs.insert(batch->node_refs.end(), fields.begin(), fields.end());
-      if (batch->size() >= kScanBatchRecords && !hand_over()) return Status::Ok();
-    }
-    TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
-    if (!hand_over()) return Status::Ok();
-    if (link_fn == nullptr) return Status::Ok();
-
-    bool listening = true;
     TRAFNET_RETURN_IF_ERROR(ScanLinks(impl, snapshot, 0, kNoUpperBound, symmetric, options,
                                       ReadsSummaries(impl, options), [&](const LinkSummary& link) {
                                         batch->links.push_back(link);
@@ -299,22 +337,54 @@ Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric
 
   std::vector<std::string_view> fields(num_fields);
   while (std::optional<std::unique_ptr<ScanBatch>> next = queue.Pop()) {
-    const ScanBatch* batch = next->get();
-    for (size_t i = 0; i < batch->node_ids.size(); ++i) {
-      const auto* refs = &batch->node_refs[i * (2 + num_fields)];
-      for (size_t f = 0; f < num_fields; ++f) fields[f] = batch->View(refs[2 + f]);
-      node_fn(batch->node_ids[i], batch->View(refs[0]), batch->View(refs[1]), fields);
-    }
-    for (size_t i = 0; i < batch->links.size(); ++i) {
-      LinkSummary link = batch->links[i];
-      link.first_start = batch->View(batch->link_dates[2 * i]);
-      link.last_end = batch->View(batch->link_dates[2 * i + 1]);
-      (*link_fn)(link);
-    }
+    Deliver(**next, num_fields, fields, node_fn, link_fn);
   }
   queue.Stop();
   scanner.join();
   return scan_status;
+}
+
+// The node records read in `parts` id ranges side by side, one thread each, and handed to
+// `node_fn` on the caller's thread in id order: the first range as it is read, the others from
+// what their threads have read meanwhile (held in memory until then).
+Status ScanNodesInParts(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
+                        const LinkScanOptions& options, unsigned parts, const NodeScanFn& node_fn) {
+  NodeId end = 0;
+  {
+    std::lock_guard lock(impl.mutex);
+    end = impl.next_node_id;
+  }
+  const size_t num_fields = options.node_fields.size();
+  std::vector<std::unique_ptr<BoundedQueue<std::unique_ptr<ScanBatch>>>> queues;
+  for (unsigned part = 0; part < parts; ++part) {
+    queues.push_back(std::make_unique<BoundedQueue<std::unique_ptr<ScanBatch>>>(
+        part == 0 ? kScanBatchesAhead : std::numeric_limits<size_t>::max()));
+  }
+  std::vector<Status> statuses(parts);
+  std::vector<std::thread> readers;
+  for (unsigned part = 0; part < parts; ++part) {
+    // Ids are dense: equal id ranges are about equal work. The last range has no upper bound.
+    const NodeId lower = end / parts * part;
+    const NodeId upper = part + 1 < parts ? end / parts * (part + 1) : kNoUpperBound;
+    readers.emplace_back([&, part, lower, upper] {
+      auto& queue = *queues[part];
+      statuses[part] = ScanNodeRange(
+          impl, snapshot, lower, upper, options.node_fields,
+          [&](std::unique_ptr<ScanBatch> batch) { return queue.Push(std::move(batch)); });
+      queue.Close();
+    });
+  }
+  std::vector<std::string_view> fields(num_fields);
+  for (unsigned part = 0; part < parts; ++part) {
+    while (std::optional<std::unique_ptr<ScanBatch>> next = queues[part]->Pop()) {
+      Deliver(**next, num_fields, fields, node_fn, nullptr);
+    }
+    if (!statuses[part].ok()) break;  // (its reader has closed its queue, so it has set it)
+  }
+  for (auto& queue : queues) queue->Stop();
+  for (std::thread& reader : readers) reader.join();
+  for (const Status& status : statuses) TRAFNET_RETURN_IF_ERROR(status);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -343,7 +413,7 @@ Status Store::ScanGraphInParts(
     node_fn(id, kind, key, fields);
   };
   const std::vector<bool> symmetric = SymmetricTypes(*this);
-  Status status = ScanPipelined(*impl_, symmetric, snapshot, options, count_nodes, nullptr);
+  Status status = ScanNodesInParts(*impl_, snapshot, options, parts, count_nodes);
   if (status.ok()) {
     const bool summaries = ReadsSummaries(*impl_, options);
     const std::vector<NodeId> bounds =

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <utility>
@@ -58,6 +59,52 @@ TEST(SimpleGraphTest, MatchesAMapOfSummedPairsOnRandomEdgeLists) {
               EXPECT_EQ(graph.weights(v)[i], static_cast<float>(weight));
             }
             ++i;
+          }
+        }
+      }
+    }
+  }
+}
+
+// Edges given in parts and built on several threads make exactly the graph of the joined list
+// (weights summed in the same order, so bit for bit).
+TEST(SimpleGraphTest, PartsAndThreadsMakeTheGraphOfTheJoinedList) {
+  std::mt19937 random(11);
+  for (int round = 0; round < 40; ++round) {
+    const Vertex n = 1 + random() % (round % 2 == 0 ? 50 : 5000);
+    std::vector<WeightedEdge> edges(random() % 20000);
+    for (WeightedEdge& e : edges) {
+      e.from = random() % n;
+      e.to = random() % (round % 4 == 1 ? std::min<Vertex>(n, 5) : n);
+      e.weight = static_cast<double>(1 + random() % 1000) / static_cast<double>(1 + random() % 7);
+    }
+    for (bool directed : {false, true}) {
+      for (bool weighted : {false, true}) {
+        std::vector<WeightedEdge> joined = edges;
+        const algorithms::CsrGraph expected = BuildSimpleGraph(n, joined, directed, weighted);
+        for (unsigned threads : {1u, 2u, 3u}) {
+          // Deal the edges into 1-4 parts at random (some empty).
+          std::vector<std::vector<WeightedEdge>> parts(1 + random() % 4);
+          for (const WeightedEdge& e : edges)
+            parts[random() % parts.size() == 0 ? 0 : parts.size() - 1].push_back(e);
+          std::vector<WeightedEdge> in_order;
+          for (const auto& part : parts) in_order.insert(in_order.end(), part.begin(), part.end());
+          std::vector<WeightedEdge> reordered = in_order;
+          const algorithms::CsrGraph reference = BuildSimpleGraph(n, reordered, directed, weighted);
+          const algorithms::CsrGraph graph =
+              BuildSimpleGraph(n, parts, directed, weighted, threads);
+          for (const auto& part : parts) EXPECT_TRUE(part.empty());
+          ASSERT_EQ(graph.num_arcs(), expected.num_arcs());
+          for (Vertex v = 0; v < n; ++v) {
+            const auto got = graph.neighbours(v), want = reference.neighbours(v);
+            ASSERT_TRUE(std::equal(got.begin(), got.end(), want.begin(), want.end()))
+                << "round " << round << " vertex " << v << " threads " << threads;
+            if (weighted) {
+              const auto got_weights = graph.weights(v), want_weights = reference.weights(v);
+              ASSERT_TRUE(std::equal(got_weights.begin(), got_weights.end(), want_weights.begin(),
+                                     want_weights.end()))
+                  << "round " << round << " vertex " << v << " threads " << threads;
+            }
           }
         }
       }

@@ -339,8 +339,10 @@ class Store {
   // without decoding whole records. The views passed to the callbacks live until they return.
   Status ScanGraph(const LinkScanOptions& options, const NodeScanFn& node_fn,
                    const std::function<void(const LinkSummary&)>& link_fn) const;
-  // ScanGraph with the links read in `parts` consecutive key ranges side by side, one thread
-  // each (nodes first, on the caller's thread, as in ScanGraph). `link_fn(part, link)` is called
+  // ScanGraph with the nodes, then the links, read in `parts` consecutive key ranges side by
+  // side, one thread each. `node_fn` is called first, on the caller's thread, for every node in
+  // id order, as in ScanGraph (the ranges after the first wait in memory for their turn).
+  // `link_fn(part, link)` is called
   // from part's own thread, in key order within the part; the parts taken in order are
   // ScanGraph's order, and which link falls in which part does not change what each part sees
   // in sequence. Ranges are cut by node id at about equal bytes on disk. One part is ScanGraph.
