@@ -43,7 +43,7 @@ void PutString(std::string& out, std::string_view value) {
   out.append(value);
 }
 
-bool Reader::Varint(uint64_t& value) {
+bool Reader::VarintSlow(uint64_t& value) {
   value = 0;
   for (int shift = 0; shift <= 63 && !data_.empty(); shift += 7) {
     auto byte = static_cast<unsigned char>(data_.front());
@@ -52,14 +52,6 @@ bool Reader::Varint(uint64_t& value) {
     if ((byte & 0x80) == 0) return true;
   }
   return false;
-}
-
-bool Reader::String(std::string_view& value) {
-  uint64_t size = 0;
-  if (!Varint(size) || size > data_.size()) return false;
-  value = data_.substr(0, size);
-  data_.remove_prefix(size);
-  return true;
 }
 
 bool Reader::String(std::string& value) {

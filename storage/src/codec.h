@@ -42,12 +42,28 @@ void PutString(std::string& out, std::string_view value);
 class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
-  bool Varint(uint64_t& value);
+  // Inline for the one-byte case, which is most of them (lengths, types, small counts): full
+  // scans decode tens of millions.
+  bool Varint(uint64_t& value) {
+    if (!data_.empty() && (static_cast<unsigned char>(data_.front()) & 0x80) == 0) {
+      value = static_cast<unsigned char>(data_.front());
+      data_.remove_prefix(1);
+      return true;
+    }
+    return VarintSlow(value);
+  }
   bool String(std::string& value);
-  bool String(std::string_view& value);
+  bool String(std::string_view& value) {
+    uint64_t size = 0;
+    if (!Varint(size) || size > data_.size()) return false;
+    value = data_.substr(0, size);
+    data_.remove_prefix(size);
+    return true;
+  }
   bool done() const { return data_.empty(); }
 
  private:
+  bool VarintSlow(uint64_t& value);
   std::string_view data_;
 };
 
