@@ -253,5 +253,46 @@ TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
   EXPECT_GE(report->problems.size(), 3u) << problems;
 }
 
+// A malformed node record or link summary anywhere makes a scan in parts fail with Corruption,
+// whichever part holds it, without hanging the other parts' threads.
+TEST(LinkSummariesTest, ACorruptRecordFailsAScanInPartsWithoutHanging) {
+  for (const char* family : {"nodes", "link_summaries"}) {
+    for (NodeId bad : {NodeId{3}, NodeId{150}, kPersons - 2}) {
+      TempDir dir;
+      {
+        auto store = OpenStore(dir);
+        auto cs = store->NewChangeSet();
+        AddPersons(*cs);
+        std::mt19937 rng(5);
+        AddRandomObservations(*cs, rng, 3000);
+        ASSERT_TRUE(cs->Commit().ok());
+      }
+      EditRawStore(dir / "db", [&](rocksdb::DB& db,
+                                   std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+        std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf[family]));
+        std::string key(8, '\0');
+        for (int i = 0; i < 8; ++i) key[7 - i] = static_cast<char>((bad >> (8 * i)) & 0xff);
+        it->Seek(key);  // the first record at or after node `bad`
+        ASSERT_TRUE(it->Valid());
+        ASSERT_TRUE(
+            db.Put(rocksdb::WriteOptions(), cf[family], it->key(), std::string("\x01\xff", 2))
+                .ok());
+      });
+      auto store = OpenStore(dir, /*read_only=*/true);
+      for (unsigned parts : {1u, 2u, 3u}) {
+        LinkScanOptions options;
+        options.node_fields = {"status"};
+        Status status = store->ScanGraphInParts(
+            options, parts,
+            [](NodeId, std::string_view, std::string_view, const std::vector<std::string_view>&) {},
+            [](unsigned, const LinkSummary&) {});
+        EXPECT_EQ(status.code(), StatusCode::kCorruption)
+            << family << " record at node " << bad << ", " << parts
+            << " parts: " << status.ToString();
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trafnet::storage
