@@ -168,11 +168,16 @@ Status ScanSummaryRange(const Store::Impl& impl, const rocksdb::Snapshot* snapsh
   return FromRocks(it->status(), "scan link summaries");
 }
 
-// Whether a scan with `options` reads link_summaries rather than the observations.
-bool ReadsSummaries(const Store::Impl& impl, const LinkScanOptions& options) {
-  std::lock_guard lock(impl.mutex);
-  return impl.link_summaries && options.since.empty() && options.until.empty() &&
-         !options.from_observations;
+// Whether a scan with `options` reads link_summaries rather than the observations: when there
+// is no window and the summaries are complete in the scan's snapshot (BuildLinkSummaries may
+// have completed them since, which a scan of an older snapshot must not trust). A family this
+// instance has no handle to (opened read-only before it existed) is never read.
+bool ReadsSummaries(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
+                    const LinkScanOptions& options) {
+  if (!options.since.empty() || !options.until.empty() || options.from_observations) return false;
+  if (impl.cf[kLinkSummariesCf] == nullptr) return false;
+  auto marker = impl.Get(kMetaCf, kMetaLinkSummaries, snapshot);
+  return marker.ok() && marker->has_value();
 }
 
 // The links whose first end is in [lower, upper), from whichever family the scan reads.
@@ -319,7 +324,8 @@ Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric
       return more;
     };
     TRAFNET_RETURN_IF_ERROR(ScanLinks(impl, snapshot, 0, kNoUpperBound, symmetric, options,
-                                      ReadsSummaries(impl, options), [&](const LinkSummary& link) {
+                                      ReadsSummaries(impl, snapshot, options),
+                                      [&](const LinkSummary& link) {
                                         batch->links.push_back(link);
                                         batch->link_dates.push_back(batch->Keep(link.first_start));
                                         batch->link_dates.push_back(batch->Keep(link.last_end));
@@ -415,7 +421,7 @@ Status Store::ScanGraphInParts(
   const std::vector<bool> symmetric = SymmetricTypes(*this);
   Status status = ScanNodesInParts(*impl_, snapshot, options, parts, count_nodes);
   if (status.ok()) {
-    const bool summaries = ReadsSummaries(*impl_, options);
+    const bool summaries = ReadsSummaries(*impl_, snapshot, options);
     const std::vector<NodeId> bounds =
         PartBounds(*impl_, summaries ? kLinkSummariesCf : kObservationsCf, end, parts);
     std::vector<Status> statuses(parts);
@@ -491,6 +497,12 @@ StatusOr<uint64_t> Store::BuildLinkSummaries() {
     if (batch.Count() >= 100'000) return write(false);
     return Status::Ok();
   };
+  // Values of nodes without observations (left by a corruption or an edit) go too: every value
+  // is written again from the observations, or removed.
+  TRAFNET_RETURN_IF_ERROR(
+      FromRocks(batch.DeleteRange(impl_->cf[kLinkSummariesCf], codec::NodeIdKey(0),
+                                  std::string(codec::kNodeIdBytes + 1, '\xff')),
+                "batch"));
   LinkScanOptions all;
   all.from_observations = true;
   Status scanned = ScanLinkRange(
