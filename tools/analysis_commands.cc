@@ -115,6 +115,7 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
   store_options.create_if_missing = false;
   store_options.read_only = true;
   TRAFNET_ASSIGN_OR_RETURN(auto store, storage::Store::Open(args.db, store_options));
+  if (args.since.empty() && args.until.empty()) NoteMissingLinkSummaries(*store);
   engine::ProjectionOptions options;
   options.kind = args.graph == "persons" ? engine::GraphKind::kPersons : engine::GraphKind::kFull;
   options.directed = args.directed;

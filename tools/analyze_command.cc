@@ -47,6 +47,7 @@ int RunAnalyze(const AnalyzeArgs& args) {
   store_options.read_only = true;
   auto store = storage::Store::Open(args.db, store_options);
   if (!store.ok()) return Fail(store.status().ToString());
+  NoteMissingLinkSummaries(**store);
   auto log = OpenAuditTrail(args.db);
   if (!log.ok()) return Fail(log.status().message());
   auto report = engine::Detect(**store, options);

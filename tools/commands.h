@@ -4,12 +4,12 @@
 #define TRAFNET_TOOLS_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 
 #include "trafnet/base/status.h"
 #include "trafnet/storage/audit_log.h"
+#include "trafnet/storage/store.h"
 
 namespace trafnet::tools {
 
@@ -53,6 +53,11 @@ std::string CurrentUser();
 // not done; record the entry (user and role "cli" are filled in) once the outcome is known.
 StatusOr<storage::AuditLog> OpenAuditTrail(const std::string& db);
 Status RecordAccess(const storage::AuditLog& log, storage::AuditEntry entry);
+
+// A note on stderr, for commands that scan the whole graph without a time window, when `store`
+// was written before the link summaries (docs/storage.md) that make such scans read a record per
+// node instead of one per observation, with how to build them.
+void NoteMissingLinkSummaries(const storage::Store& store);
 
 // `path` made absolute, for audit records.
 std::string AbsolutePath(const std::string& path);

@@ -6,6 +6,14 @@
 
 namespace trafnet::tools {
 
+void NoteMissingLinkSummaries(const storage::Store& store) {
+  if (store.HasLinkSummaries()) return;
+  std::fputs(
+      "trafnet: note: this store was written before link summaries; graph scans read every "
+      "observation, which is slower. `trafnet index --db DIR` (or the next ingest) builds them.\n",
+      stderr);
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "trafnet: %s\n", message.c_str());
   return kExitError;

@@ -15,6 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using trafnet::testing::CommandResult;
 using trafnet::testing::Quote;
+using trafnet::testing::RemoveLinkSummaries;
 using trafnet::testing::RemoveNameWordIndex;
 using trafnet::testing::RunTrafnet;
 using trafnet::testing::TempDir;
@@ -216,6 +217,29 @@ TEST_F(QueryCliTest, AStoreWithoutTheNameWordIndexIsSearchedUntilIndexBuildsIt) 
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_THAT(RunTrafnet("index --quiet --db " + db_).output,
               HasSubstr("name-word index rewritten: 3 persons"));
+}
+
+// A store written before the link summaries is scanned through its observations, the graph
+// commands say so, and `trafnet index` builds them: the same answers before and after.
+TEST_F(QueryCliTest, AStoreWithoutLinkSummariesIsScannedUntilIndexBuildsThem) {
+  RemoveLinkSummaries(dir_ / "db");
+  const std::string components = "components --json --db " + db_;
+  CommandResult before = RunTrafnet(components);
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+  EXPECT_THAT(before.output, HasSubstr("written before link summaries"));
+  EXPECT_EQ(RunTrafnet("verify --db " + db_).exit_code, 0);
+
+  CommandResult index = RunTrafnet("index --quiet --db " + db_);
+  ASSERT_EQ(index.exit_code, 0) << index.output;
+  EXPECT_THAT(index.output, HasSubstr("link summaries built: "));
+  CommandResult after = RunTrafnet(components);
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_THAT(after.output, ::testing::Not(HasSubstr("link summaries")));
+  const std::string note = before.output.substr(0, before.output.find('\n') + 1);
+  EXPECT_EQ(before.output.substr(note.size()), after.output) << "the same components";
+  EXPECT_EQ(RunTrafnet("verify --db " + db_).exit_code, 0);
+  EXPECT_THAT(RunTrafnet("index --quiet --db " + db_).output,
+              HasSubstr("link summaries rewritten: "));
 }
 
 }  // namespace
