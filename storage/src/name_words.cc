@@ -2,6 +2,7 @@
 // written before they existed (the layout is in docs/storage.md, the writes in change_set.cc).
 #include <rocksdb/write_batch.h>
 
+#include "index_build.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -10,7 +11,6 @@ namespace {
 
 // Word entries written per WriteBatch while building: bounds memory, and each batch is whole
 // or absent after a crash (the index stays marked incomplete until the last one).
-constexpr size_t kBuildBatchEntries = 100'000;
 
 }  // namespace
 
@@ -79,37 +79,13 @@ StatusOr<std::vector<std::string>> Store::NameWordsWithPrefix(std::string_view p
 }
 
 StatusOr<uint64_t> Store::BuildNameWordIndex() {
-  {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->options.read_only)
-      return FailedPreconditionError("the store is open read-only; the name-word index needs write access");
-    if (impl_->change_set_open)
-      return FailedPreconditionError("cannot build the name-word index while a change set is open");
-    impl_->change_set_open = true;  // no change set while it builds
-  }
-  struct Release {
-    Store::Impl& impl;
-    ~Release() {
-      std::lock_guard lock(impl.mutex);
-      impl.change_set_open = false;
-    }
-  } release{*impl_};
-
+  TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the name-word index"));
   // Nodes are only added, and a name key never changes once stored, so the entries of a
   // snapshot's nodes stay right.
   rocksdb::ReadOptions read_options;
   read_options.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
-  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
   uint64_t persons = 0;
-  auto write = [&](bool sync) -> Status {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = sync;
-    TRAFNET_RETURN_IF_ERROR(FromRocks(impl_->db->Write(write_options, &batch), "write name words"));
-    batch.Clear();
-    return Status::Ok();
-  };
   NodeRecord node;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return CorruptionError("bad node key");
@@ -120,24 +96,14 @@ StatusOr<uint64_t> Store::BuildNameWordIndex() {
     if (name_key.empty()) continue;
     ++persons;
     for (const std::string& key : codec::NameWordKeys(name_key, id)) {
-      TRAFNET_RETURN_IF_ERROR(
-          FromRocks(batch.Put(impl_->cf[kNameIndexCf], key, rocksdb::Slice(name_key)), "batch"));
+      TRAFNET_RETURN_IF_ERROR(build->Put(kNameIndexCf, key, name_key));
     }
-    if (static_cast<size_t>(batch.Count()) >= kBuildBatchEntries) TRAFNET_RETURN_IF_ERROR(write(false));
   }
   TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
-  TRAFNET_RETURN_IF_ERROR(FromRocks(
-      batch.Put(impl_->cf[kMetaCf], std::string(kMetaNameWordIndex), "1"), "batch"));
-  TRAFNET_RETURN_IF_ERROR(write(true));
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->name_word_index = true;
-  }
-  // Into SST files now: otherwise every later open, read-only ones included, replays the
-  // entries from the write-ahead log (some 90 MB for a 1M-person store, 15 s).
-  TRAFNET_RETURN_IF_ERROR(FromRocks(
-      impl_->db->Flush(rocksdb::FlushOptions(), {impl_->cf[kNameIndexCf], impl_->cf[kMetaCf]}),
-      "flush name words"));
+  // Flushed: otherwise every later open, read-only ones included, would replay the entries
+  // from the write-ahead log (some 90 MB for a 1M-person store, 15 s).
+  TRAFNET_RETURN_IF_ERROR(
+      build->Complete(kNameIndexCf, kMetaNameWordIndex, &Store::Impl::name_word_index));
   return persons;
 }
 

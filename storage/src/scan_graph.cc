@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "index_build.h"
 #include "link_totals.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
@@ -66,6 +67,31 @@ constexpr size_t kScanBatchesAhead = 4;
 // No upper bound for ScanLinkRange.
 constexpr NodeId kNoUpperBound = std::numeric_limits<NodeId>::max();
 
+// An iterator for a full scan of the node-id-keyed range [lower, upper) of `family` (`upper`
+// kNoUpperBound for none), at its first key: no block cache fill, 4 MiB readahead.
+class RangeIterator {
+ public:
+  RangeIterator(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, ColumnFamily family,
+                NodeId lower, NodeId upper)
+      : upper_key_(codec::NodeIdKey(upper)), upper_(upper_key_) {
+    rocksdb::ReadOptions read_options;
+    read_options.snapshot = snapshot;
+    read_options.fill_cache = false;
+    read_options.readahead_size = 4 << 20;
+    if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_;
+    it_.reset(impl.db->NewIterator(read_options, impl.cf[family]));
+    it_->Seek(codec::NodeIdKey(lower));
+  }
+  RangeIterator(const RangeIterator&) = delete;
+  RangeIterator& operator=(const RangeIterator&) = delete;
+  rocksdb::Iterator* operator->() const { return it_.get(); }
+
+ private:
+  std::string upper_key_;
+  rocksdb::Slice upper_;  // what the read options point at
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 // Summarises the observations of links whose first end is in [lower, upper) (node ids; `upper`
 // kNoUpperBound for none) link by link, in key order, calling `emit` for each link with at least
 // one observation in the window; the views in the summary live until `emit` returns. `emit`
@@ -74,16 +100,7 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
                      NodeId upper, const std::vector<bool>& symmetric,
                      const LinkScanOptions& options,
                      const std::function<bool(const LinkSummary&)>& emit) {
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
-  read_options.fill_cache = false;
-  read_options.readahead_size = 4 << 20;
-  const std::string lower_key = codec::NodeIdKey(lower);
-  const std::string upper_key = codec::NodeIdKey(upper);
-  rocksdb::Slice upper_slice(upper_key);
-  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl.db->NewIterator(read_options, impl.cf[kObservationsCf]));
+  RangeIterator it(impl, snapshot, kObservationsCf, lower, upper);
   LinkSummary link;
   std::string link_key, first_start, last_end;
   bool have = false;
@@ -93,7 +110,7 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
     link.last_end = last_end;
     return emit(link);
   };
-  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (key.size() < codec::kLinkKeyBytes) return CorruptionError("bad observation key");
     if (!have || key.substr(0, codec::kLinkKeyBytes) != link_key) {
@@ -135,19 +152,10 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
 Status ScanSummaryRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
                         NodeId upper, const std::vector<bool>& symmetric,
                         const std::function<bool(const LinkSummary&)>& emit) {
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
-  read_options.fill_cache = false;
-  read_options.readahead_size = 4 << 20;
-  const std::string lower_key = codec::NodeIdKey(lower);
-  const std::string upper_key = codec::NodeIdKey(upper);
-  rocksdb::Slice upper_slice(upper_key);
-  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl.db->NewIterator(read_options, impl.cf[kLinkSummariesCf]));
+  RangeIterator it(impl, snapshot, kLinkSummariesCf, lower, upper);
   LinkSummary link;
   LinkTotalsView totals;
-  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     if (it->key().size() != codec::kNodeIdBytes) return CorruptionError("bad link summary key");
     link.from = codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
     LinkTotalsReader reader(std::string_view(it->value().data(), it->value().size()));
@@ -236,19 +244,11 @@ std::vector<NodeId> PartBounds(const Store::Impl& impl, ColumnFamily family, Nod
 Status ScanNodeRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
                      NodeId upper, const std::vector<std::string>& node_fields,
                      const std::function<bool(std::unique_ptr<ScanBatch>)>& hand_over) {
-  rocksdb::ReadOptions read_options;
-  read_options.snapshot = snapshot;
-  read_options.fill_cache = false;
-  read_options.readahead_size = 4 << 20;
-  const std::string lower_key = codec::NodeIdKey(lower);
-  const std::string upper_key = codec::NodeIdKey(upper);
-  rocksdb::Slice upper_slice(upper_key);
-  if (upper != kNoUpperBound) read_options.iterate_upper_bound = &upper_slice;
   const size_t num_fields = node_fields.size();
   auto batch = std::make_unique<ScanBatch>();
-  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(read_options, impl.cf[kNodesCf]));
+  RangeIterator it(impl, snapshot, kNodesCf, lower, upper);
   std::vector<std::pair<uint32_t, uint32_t>> fields(num_fields);
-  for (it->Seek(lower_key); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string_view value(it->value().data(), it->value().size());
     if (key.size() != 8 || value.empty()) return CorruptionError("bad node record");
@@ -455,54 +455,23 @@ bool Store::HasLinkSummaries() const {
 }
 
 StatusOr<uint64_t> Store::BuildLinkSummaries() {
-  {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->options.read_only)
-      return FailedPreconditionError(
-          "the store is open read-only; the link summaries need write access");
-    if (impl_->change_set_open)
-      return FailedPreconditionError("cannot build the link summaries while a change set is open");
-    impl_->change_set_open = true;  // no change set while they are built
-  }
-  struct Release {
-    Store::Impl& impl;
-    ~Release() {
-      std::lock_guard lock(impl.mutex);
-      impl.change_set_open = false;
-    }
-  } release{*impl_};
-
-  // Each node's value is written whole (a Put replaces whatever commits left there before), from
-  // one snapshot's observations, which no change set can alter meanwhile.
+  TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the link summaries"));
+  // Each node's value is written whole, from one snapshot's observations, which no change set
+  // can alter meanwhile. Values of nodes without observations (left by a corruption or an
+  // edit) go too: every value is written again from the observations, or removed.
+  TRAFNET_RETURN_IF_ERROR(build->DeleteRange(kLinkSummariesCf, codec::NodeIdKey(0),
+                                             std::string(codec::kNodeIdBytes + 1, '\xff')));
   const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
-  rocksdb::WriteBatch batch;
   uint64_t links = 0;
   std::optional<NodeId> node;
   std::vector<LinkTotals> totals;
   Status status = Status::Ok();
-  auto write = [&](bool sync) -> Status {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = sync;
-    TRAFNET_RETURN_IF_ERROR(
-        FromRocks(impl_->db->Write(write_options, &batch), "write link summaries"));
-    batch.Clear();
-    return Status::Ok();
-  };
   auto put_node = [&]() -> Status {
     if (!node) return Status::Ok();
-    TRAFNET_RETURN_IF_ERROR(FromRocks(
-        batch.Put(impl_->cf[kLinkSummariesCf], codec::NodeIdKey(*node), EncodeLinkTotals(totals)),
-        "batch"));
+    Status put = build->Put(kLinkSummariesCf, codec::NodeIdKey(*node), EncodeLinkTotals(totals));
     totals.clear();
-    if (batch.Count() >= 100'000) return write(false);
-    return Status::Ok();
+    return put;
   };
-  // Values of nodes without observations (left by a corruption or an edit) go too: every value
-  // is written again from the observations, or removed.
-  TRAFNET_RETURN_IF_ERROR(
-      FromRocks(batch.DeleteRange(impl_->cf[kLinkSummariesCf], codec::NodeIdKey(0),
-                                  std::string(codec::kNodeIdBytes + 1, '\xff')),
-                "batch"));
   LinkScanOptions all;
   all.from_observations = true;
   Status scanned = ScanLinkRange(
@@ -522,16 +491,7 @@ StatusOr<uint64_t> Store::BuildLinkSummaries() {
   TRAFNET_RETURN_IF_ERROR(status);
   TRAFNET_RETURN_IF_ERROR(put_node());
   TRAFNET_RETURN_IF_ERROR(
-      FromRocks(batch.Put(impl_->cf[kMetaCf], std::string(kMetaLinkSummaries), "1"), "batch"));
-  TRAFNET_RETURN_IF_ERROR(write(true));
-  {
-    std::lock_guard lock(impl_->mutex);
-    impl_->link_summaries = true;
-  }
-  // Into SST files now, so that later opens do not replay them from the write-ahead log.
-  TRAFNET_RETURN_IF_ERROR(FromRocks(
-      impl_->db->Flush(rocksdb::FlushOptions(), {impl_->cf[kLinkSummariesCf], impl_->cf[kMetaCf]}),
-      "flush link summaries"));
+      build->Complete(kLinkSummariesCf, kMetaLinkSummaries, &Store::Impl::link_summaries));
   return links;
 }
 

@@ -59,6 +59,16 @@ void AddRandomObservations(ChangeSet& cs, std::mt19937& rng, int n, NodeId pairs
   }
 }
 
+// A store in `dir` holding the persons and `n` random observations (seeded), closed again.
+void MakeStore(const TempDir& dir, uint32_t seed, int n) {
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  AddPersons(*cs);
+  std::mt19937 rng(seed);
+  AddRandomObservations(*cs, rng, n);
+  ASSERT_TRUE(cs->Commit().ok());
+}
+
 std::string Describe(const LinkSummary& link) {
   return std::to_string(link.from) + "-" + std::to_string(link.type) + "-" +
          std::to_string(link.to) + " " + std::to_string(link.count) + "/" +
@@ -164,14 +174,8 @@ TEST(LinkSummariesTest, SumCountsAndSpanTheDates) {
 // ingest runs) makes them complete and equal to the observations.
 TEST(LinkSummariesTest, StoresWrittenBeforeThemAreReadFromObservationsUntilBuilt) {
   TempDir dir;
-  std::mt19937 rng(11);
-  {
-    auto store = OpenStore(dir);
-    auto cs = store->NewChangeSet();
-    AddPersons(*cs);
-    AddRandomObservations(*cs, rng, 2000);
-    ASSERT_TRUE(cs->Commit().ok());
-  }
+  MakeStore(dir, 11, 2000);
+  std::mt19937 rng(12);
   RemoveLinkSummaries(dir / "db");
   {
     auto store = OpenStore(dir, /*read_only=*/true);
@@ -217,15 +221,8 @@ TEST(LinkSummariesTest, StoresWrittenBeforeThemAreReadFromObservationsUntilBuilt
 // missing or left over.
 TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
   TempDir dir;
-  {
-    auto store = OpenStore(dir);
-    auto cs = store->NewChangeSet();
-    AddPersons(*cs);
-    std::mt19937 rng(3);
-    AddRandomObservations(*cs, rng, 1000);
-    ASSERT_TRUE(cs->Commit().ok());
-    ExpectConsistent(*store);
-  }
+  MakeStore(dir, 3, 1000);
+  ExpectConsistent(*OpenStore(dir, /*read_only=*/true));
   std::string first_key, first_value;
   EditRawStore(dir / "db", [&](rocksdb::DB& db,
                                std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
@@ -264,14 +261,7 @@ TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
 // and everything else the writer committed.
 TEST(LinkSummariesTest, ASecondaryOpenedBeforeTheFamilyExistedOpensAgainToCatchUp) {
   TempDir dir;
-  {
-    auto store = OpenStore(dir);
-    auto cs = store->NewChangeSet();
-    AddPersons(*cs);
-    std::mt19937 rng(9);
-    AddRandomObservations(*cs, rng, 1000);
-    ASSERT_TRUE(cs->Commit().ok());
-  }
+  MakeStore(dir, 9, 1000);
   RemoveLinkSummaries(dir / "db");
   StoreOptions secondary_options;
   secondary_options.read_only = true;
@@ -310,14 +300,7 @@ TEST(LinkSummariesTest, ACorruptRecordFailsAScanInPartsWithoutHanging) {
   for (const char* family : {"nodes", "link_summaries"}) {
     for (NodeId bad : {NodeId{3}, NodeId{150}, kPersons - 2}) {
       TempDir dir;
-      {
-        auto store = OpenStore(dir);
-        auto cs = store->NewChangeSet();
-        AddPersons(*cs);
-        std::mt19937 rng(5);
-        AddRandomObservations(*cs, rng, 3000);
-        ASSERT_TRUE(cs->Commit().ok());
-      }
+      MakeStore(dir, 5, 3000);
       EditRawStore(dir / "db", [&](rocksdb::DB& db,
                                    std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
         std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf[family]));
