@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <optional>
 #include <system_error>
 
 #include "store_impl.h"
@@ -108,6 +109,13 @@ Store::~Store() = default;
 const std::filesystem::path& Store::dir() const { return impl_->dir; }
 
 namespace {
+
+// Whether the store in `dir` has `family`; nothing when its families cannot be listed.
+std::optional<bool> FamilyListed(const std::filesystem::path& dir, ColumnFamily family) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok()) return {};
+  return std::find(names.begin(), names.end(), kColumnFamilyNames[family]) != names.end();
+}
 
 // Creates a store with all its column families and its schema version in a sibling directory,
 // then renames it into place: RocksDB adds column families one by one, so a process killed
@@ -221,28 +229,15 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
     TRAFNET_RETURN_IF_ERROR(CreateStore(dir, db_options, descriptors));
   }
 
-  // A read-only open cannot create a family: one that a store written by an earlier trafnet
-  // lacks (link_summaries) is left without a handle, and its meta marker is absent too.
+  // A read-only open cannot create a family: link_summaries, which a store written by an
+  // earlier trafnet lacks, is then left without a handle (and its meta mark is absent too).
+  const bool lacks_summaries =
+      options.read_only && FamilyListed(dir, kLinkSummariesCf) == std::optional<bool>(false);
   std::vector<size_t> opened_families;
-  if (options.read_only) {
-    std::vector<std::string> existing;
-    if (rocksdb::DB::ListColumnFamilies(db_options, dir.string(), &existing).ok()) {
-      std::vector<rocksdb::ColumnFamilyDescriptor> present;
-      for (size_t family = 0; family < descriptors.size(); ++family) {
-        if (std::find(existing.begin(), existing.end(), descriptors[family].name) ==
-                existing.end() &&
-            family == kLinkSummariesCf)
-          continue;
-        present.push_back(descriptors[family]);
-        opened_families.push_back(family);
-      }
-      descriptors = std::move(present);
-    }
+  for (size_t family = 0; family < kColumnFamilyCount; ++family) {
+    if (family != kLinkSummariesCf || !lacks_summaries) opened_families.push_back(family);
   }
-  if (opened_families.empty()) {
-    for (size_t family = 0; family < descriptors.size(); ++family)
-      opened_families.push_back(family);
-  }
+  if (lacks_summaries) descriptors.erase(descriptors.begin() + kLinkSummariesCf);
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
@@ -295,22 +290,17 @@ Status Store::CatchUp() {
   if (impl_->options.secondary_dir.empty() || !impl_->options.read_only)
     return FailedPreconditionError("only a secondary instance catches up with a writer");
   rocksdb::Status caught_up = impl_->db->TryCatchUpWithPrimary();
-  if (!caught_up.ok() && impl_->cf[kLinkSummariesCf] == nullptr) {
-    std::vector<std::string> families;
-    if (rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), impl_->dir.string(), &families)
-            .ok() &&
-        std::find(families.begin(), families.end(), kColumnFamilyNames[kLinkSummariesCf]) !=
-            families.end()) {
-      // A writer has created link_summaries since this instance opened a store written before
-      // it, and RocksDB cannot add a family to an open secondary instance: open the store again
-      // (no read runs meanwhile, by this call's contract), keeping logs in a folder of its own
-      // inside this one's.
-      StoreOptions options = impl_->options;
-      options.secondary_dir /= "reopened";
-      TRAFNET_ASSIGN_OR_RETURN(std::unique_ptr<Store> reopened, Store::Open(impl_->dir, options));
-      impl_ = std::move(reopened->impl_);
-      return Status::Ok();
-    }
+  if (!caught_up.ok() && impl_->cf[kLinkSummariesCf] == nullptr &&
+      FamilyListed(impl_->dir, kLinkSummariesCf) == std::optional<bool>(true)) {
+    // A writer has created link_summaries since this instance opened a store written before
+    // it, and RocksDB cannot add a family to an open secondary instance: open the store again
+    // (no read runs meanwhile, by this call's contract), keeping logs in a folder of its own
+    // inside this one's.
+    StoreOptions options = impl_->options;
+    options.secondary_dir /= "reopened";
+    TRAFNET_ASSIGN_OR_RETURN(std::unique_ptr<Store> reopened, Store::Open(impl_->dir, options));
+    impl_ = std::move(reopened->impl_);
+    return Status::Ok();
   }
   TRAFNET_RETURN_IF_ERROR(FromRocks(caught_up, "catch up with " + impl_->dir.string()));
   return impl_->LoadMeta();
