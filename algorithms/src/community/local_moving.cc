@@ -30,12 +30,13 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
     : graph_(graph),
       objective_(objective),
       community_(community),
+      node_community_(graph.num_nodes),
       entry_(graph.num_nodes),
       weight_to_(graph.num_nodes, 0.0),
       is_touched_(graph.num_nodes, 0) {
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
     const uint32_t c = community_[v];
-    entry_[v].community = c;
+    node_community_[v] = c;
     entry_[c].weight += graph.node_weight[v];
     ++entry_[c].nodes;
   }
@@ -46,7 +47,7 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
 }
 
 double LocalMover::MoveNode(uint32_t v) {
-  const uint32_t old = entry_[v].community;
+  const uint32_t old = node_community_[v];
   const double a = graph_.node_weight[v];
   // The weight from v to each neighbouring community, in order of first appearance among v's
   // arcs. A low-degree node's few communities are found by a linear search of a small local
@@ -62,7 +63,7 @@ double LocalMover::MoveNode(uint32_t v) {
     // First all the (independent, cache-missing) loads of the neighbours' communities, then
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
-    for (uint64_t i = 0; i < degree; ++i) around[i] = entry_[graph_.targets[begin + i]].community;
+    for (uint64_t i = 0; i < degree; ++i) around[i] = node_community_[graph_.targets[begin + i]];
     // Without branches on the data (which would mispredict about once per arc): the whole
     // list is scanned, and c is always written past its end, kept only if it was not found.
     size_t count = 0;
@@ -80,7 +81,7 @@ double LocalMover::MoveNode(uint32_t v) {
     weights = {found_weight.data(), count};
   } else {
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
-      const uint32_t c = entry_[u].community;
+      const uint32_t c = node_community_[u];
       if (!is_touched_[c]) {
         is_touched_[c] = 1;
         touched_.push_back(c);
@@ -124,7 +125,7 @@ double LocalMover::MoveNode(uint32_t v) {
 
   entry_[best].weight += a;
   ++entry_[best].nodes;
-  entry_[v].community = best;
+  node_community_[v] = best;
   if (best == old) return 0.0;
   if (entry_[old].nodes == 0) empty_ids_.push_back(old);
   return best_gain - stay_gain;  // > 0: a move needs a strict gain
@@ -151,21 +152,21 @@ double LocalMover::FastMoveNodes() {
       // and those communities' weights, each needing the one before: fetch each a visit
       // earlier than the next.
       if (i + 3 < size) __builtin_prefetch(graph_.targets.data() + graph_.offsets[round[i + 3]]);
-      if (i + 2 < size) PrefetchNeighbourEntries(graph_, round[i + 2], entry_.data());
+      if (i + 2 < size) PrefetchNeighbourEntries(graph_, round[i + 2], node_community_.data());
       if (i + 1 < size) {
         const uint32_t u = round[i + 1];
         const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
         for (uint64_t k = graph_.offsets[u]; k < end; ++k) {
-          __builtin_prefetch(entry_.data() + entry_[graph_.targets[k]].community);
+          __builtin_prefetch(entry_.data() + node_community_[graph_.targets[k]]);
         }
       }
       queued[v] = 0;
       const double node_gain = MoveNode(v);
       if (node_gain == 0.0) continue;
       gain += node_gain;
-      const uint32_t now = entry_[v].community;
+      const uint32_t now = node_community_[v];
       for (uint32_t u : graph_.Neighbours(v)) {
-        if (queued[u] == 0 && entry_[u].community != now) {
+        if (queued[u] == 0 && node_community_[u] != now) {
           queued[u] = 1;
           next.push_back(u);
         }
@@ -183,7 +184,7 @@ double LocalMover::FastMoveNodes() {
     }
     next.clear();
   }
-  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
+  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = node_community_[v];
   return gain;
 }
 
@@ -203,7 +204,7 @@ bool LocalMover::SweepMoveNodes(Rng& rng) {
     moved_any |= moved;
     if (!moved || gain < objective_.min_sweep_gain) break;
   }
-  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = entry_[v].community;
+  for (uint32_t v = 0; v < graph_.num_nodes; ++v) community_[v] = node_community_[v];
   return moved_any;
 }
 
