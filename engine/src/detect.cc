@@ -158,7 +158,8 @@ StatusOr<DetectionReport> Detect(const storage::Store& store, const DetectOption
   report.same_person = std::move(resolution.pairs);
 
   clock.Start("person graph");
-  detect::PersonGraph graph = detect::BuildPersonGraph(data, resolution.representative, config);
+  detect::PersonGraph graph = detect::BuildPersonGraph(data, resolution.representative, config,
+                                                       static_cast<unsigned>(options.threads));
   for (NodeIndex p = 0; p < data.num_nodes(); ++p)
     report.stats.persons += data.node(p).kind == detect::NodeKind::kPerson;
   report.stats.resolved_persons = graph.person.size();

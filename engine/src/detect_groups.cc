@@ -16,7 +16,7 @@ using algorithms::Vertex;
 }  // namespace
 
 PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>& representative,
-                             const DetectConfig& config) {
+                             const DetectConfig& config, unsigned threads) {
   PersonGraph out;
   const auto n = static_cast<NodeIndex>(data.num_nodes());
   out.vertex_of.assign(n, kNoVertex);
@@ -66,10 +66,12 @@ PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>&
   PersonTieRule rule;
   rule.cap = config.shared_cap;
   rule.call_hub_cap = config.call_hub_cap;
-  ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
-                       [&](uint32_t u, uint32_t v, double w, TieKind) {
-                         edges.push_back(Edge{u, v, static_cast<float>(w)});
+  std::vector<std::vector<Edge>> ties(kTiePieces);
+  ForEachIdentifierTie(phone_uses, address_uses, calls, rule, threads,
+                       [&](size_t piece, uint32_t u, uint32_t v, double w, TieKind) {
+                         ties[piece].push_back(Edge{u, v, static_cast<float>(w)});
                        });
+  for (const std::vector<Edge>& piece : ties) edges.insert(edges.end(), piece.begin(), piece.end());
   out.graph = algorithms::CsrGraph::FromEdgesMerged(static_cast<Vertex>(out.person.size()),
                                                     std::move(edges),
                                                     /*directed=*/false, /*weighted=*/true);

@@ -33,8 +33,10 @@ struct PersonGraph {
 };
 inline constexpr algorithms::Vertex kNoVertex = static_cast<algorithms::Vertex>(-1);
 
+// The person graph of `data` (persons merged into their representatives), tied by the
+// analysis core's rule (person_ties.h) on up to `threads` threads; the same graph for any count.
 PersonGraph BuildPersonGraph(const CaseData& data, const std::vector<NodeIndex>& representative,
-                             const DetectConfig& config);
+                             const DetectConfig& config, unsigned threads = 1);
 
 inline constexpr std::array<double, 3> kGroupScales = {2000.0, 1000.0, 500.0};
 

@@ -211,7 +211,6 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   // The links' edges part by part, then the ties of shared identifiers and calls.
   std::vector<std::vector<WeightedEdge>> edges;
   for (Part& part : parts) edges.push_back(std::move(part.edges));
-  edges.emplace_back();
   std::vector<IdentifierUse> phone_uses = Concatenate(parts, &Part::phone_uses);
   std::vector<IdentifierUse> address_uses = Concatenate(parts, &Part::address_uses);
   const std::vector<PhoneCall> calls = Concatenate(parts, &Part::calls);
@@ -225,12 +224,14 @@ StatusOr<Projection> BuildPersons(const storage::Store& store, const ProjectionO
   rule.shared_phone = ties.shared_phone;
   rule.shared_address = ties.shared_address;
   rule.call = ties.call;
-  ForEachIdentifierTie(phone_uses, address_uses, calls, rule,
-                       [&](Vertex u, Vertex v, double w, TieKind kind) {
-                         edges.back().push_back(WeightedEdge{u, v, w});
+  std::vector<std::vector<WeightedEdge>> tie_pieces(kTiePieces);
+  ForEachIdentifierTie(phone_uses, address_uses, calls, rule, options.threads,
+                       [&](size_t piece, Vertex u, Vertex v, double w, TieKind kind) {
+                         tie_pieces[piece].push_back(WeightedEdge{u, v, w});
                          if (options.directed && kind != TieKind::kCall)
-                           edges.back().push_back(WeightedEdge{v, u, w});
+                           tie_pieces[piece].push_back(WeightedEdge{v, u, w});
                        });
+  edges.push_back(Concatenate(tie_pieces));
   projection.graph = BuildSimpleGraph(static_cast<Vertex>(projection.node.size()), edges,
                                       options.directed, options.weighted, options.threads);
   return projection;

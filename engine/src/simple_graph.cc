@@ -1,12 +1,12 @@
 #include "simple_graph.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cassert>
 #include <cstdint>
-#include <thread>
 #include <type_traits>
 #include <utility>
+
+#include "parallel_for.h"
 
 namespace trafnet::engine {
 
@@ -21,21 +21,6 @@ struct WeightedArc {
 };
 Vertex TargetOf(Vertex arc) { return arc; }
 Vertex TargetOf(const WeightedArc& arc) { return arc.target; }
-
-// Runs fn(i) for i in [0, count) on up to `threads` threads (the calling one included), each
-// taking the next i in turn. What fn does must not depend on which thread runs it.
-template <typename Fn>
-void ForEachIndex(size_t count, unsigned threads, const Fn& fn) {
-  const size_t workers = std::max<size_t>(1, std::min<size_t>(threads, count));
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) fn(i);
-  };
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
-}
 
 // Vertex ranges for the per-vertex passes: fixed by n alone.
 constexpr size_t kVertexChunks = 64;
