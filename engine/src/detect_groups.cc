@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "co_residents.h"
+#include "parallel_for.h"
 #include "person_ties.h"
 #include "trafnet/algorithms/community.h"
 
@@ -119,8 +120,24 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
                             int threads) {
   Groups out;
   const double n = graph.graph.num_vertices();
-  uint64_t next_seed = seed;
-  for (size_t level = 0; level < kGroupScales.size(); ++level) {
+  // The scales are independent: each runs on its own (Leiden over the whole graph, then the
+  // splits of its large communities), side by side when there are threads for it, each with
+  // seeds of its own — the first scale's from `seed` + 1 on, the k-th's from `seed` + k·2^40 +
+  // 1 on — so the groups do not depend on which runs when. Each Leiden run also gets all
+  // `threads` for its parallel passes (its partition is the same for any count): the scales
+  // spend most of their time in sequential local moving, and the last one runs alone.
+  constexpr uint64_t kScaleSeeds = uint64_t{1} << 40;
+  const auto workers = static_cast<unsigned>(
+      std::min<size_t>(kGroupScales.size(), static_cast<size_t>(std::max(threads, 1))));
+  struct Scale {
+    Status status = Status::Ok();
+    algorithms::CommunityResult partition;
+    std::vector<std::vector<Vertex>> groups;
+  };
+  std::vector<Scale> scales(kGroupScales.size());
+  ForEachIndex(kGroupScales.size(), workers, [&](size_t level) {
+    Scale& scale = scales[level];
+    uint64_t next_seed = seed + level * kScaleSeeds;
     algorithms::LeidenOptions leiden;
     leiden.seed = ++next_seed;
     // Modularity's communities grow with the graph (its resolution limit); a resolution
@@ -129,21 +146,27 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
     // Repeating Leiden until it stops improving can take tens of passes over a million persons
     // at these resolutions for a last fraction of a percent of quality; groups do not need it.
     leiden.max_iterations = kLeidenIterations;
-    leiden.threads = threads;  // the partition is the same for any thread count
-    TRAFNET_ASSIGN_OR_RETURN(algorithms::CommunityResult partition,
-                             algorithms::Leiden(graph.graph, leiden));
-    if (level == 0) {
-      out.communities = partition.count;
-      out.modularity = partition.modularity;
+    leiden.threads = std::max(threads, 1);
+    StatusOr<algorithms::CommunityResult> partition = algorithms::Leiden(graph.graph, leiden);
+    if (!partition.ok()) {
+      scale.status = partition.status();
+      return;
     }
-    std::vector<std::vector<Vertex>> communities(partition.count);
-    for (Vertex v = 0; v < partition.membership.size(); ++v)
-      communities[partition.membership[v]].push_back(v);
+    std::vector<std::vector<Vertex>> communities(partition->count);
+    for (Vertex v = 0; v < partition->membership.size(); ++v)
+      communities[partition->membership[v]].push_back(v);
     for (std::vector<Vertex>& community : communities) {
-      TRAFNET_RETURN_IF_ERROR(
-          SplitLarge(graph, config, std::move(community), next_seed, out.groups));
+      scale.status = SplitLarge(graph, config, std::move(community), next_seed, scale.groups);
+      if (!scale.status.ok()) return;
     }
+    if (level == 0) scale.partition = std::move(partition).value();
+  });
+  for (Scale& scale : scales) {
+    TRAFNET_RETURN_IF_ERROR(scale.status);
+    for (std::vector<Vertex>& group : scale.groups) out.groups.push_back(std::move(group));
   }
+  out.communities = scales[0].partition.count;
+  out.modularity = scales[0].partition.modularity;
   // The same group found at several scales is examined once.
   std::vector<size_t> order(out.groups.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -46,7 +46,8 @@ struct Groups {
   double modularity = 0.0;
 };
 
-// Leiden over the whole graph runs on `threads` workers; the groups do not depend on it.
+// The scales run side by side on up to `threads` workers (Leiden's own passes on the threads
+// left over), each seeded on its own; the groups do not depend on the thread count.
 StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config, uint64_t seed,
                             int threads);
 

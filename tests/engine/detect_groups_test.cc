@@ -336,6 +336,41 @@ TEST(FindGroupsTest, CommunitiesLargerThanTheMaximumAreSplitUntilTheyFit) {
   EXPECT_GT(largest, 15u);
 }
 
+// The scales run side by side, each seeded on its own: the groups (their order included) are
+// the same for any thread count, on a graph whose communities are split at every scale.
+TEST(FindGroupsTest, TheSameGroupsWhateverTheThreads) {
+  std::mt19937 random(5);
+  std::vector<algorithms::Edge> edges;
+  const Vertex n = 900;
+  for (Vertex v = 0; v < n; ++v) {
+    for (int k = 0; k < 4; ++k) {
+      // Mostly inside v's block of 60, now and then anywhere.
+      const Vertex u = random() % 10 == 0 ? static_cast<Vertex>(random() % n)
+                                          : static_cast<Vertex>(v / 60 * 60 + random() % 60);
+      if (u != v) edges.push_back({v, u, 1.0f + static_cast<float>(random() % 3)});
+    }
+  }
+  PersonGraph graph;
+  graph.graph = algorithms::CsrGraph::FromEdgesMerged(n, std::move(edges), false, true);
+  for (Vertex v = 0; v < n; ++v) {
+    graph.person.push_back(v);
+    graph.vertex_of.push_back(v);
+  }
+  DetectConfig config;
+  config.max_group_size = 12;
+  config.min_group_size = 3;
+  auto one = FindGroups(graph, config, /*seed=*/9, /*threads=*/1);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_GT(one->groups.size(), 60u);
+  for (int threads : {2, 3, 4}) {
+    auto many = FindGroups(graph, config, 9, threads);
+    ASSERT_TRUE(many.ok());
+    EXPECT_EQ(many->groups, one->groups) << threads << " threads";
+    EXPECT_EQ(many->communities, one->communities);
+    EXPECT_EQ(many->modularity, one->modularity);
+  }
+}
+
 // A taxi dispatcher's number, its user known, called by 150 customers' phones: a service
 // number, whose calls tie nobody. Called by 50, it is an ordinary busy phone and ties its
 // callers to its user.
