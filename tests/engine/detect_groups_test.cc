@@ -295,6 +295,17 @@ TEST(PersonGraphTest, APhoneUsedByMoreThanTheCapTiesNobody) {
   }
 }
 
+// A person graph of `edges` (undirected, weighted) whose vertex v is person v.
+PersonGraph GraphOf(Vertex n, std::vector<algorithms::Edge> edges) {
+  PersonGraph graph;
+  graph.graph = algorithms::CsrGraph::FromEdgesMerged(n, std::move(edges), false, true);
+  for (Vertex v = 0; v < n; ++v) {
+    graph.person.push_back(v);
+    graph.vertex_of.push_back(v);
+  }
+  return graph;
+}
+
 // A store of eight tight-knit groups of ten in a ring, each joined to the next by one tie: at
 // the coarsest scale for a store this small Leiden joins neighbouring groups into communities
 // larger than max_group_size, which are split again until their parts fit — each group of ten
@@ -307,12 +318,7 @@ TEST(FindGroupsTest, CommunitiesLargerThanTheMaximumAreSplitUntilTheyFit) {
     }
     edges.push_back({10 * g + 9, (10 * g + 10) % 80, 1.0f});
   }
-  PersonGraph graph;
-  graph.graph = algorithms::CsrGraph::FromEdgesMerged(80, std::move(edges), false, true);
-  for (Vertex v = 0; v < 80; ++v) {
-    graph.person.push_back(v);
-    graph.vertex_of.push_back(v);
-  }
+  const PersonGraph graph = GraphOf(80, std::move(edges));
   DetectConfig config;
   config.max_group_size = 15;
   config.min_group_size = 4;
@@ -350,12 +356,7 @@ TEST(FindGroupsTest, TheSameGroupsWhateverTheThreads) {
       if (u != v) edges.push_back({v, u, 1.0f + static_cast<float>(random() % 3)});
     }
   }
-  PersonGraph graph;
-  graph.graph = algorithms::CsrGraph::FromEdgesMerged(n, std::move(edges), false, true);
-  for (Vertex v = 0; v < n; ++v) {
-    graph.person.push_back(v);
-    graph.vertex_of.push_back(v);
-  }
+  const PersonGraph graph = GraphOf(n, std::move(edges));
   DetectConfig config;
   config.max_group_size = 12;
   config.min_group_size = 3;
