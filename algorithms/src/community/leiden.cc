@@ -13,8 +13,10 @@
 //     still move apart at the next level.
 // Iterations repeat from the previous partition until one no longer raises the quality (or
 // max_iterations). When refinement merges nothing, aggregating would not shrink the graph and
-// the iteration ends there. As a last guard the result is split into connected parts, which
-// can only raise the quality; with the refinement above it is a no-op in practice.
+// the iteration ends there. Unless the iteration ended with every community one node of its
+// level (connected by construction), the result is split into connected parts, which can only
+// raise the quality: local moving without a refinement after it (the tolerance's early stop,
+// or a refinement that merged nothing) can leave a community in pieces.
 //
 // Each level costs O(n + m) per pass of local moving, plus O(n + m) for refinement and
 // aggregation; the number of levels is small (logarithmic in practice). Memory O(n + m).
@@ -198,11 +200,15 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   const WorkGraph* graph = &base;
   WorkGraph level;
   bool settled = false;
+  bool one_node_each = false;  // every community is one node of the last level
   while (true) {
     LocalMover mover(*graph, objective, partition);
     const double gain = mover.FastMoveNodes();
     const uint32_t count = Compact(partition, graph->num_nodes);
-    if (count == graph->num_nodes) break;
+    if (count == graph->num_nodes) {
+      one_node_each = true;
+      break;
+    }
     if (graph == &base && gain < settle_gain) {
       settled = true;
       break;
@@ -227,8 +233,11 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   }
   membership.resize(n);
   for (uint32_t v = 0; v < n; ++v) membership[v] = partition[node_of[v]];
-  // Moving nodes out of a community can disconnect it when no refinement follows.
-  community_internal::SplitDisconnected(base, membership, threads);
+  // Moving nodes out of a community can disconnect it when no refinement follows. When every
+  // community is a single node of the last level, it is connected already: a node of level 0
+  // is one vertex, and a node of a higher level a refined sub-community, which refinement
+  // grows only along edges from nodes that are themselves connected.
+  if (!one_node_each) community_internal::SplitDisconnected(base, membership, threads);
   return settled;
 }
 
