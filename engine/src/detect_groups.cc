@@ -127,15 +127,12 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
   // `threads` for its parallel passes (its partition is the same for any count): the scales
   // spend most of their time in sequential local moving, and the last one runs alone.
   constexpr uint64_t kScaleSeeds = uint64_t{1} << 40;
-  const auto workers = static_cast<unsigned>(
-      std::min<size_t>(kGroupScales.size(), static_cast<size_t>(std::max(threads, 1))));
   struct Scale {
     Status status = Status::Ok();
-    algorithms::CommunityResult partition;
     std::vector<std::vector<Vertex>> groups;
   };
   std::vector<Scale> scales(kGroupScales.size());
-  ForEachIndex(kGroupScales.size(), workers, [&](size_t level) {
+  ForEachIndex(kGroupScales.size(), static_cast<unsigned>(std::max(threads, 1)), [&](size_t level) {
     Scale& scale = scales[level];
     uint64_t next_seed = seed + level * kScaleSeeds;
     algorithms::LeidenOptions leiden;
@@ -152,6 +149,10 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
       scale.status = partition.status();
       return;
     }
+    if (level == 0) {  // written by this scale alone
+      out.communities = partition->count;
+      out.modularity = partition->modularity;
+    }
     std::vector<std::vector<Vertex>> communities(partition->count);
     for (Vertex v = 0; v < partition->membership.size(); ++v)
       communities[partition->membership[v]].push_back(v);
@@ -159,14 +160,11 @@ StatusOr<Groups> FindGroups(const PersonGraph& graph, const DetectConfig& config
       scale.status = SplitLarge(graph, config, std::move(community), next_seed, scale.groups);
       if (!scale.status.ok()) return;
     }
-    if (level == 0) scale.partition = std::move(partition).value();
   });
   for (Scale& scale : scales) {
     TRAFNET_RETURN_IF_ERROR(scale.status);
     for (std::vector<Vertex>& group : scale.groups) out.groups.push_back(std::move(group));
   }
-  out.communities = scales[0].partition.count;
-  out.modularity = scales[0].partition.modularity;
   // The same group found at several scales is examined once.
   std::vector<size_t> order(out.groups.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
