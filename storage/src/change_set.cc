@@ -3,6 +3,7 @@
 #include <absl/strings/string_view.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <functional>
 #include <future>
@@ -116,6 +117,11 @@ struct ChangeSet::Impl {
   absl::flat_hash_set<std::string> settled;
   std::map<std::string, codec::LinkTypeId, std::less<>> new_types;
   StoreCounts delta;
+  // Set for the length of a Commit() that asked for progress; only the committing thread calls it.
+  const CommitProgressFn* progress = nullptr;
+  void Report(std::string_view step, uint64_t done, uint64_t total) const {
+    if (progress != nullptr && *progress) (*progress)(step, done, total);
+  }
 
   explicit Impl(Store::Impl& s)
       : store(s), observations(s.dir / kStagingDir, "observations", s.options.sort_buffer_bytes) {
@@ -494,12 +500,19 @@ class ForwardCursor {
   bool exhausted_ = false;
 };
 
+// Records between two progress reports of a commit.
+constexpr uint64_t kProgressEvery = 1 << 16;
+
 // Writes a sorter's records to one family in key order, each key once (the last added wins).
-Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& writer) {
+// `tick` hears the number of records read so far every kProgressEvery records.
+Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& writer,
+                   const std::function<void(uint64_t)>& tick) {
   TRAFNET_RETURN_IF_ERROR(sorter.StartReading());
   std::string previous;
   bool first = true;
+  uint64_t read = 0;
   while (sorter.Valid()) {
+    if (++read % kProgressEvery == 0) tick(read);
     std::string_view key = sorter.key();
     if (first || key != previous) {
       TRAFNET_RETURN_IF_ERROR(writer.Put(family, key, sorter.value()));
@@ -626,6 +639,9 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
                                           LinkChanges& changes) {
   Impl& cs = *this;
   ExternalSorter& pending = cs.observations;
+  const uint64_t total = pending.size();
+  uint64_t read = 0;
+  cs.Report(kCommitStepObservations, 0, total);
   TRAFNET_RETURN_IF_ERROR(pending.StartReading());
   ForwardCursor stored(cs.store, kObservationsCf);
   std::string link;  // the current link key
@@ -659,8 +675,10 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
     // Of several writes of one key the last wins; each earlier one is a repeat or a correction.
     key.assign(pending.key());
     value.assign(pending.value());
+    if (++read % kProgressEvery == 0) cs.Report(kCommitStepObservations, read, total);
     TRAFNET_RETURN_IF_ERROR(pending.Next());
     while (pending.Valid() && pending.key() == key) {
+      if (++read % kProgressEvery == 0) cs.Report(kCommitStepObservations, read, total);
       if (pending.value() == value) {
         ++changes.observations_unchanged;
       } else {
@@ -740,6 +758,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
     TRAFNET_RETURN_IF_ERROR(stored_totals->status());
   }
   TRAFNET_RETURN_IF_ERROR(puts.Finish());
+  cs.Report(kCommitStepObservations, total, total);
   for (size_t type = 0; type < links_by_type.size(); ++type) {
     if (links_by_type[type] > 0) cs.delta.links_by_type[type_names[type]] += links_by_type[type];
   }
@@ -747,7 +766,12 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   return stored.status();
 }
 
-Status ChangeSet::Commit() { return impl_->CommitChecked(/*with_observations=*/true); }
+Status ChangeSet::Commit(const CommitProgressFn& progress) {
+  impl_->progress = &progress;
+  Status status = impl_->CommitChecked(/*with_observations=*/true);
+  impl_->progress = nullptr;
+  return status;
+}
 
 Status ChangeSet::CommitNodes() { return impl_->CommitChecked(/*with_observations=*/false); }
 
@@ -867,13 +891,38 @@ Status ChangeSet::Impl::WriteCommit(
   if (with_observations) {
     TRAFNET_RETURN_IF_ERROR(
         MergeObservations(writer, out, in, type_names, symmetric, summaries, changes));
-    auto drain = [&writer](ExternalSorter& sorter, ColumnFamily family) {
-      Status status = DrainSorted(sorter, family, writer);
+    // Both families' records count; in a bulk commit `out` is drained on another thread, whose
+    // count this thread reports with its own.
+    const uint64_t adjacency = out.size() + in.size();
+    std::atomic<uint64_t> out_read{0}, in_read{0};
+    auto report = [&] {
+      cs.Report(kCommitStepAdjacency,
+                out_read.load(std::memory_order_relaxed) + in_read.load(std::memory_order_relaxed),
+                adjacency);
+    };
+    report();
+    auto drain = [&writer](ExternalSorter& sorter, ColumnFamily family,
+                           const std::function<void(uint64_t)>& tick) {
+      Status status = DrainSorted(sorter, family, writer, tick);
       sorter.Clear();
       return status;
     };
-    TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(), [&] { return drain(out, kOutCf); },
-                                    [&] { return drain(in, kInCf); }));
+    const bool side_by_side = writer.bulk();
+    TRAFNET_RETURN_IF_ERROR(RunBoth(
+        side_by_side,
+        [&] {
+          return drain(out, kOutCf, [&](uint64_t read) {
+            out_read.store(read, std::memory_order_relaxed);
+            if (!side_by_side) report();
+          });
+        },
+        [&] {
+          return drain(in, kInCf, [&](uint64_t read) {
+            in_read.store(read, std::memory_order_relaxed);
+            report();
+          });
+        }));
+    cs.Report(kCommitStepAdjacency, adjacency, adjacency);
   }
 
   for (const auto& [name, id] : new_types) {

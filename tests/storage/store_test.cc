@@ -556,6 +556,74 @@ TEST(StoreTest, BulkCommitThroughSstFilesMatchesSmallCommits) {
   EXPECT_EQ(neighbours->size(), 2u);
 }
 
+// A commit reports its two long steps in order, each from 0 to its total: every pending
+// observation (repeats included), then every adjacency entry of the new links (two per directed
+// link, four per symmetric one), with reports between for big ones.
+struct ProgressReport {
+  std::string step;
+  uint64_t done, total;
+};
+std::vector<ProgressReport> CommitWithProgress(ChangeSet& cs) {
+  std::vector<ProgressReport> reports;
+  Status status = cs.Commit([&](std::string_view step, uint64_t done, uint64_t total) {
+    reports.push_back({std::string(step), done, total});
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return reports;
+}
+void ExpectSteps(const std::vector<ProgressReport>& reports, uint64_t observations,
+                 uint64_t adjacency, bool reports_between) {
+  const std::pair<std::string_view, uint64_t> steps[] = {{kCommitStepObservations, observations},
+                                                         {kCommitStepAdjacency, adjacency}};
+  size_t at = 0;
+  for (const auto& [step, total] : steps) {
+    SCOPED_TRACE(std::string(step));
+    ASSERT_LT(at, reports.size());
+    EXPECT_EQ(reports[at].step, step);
+    EXPECT_EQ(reports[at].done, 0u);
+    size_t between = 0;
+    uint64_t last = 0;
+    for (; at < reports.size() && reports[at].step == step; ++at) {
+      EXPECT_EQ(reports[at].total, total);
+      EXPECT_GE(reports[at].done, last);
+      last = reports[at].done;
+      between += last > 0 && last < total;
+    }
+    EXPECT_EQ(last, total);
+    EXPECT_EQ(between > 0, reports_between);
+  }
+  EXPECT_EQ(at, reports.size());
+}
+
+TEST(StoreTest, CommitReportsItsProgressStepByStep) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  constexpr NodeId kPersons = 40000;
+  AddNumberedPersons(*cs, kPersons);
+  uint64_t observations = 0;
+  for (NodeId i = 1; i < kPersons; ++i) {
+    ASSERT_TRUE(cs->PutLink(i, "KNOWS", i - 1, Obs("MUP")).ok());
+    ASSERT_TRUE(cs->PutLink(i, "PAID", i - 1, Obs("MUP")).ok());
+    observations += 2;
+    if (i % 40 == 0) {  // the same observation again: read, not written twice
+      ASSERT_TRUE(cs->PutLink(i, "PAID", i - 1, Obs("MUP")).ok());
+      ++observations;
+    }
+  }
+  ExpectSteps(CommitWithProgress(*cs), observations, 6 * (kPersons - 1),
+              /*reports_between=*/true);
+  EXPECT_EQ(store->counts().links, 2 * (kPersons - 1));
+
+  // A small commit (one WriteBatch) reports the same steps, from start to end.
+  for (NodeId i = 1; i <= 10; ++i) ASSERT_TRUE(cs->PutLink(i, "KNOWS", i + 2, Obs("MUP")).ok());
+  ExpectSteps(CommitWithProgress(*cs), 10, 40, /*reports_between=*/false);
+  // Without a listener a commit is as before.
+  ASSERT_TRUE(cs->PutLink(1, "PAID", 5, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  EXPECT_EQ(store->counts().links, 2 * (kPersons - 1) + 11);
+}
+
 TEST(StoreTest, RecordsIngestRuns) {
   TempDir dir;
   auto store = OpenStore(dir);

@@ -117,6 +117,13 @@ inline constexpr std::string_view kAddressKeyField = "address_key";
 
 class Store;
 
+// How far a commit has come, for a progress line: the step it is in (kCommitStepObservations,
+// then kCommitStepAdjacency) and `done` of the step's `total` records. Called on the committing
+// thread at the start and end of each step and every 65 536 records between.
+using CommitProgressFn = std::function<void(std::string_view step, uint64_t done, uint64_t total)>;
+inline constexpr std::string_view kCommitStepObservations = "merging observations";
+inline constexpr std::string_view kCommitStepAdjacency = "writing adjacency";
+
 // A set of changes committed atomically. Reads through it see its own pending writes.
 class ChangeSet {
  public:
@@ -149,7 +156,9 @@ class ChangeSet {
   // Writes everything atomically, with the updated counts, then starts afresh. A small change set
   // goes in one WriteBatch; a large one is written as sorted SST files, one per column family,
   // ingested in one atomic IngestExternalFiles call (far faster for bulk loads, same guarantees).
-  Status Commit();
+  // `progress`, when given, hears how far the observations' part has come (the part that takes
+  // long: tens of seconds for ten million links).
+  Status Commit(const CommitProgressFn& progress = {});
 
   // Writes the pending nodes (and new link types) atomically and keeps the pending
   // observations for a later Commit: bounds the node records held in memory without cutting
