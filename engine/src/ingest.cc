@@ -107,19 +107,28 @@ class CommitProgress {
   CommitProgress& operator=(const CommitProgress&) = delete;
 
   const storage::CommitProgressFn& fn() const { return fn_; }
+  // Each step's seconds, from its first report to its last (done = total), in order.
+  const std::vector<std::pair<std::string, double>>& steps() const { return steps_; }
 
  private:
   void Report(std::string_view step, uint64_t done, uint64_t total) {
+    const auto now = std::chrono::steady_clock::now();
     if (step != step_) {
       line_->Finish();
       step_ = step;
+      step_started_ = now;
       line_.emplace("commit: " + step_, total, quiet_, "records");
     }
     line_->Update(done, done);
+    if (done == total) {
+      steps_.emplace_back(step_, std::chrono::duration<double>(now - step_started_).count());
+    }
   }
 
   bool quiet_;
   std::string step_;
+  std::chrono::steady_clock::time_point step_started_;
+  std::vector<std::pair<std::string, double>> steps_;
   std::optional<Progress> line_;
   storage::CommitProgressFn fn_ = [this](std::string_view step, uint64_t done, uint64_t total) {
     Report(step, done, total);
@@ -141,6 +150,7 @@ class Ingester {
       {
         CommitProgress committing(options_.quiet);
         TRAFNET_RETURN_IF_ERROR(change_set_->Commit(committing.fn()));
+        summary.final_commit_steps = committing.steps();
       }
       summary.final_commit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     }

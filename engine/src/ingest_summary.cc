@@ -12,6 +12,8 @@ std::string IngestSummary::ToJson() const {
   json["aborted"] = aborted;
   json["seconds"] = seconds;
   json["final_commit_seconds"] = final_commit_seconds;
+  auto& steps = json["final_commit_steps"] = nlohmann::ordered_json::object();
+  for (const auto& [step, step_seconds] : final_commit_steps) steps[step] = step_seconds;
   json["rows"] = {{"read", rows_read}, {"rejected", rows_rejected}};
   json["files_rejected"] = files_rejected;
   json["nodes"] = {{"added", nodes_added}, {"merged", nodes_merged}, {"unchanged", nodes_unchanged}};

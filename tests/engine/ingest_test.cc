@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "support/temp_dir.h"
 #include "trafnet/engine/export.h"
 #include "trafnet/engine/generate.h"
@@ -69,6 +71,22 @@ TEST_F(IngestTest, StoresPersonsPhonesAndLinks) {
   EXPECT_EQ(counts.links_by_type["KNOWS"], 1u);
   EXPECT_TRUE(store_->FindNode("phone", "+381641234567")->has_value());
   EXPECT_TRUE(store_->Verify()->ok());
+}
+
+// The summary times the final commit's two long steps (the figures a benchmark reads).
+TEST_F(IngestTest, SummaryTimesTheFinalCommitsSteps) {
+  auto summary = RunCsv(std::string(kPersonsHeader) + "P1,Ana,,,,,MUP\nP2,Bojan,,,,,MUP\n",
+                        std::string(kLinksHeader) + "person:P1,person:P2,KNOWS,,,,MUP\n");
+  ASSERT_EQ(summary.final_commit_steps.size(), 2u);
+  EXPECT_EQ(summary.final_commit_steps[0].first, "merging observations");
+  EXPECT_EQ(summary.final_commit_steps[1].first, "writing adjacency");
+  for (const auto& [step, seconds] : summary.final_commit_steps) {
+    EXPECT_GE(seconds, 0.0) << step;
+    EXPECT_LE(seconds, summary.final_commit_seconds) << step;
+  }
+  auto json = nlohmann::json::parse(summary.ToJson());
+  EXPECT_TRUE(json["final_commit_steps"].contains("merging observations")) << json.dump();
+  EXPECT_TRUE(json["final_commit_steps"].contains("writing adjacency")) << json.dump();
 }
 
 // Links name one phone in several spellings: one node, created once; each observation made

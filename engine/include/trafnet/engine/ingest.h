@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "trafnet/base/status.h"
@@ -90,6 +91,10 @@ struct IngestSummary {
   // Of which the last commit, after every file was read: sorting the pending observations and
   // merging them into the store (the per-file rates above do not include it).
   double final_commit_seconds = 0;
+  // Of which its two long steps, in order, with their seconds: "merging observations" (the
+  // pending observations, sorted, against the stored ones) and "writing adjacency" (the new
+  // links' entries both ways); empty when nothing was committed.
+  std::vector<std::pair<std::string, double>> final_commit_steps;
   std::vector<Reject> rejects_shown;  // the first rejects, for printing (all are in the file)
   std::filesystem::path rejects_path;
   std::filesystem::path summary_path;
