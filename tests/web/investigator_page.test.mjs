@@ -268,6 +268,20 @@ async function main(opts, resources) {
     `the victim is drawn as '${victim.label}' (masked: ${victim.masked})`);
   ok(`double-clicking the address expands it: 6 nodes, no duplicates; the victim shows as '${victim.label}'`);
 
+  // Two clicks on two different nodes in quick succession are two picks, not a double click
+  // (Cytoscape reports any two quick taps as a double tap on the second one's node).
+  const q1 = await nodePoint(page, 'person:P1');
+  const q4 = await nodePoint(page, 'person:P4');
+  await page.mouse.click(q1.x, q1.y);
+  await page.mouse.click(q4.x, q4.y);
+  await idle(page);
+  await page.waitForTimeout(400);
+  await idle(page);
+  const afterQuickClicks = await page.evaluate(() => window.trafnetView.nodes().map((n) => n.id()).sort());
+  expect(afterQuickClicks.length === 6,
+    `clicking P1 and then P4 quickly expanded P4: the view has ${JSON.stringify(afterQuickClicks)}`);
+  ok('clicking two different nodes in quick succession expands neither');
+
   const edgeIds = await page.evaluate(() => window.trafnetView.edges().map((e) => e.id()));
   expect(new Set(edgeIds).size === edgeIds.length && edgeIds.length === 5,
     `the view should hold 5 distinct links, holds ${edgeIds.length}`);

@@ -144,7 +144,17 @@ function bind() {
     if (ev.originalEvent && ev.originalEvent.shiftKey) togglePick(ref);
     else showNode(ref);
   });
-  cy.on('dbltap', 'node', (ev) => expand(ev.target.id()));
+  // Cytoscape reports any two taps in quick succession as a double tap on the second one's
+  // target, even when the first was on another node (picking A, then B): a node expands only
+  // when both taps were on it. `tapped` holds the last two taps' nodes (null: not a node).
+  let tapped = [null, null];
+  cy.on('tap', (ev) => {
+    const node = ev.target !== cy && ev.target.isNode() ? ev.target.id() : null;
+    tapped = [tapped[1], node];
+  });
+  cy.on('dbltap', 'node', (ev) => {
+    if (tapped[0] === ev.target.id()) expand(ev.target.id());
+  });
   cy.on('tap', 'edge', (ev) => showLink(ev.target.id()));
   cy.on('tap', (ev) => { if (ev.target === cy) clearHighlight(); });
 }
