@@ -44,11 +44,16 @@ Action AddStatsCommand(CLI::App& app) {
 Action AddVerifyCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("verify", "Check RocksDB checksums and the store's invariants");
   auto db = std::make_shared<std::string>();
+  auto quiet = std::make_shared<bool>(false);
   cmd->add_option("--db", *db, "Store directory")->required();
+  cmd->add_flag("--quiet", *quiet, "No progress lines");
   return [=]() {
     auto store = OpenExisting(*db);
     if (!store.ok()) return Fail(store.status().message());
-    auto report = (*store)->Verify();
+    StatusOr<storage::VerifyReport> report = [&] {
+      engine::StepProgress progress("verify", *quiet);
+      return (*store)->Verify(progress.fn());
+    }();
     if (!report.ok()) return Fail(report.status().message());
     std::printf("checked %llu nodes, %llu links, %llu index entries\n",
                 static_cast<unsigned long long>(report->nodes_checked),
@@ -79,20 +84,20 @@ Action AddIndexCommand(CLI::App& app) {
     if (!store.ok()) return Fail(store.status().message());
     const bool had = (*store)->HasNameWordIndex();
     const auto started = std::chrono::steady_clock::now();
-    engine::Progress progress("name-word index", 0, *quiet);
-    progress.Update(0, 0);
-    auto persons = (*store)->BuildNameWordIndex();
-    progress.Finish();
+    auto persons = [&] {
+      engine::StepProgress progress("name-word index", *quiet);
+      return (*store)->BuildNameWordIndex(progress.fn());
+    }();
     if (!persons.ok()) return Fail(persons.status().message());
     std::printf("name-word index %s: %llu persons in %.1f s\n", had ? "rewritten" : "built",
                 static_cast<unsigned long long>(*persons),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     const bool had_summaries = (*store)->HasLinkSummaries();
     const auto summing_started = std::chrono::steady_clock::now();
-    engine::Progress summing("link summaries", 0, *quiet);
-    summing.Update(0, 0);
-    auto links = (*store)->BuildLinkSummaries();
-    summing.Finish();
+    auto links = [&] {
+      engine::StepProgress summing("link summaries", *quiet);
+      return (*store)->BuildLinkSummaries(summing.fn());
+    }();
     if (!links.ok()) return Fail(links.status().message());
     std::printf(
         "link summaries %s: %llu links in %.1f s\n", had_summaries ? "rewritten" : "built",

@@ -94,47 +94,6 @@ std::string NowIso() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(now));
 }
 
-// The progress lines of a commit: "commit" until its first report, then one line per step
-// ("commit: merging observations  43%  4.5M records  1.1M records/s  ETA 0:05").
-class CommitProgress {
- public:
-  explicit CommitProgress(bool quiet) : quiet_(quiet) {
-    line_.emplace("commit (sort and merge into the store)", 0, quiet_);
-    line_->Update(0, 0);
-  }
-  ~CommitProgress() { line_->Finish(); }
-  CommitProgress(const CommitProgress&) = delete;
-  CommitProgress& operator=(const CommitProgress&) = delete;
-
-  const storage::CommitProgressFn& fn() const { return fn_; }
-  // Each step's seconds, from its first report to its last (done = total), in order.
-  const std::vector<std::pair<std::string, double>>& steps() const { return steps_; }
-
- private:
-  void Report(std::string_view step, uint64_t done, uint64_t total) {
-    const auto now = std::chrono::steady_clock::now();
-    if (step != step_) {
-      line_->Finish();
-      step_ = step;
-      step_started_ = now;
-      line_.emplace("commit: " + step_, total, quiet_, "records");
-    }
-    line_->Update(done, done);
-    if (done == total) {
-      steps_.emplace_back(step_, std::chrono::duration<double>(now - step_started_).count());
-    }
-  }
-
-  bool quiet_;
-  std::string step_;
-  std::chrono::steady_clock::time_point step_started_;
-  std::vector<std::pair<std::string, double>> steps_;
-  std::optional<Progress> line_;
-  storage::CommitProgressFn fn_ = [this](std::string_view step, uint64_t done, uint64_t total) {
-    Report(step, done, total);
-  };
-};
-
 class Ingester {
  public:
   Ingester(storage::Store& store, const IngestOptions& options, bool dry_run)
@@ -148,7 +107,7 @@ class Ingester {
     if (!dry_run_) {
       auto started = std::chrono::steady_clock::now();
       {
-        CommitProgress committing(options_.quiet);
+        StepProgress committing("commit", options_.quiet);
         TRAFNET_RETURN_IF_ERROR(change_set_->Commit(committing.fn()));
         summary.final_commit_steps = committing.steps();
       }
@@ -233,7 +192,7 @@ class Ingester {
           TRAFNET_RETURN_IF_ERROR(fatal_);
         }
         if (!dry_run_ && change_set_->pending_operations() >= options_.commit_every) {
-          CommitProgress committing(options_.quiet);
+          StepProgress committing("commit", options_.quiet);
           TRAFNET_RETURN_IF_ERROR(change_set_->Commit(committing.fn()));
         } else if (!dry_run_ && change_set_->pending_nodes() >= options_.commit_nodes_every) {
           // In a file of nodes the reader thread is mostly idle, so the commit runs on another
@@ -642,17 +601,13 @@ StatusOr<IngestSummary> Ingest(storage::Store& store,
   if (!store.HasNameWordIndex()) {
     // A store written before the name-word index (docs/storage.md): index its persons first,
     // so that this run leaves the index whole. On an empty store this only marks it.
-    Progress indexing("name-word index of the persons already stored", 0, options.quiet);
-    indexing.Update(0, 0);
-    TRAFNET_RETURN_IF_ERROR(store.BuildNameWordIndex().status());
-    indexing.Finish();
+    StepProgress indexing("name-word index of the persons already stored", options.quiet);
+    TRAFNET_RETURN_IF_ERROR(store.BuildNameWordIndex(indexing.fn()).status());
   }
   if (!store.HasLinkSummaries()) {
     // Likewise the link summaries (docs/storage.md) of a store written before they existed.
-    Progress summing("link summaries of the links already stored", 0, options.quiet);
-    summing.Update(0, 0);
-    TRAFNET_RETURN_IF_ERROR(store.BuildLinkSummaries().status());
-    summing.Finish();
+    StepProgress summing("link summaries of the links already stored", options.quiet);
+    TRAFNET_RETURN_IF_ERROR(store.BuildLinkSummaries(summing.fn()).status());
   }
 
   TRAFNET_ASSIGN_OR_RETURN(summary.run, store.BeginIngestRun(fmt::format(

@@ -22,7 +22,8 @@ Progress::Progress(std::string label, uint64_t total, bool quiet, std::string un
       unit_(std::move(unit)),
       enabled_(!quiet && StderrIsTerminal()),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      // The first Update draws at once (a step with no later updates still shows its line).
+      last_draw_(start_ - std::chrono::seconds(1)) {}
 
 Progress::~Progress() { Finish(); }
 
@@ -38,7 +39,8 @@ void Progress::Draw(uint64_t done, uint64_t items) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string line = label_;
   if (total_ > 0) line += fmt::format("  {:3.0f}%", 100.0 * static_cast<double>(done) / static_cast<double>(total_));
-  line += fmt::format("  {} {}", HumanCount(static_cast<double>(items)), unit_);
+  if (total_ > 0 || items > 0)
+    line += fmt::format("  {} {}", HumanCount(static_cast<double>(items)), unit_);
   if (seconds > 0.2) {
     line += fmt::format("  {}/s", HumanCount(static_cast<double>(items) / seconds));
     if (total_ > 0 && done > 0 && done < total_) {
@@ -56,6 +58,32 @@ void Progress::Finish() {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
     drawn_ = false;
+  }
+}
+
+StepProgress::StepProgress(std::string label, bool quiet)
+    : label_(std::move(label)),
+      quiet_(quiet),
+      fn_([this](std::string_view step, uint64_t done, uint64_t total) {
+        Report(step, done, total);
+      }) {
+  line_.emplace(label_, 0, quiet_);
+  line_->Update(0, 0);
+}
+
+StepProgress::~StepProgress() { line_->Finish(); }
+
+void StepProgress::Report(std::string_view step, uint64_t done, uint64_t total) {
+  const auto now = std::chrono::steady_clock::now();
+  if (step != step_) {
+    line_->Finish();
+    step_ = step;
+    step_started_ = now;
+    line_.emplace(label_ + ": " + step_, total, quiet_, "records");
+  }
+  line_->Update(done, done);
+  if (total > 0 && done == total) {
+    steps_.emplace_back(step_, std::chrono::duration<double>(now - step_started_).count());
   }
 }
 

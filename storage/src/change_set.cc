@@ -118,7 +118,7 @@ struct ChangeSet::Impl {
   std::map<std::string, codec::LinkTypeId, std::less<>> new_types;
   StoreCounts delta;
   // Set for the length of a Commit() that asked for progress; only the committing thread calls it.
-  const CommitProgressFn* progress = nullptr;
+  const StepProgressFn* progress = nullptr;
   void Report(std::string_view step, uint64_t done, uint64_t total) const {
     if (progress != nullptr && *progress) (*progress)(step, done, total);
   }
@@ -766,7 +766,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   return stored.status();
 }
 
-Status ChangeSet::Commit(const CommitProgressFn& progress) {
+Status ChangeSet::Commit(const StepProgressFn& progress) {
   impl_->progress = &progress;
   Status status = impl_->CommitChecked(/*with_observations=*/true);
   impl_->progress = nullptr;

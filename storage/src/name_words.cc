@@ -78,8 +78,15 @@ StatusOr<std::vector<std::string>> Store::NameWordsWithPrefix(std::string_view p
   return NewReader()->NameWordsWithPrefix(prefix, limit);
 }
 
-StatusOr<uint64_t> Store::BuildNameWordIndex() {
+StatusOr<uint64_t> Store::BuildNameWordIndex(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the name-word index"));
+  uint64_t total = 0, read = 0;
+  {
+    std::lock_guard lock(impl_->mutex);
+    total = impl_->counts.nodes;
+  }
+  constexpr std::string_view kStep = "reading nodes";
+  if (progress) progress(kStep, 0, total);
   // Nodes are only added, and a name key never changes once stored, so the entries of a
   // snapshot's nodes stay right.
   rocksdb::ReadOptions read_options;
@@ -89,6 +96,7 @@ StatusOr<uint64_t> Store::BuildNameWordIndex() {
   NodeRecord node;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return CorruptionError("bad node key");
+    if (++read % (1 << 16) == 0 && progress) progress(kStep, read, total);
     const NodeId id = codec::GetBigEndian64(std::string_view(it->key().data(), 8));
     TRAFNET_RETURN_IF_ERROR(
         codec::DecodeNode(id, std::string_view(it->value().data(), it->value().size()), node));
@@ -100,6 +108,7 @@ StatusOr<uint64_t> Store::BuildNameWordIndex() {
     }
   }
   TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
+  if (progress) progress(kStep, read, total);
   // Flushed: otherwise every later open, read-only ones included, would replay the entries
   // from the write-ahead log (some 90 MB for a 1M-person store, 15 s).
   TRAFNET_RETURN_IF_ERROR(

@@ -454,8 +454,15 @@ bool Store::HasLinkSummaries() const {
   return impl_->link_summaries;
 }
 
-StatusOr<uint64_t> Store::BuildLinkSummaries() {
+StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the link summaries"));
+  uint64_t total = 0;
+  {
+    std::lock_guard lock(impl_->mutex);
+    total = impl_->counts.links;
+  }
+  constexpr std::string_view kStep = "summing links";
+  if (progress) progress(kStep, 0, total);
   // Each node's value is written whole, from one snapshot's observations, which no change set
   // can alter meanwhile. Values of nodes without observations (left by a corruption or an
   // edit) go too: every value is written again from the observations, or removed.
@@ -483,13 +490,14 @@ StatusOr<uint64_t> Store::BuildLinkSummaries() {
         totals.push_back(LinkTotals{link.type, link.to, link.count, link.observations,
                                     std::string(link.first_start), std::string(link.last_end),
                                     link.open_start, link.open_end});
-        ++links;
+        if (++links % (1 << 16) == 0 && progress) progress(kStep, links, total);
         return status.ok();
       });
   impl_->ReleaseSnapshot(snapshot);
   TRAFNET_RETURN_IF_ERROR(scanned);
   TRAFNET_RETURN_IF_ERROR(status);
   TRAFNET_RETURN_IF_ERROR(put_node());
+  if (progress) progress(kStep, links, total);
   TRAFNET_RETURN_IF_ERROR(
       build->Complete(kLinkSummariesCf, kMetaLinkSummaries, &Store::Impl::link_summaries));
   return links;

@@ -23,7 +23,8 @@ using Arc = codec::AdjacencyEntry;
 
 class Checker {
  public:
-  Checker(const Store::Impl& impl, VerifyReport& report) : impl_(impl), report_(report) {
+  Checker(const Store::Impl& impl, VerifyReport& report, const StepProgressFn& progress)
+      : impl_(impl), report_(report), progress_(progress) {
     options_.snapshot = snapshot_ = impl_.GetSnapshot();
     options_.fill_cache = false;
     std::lock_guard lock(impl_.mutex);
@@ -37,13 +38,22 @@ class Checker {
 
   Status Run() {
     StoreCounts recount;
+    BeginStep("nodes", maintained_.nodes);
     TRAFNET_RETURN_IF_ERROR(CheckNodes(recount));
+    EndStep();
+    BeginStep("indexes", node_keys_.size() + name_index_.size() + address_index_.size() +
+                             source_index_.size());
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kNodeKeysCf, node_keys_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kNameIndexCf, name_index_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kAddressIndexCf, address_index_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kSourceIndexCf, source_index_));
+    EndStep();
+    BeginStep("adjacency", 0);  // out and in hold 2 to 4 entries a link: not known ahead
     TRAFNET_RETURN_IF_ERROR(CheckAdjacency(recount));
+    EndStep();
+    BeginStep("observations", maintained_.observations);
     TRAFNET_RETURN_IF_ERROR(CheckObservations(recount));
+    EndStep();
     CompareCounts("nodes of kind", maintained_.nodes_by_kind, recount.nodes_by_kind);
     CompareCounts("links of type", maintained_.links_by_type, recount.links_by_type);
     CompareCounts("nodes from source", maintained_.nodes_by_source, recount.nodes_by_source);
@@ -53,6 +63,20 @@ class Checker {
   }
 
  private:
+  // The step under way, reported at its start, every 65 536 records and at its end.
+  void BeginStep(std::string_view step, uint64_t total) {
+    step_ = step;
+    step_done_ = 0;
+    step_total_ = total;
+    if (progress_) progress_(step_, 0, step_total_);
+  }
+  void Tick() {
+    if (++step_done_ % (1 << 16) == 0 && progress_) progress_(step_, step_done_, step_total_);
+  }
+  void EndStep() {
+    if (progress_) progress_(step_, step_done_, step_total_);
+  }
+
   void Problem(std::string text) {
     if (report_.problems.size() < kMaxProblems) {
       report_.problems.push_back(std::move(text));
@@ -85,6 +109,7 @@ class Checker {
     NodeRecord node;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.nodes_checked;
+      Tick();
       if (it->key().size() != 8) {
         Problem(fmt::format("nodes: key of {} bytes", it->key().size()));
         continue;
@@ -138,6 +163,7 @@ class Checker {
     size_t next = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.index_entries_checked;
+      Tick();
       std::string_view key(it->key().data(), it->key().size());
       while (next < expected.size() && expected[next].first < key) missing(expected[next++].first);
       if (next < expected.size() && expected[next].first == key) {
@@ -161,6 +187,7 @@ class Checker {
   Status ReadArcs(ColumnFamily family, std::vector<Arc>& arcs) {
     auto it = Scan(family);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      Tick();
       codec::AdjacencyParts parts;
       if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
         Problem(fmt::format("{}: malformed key", kColumnFamilyNames[family]));
@@ -252,6 +279,7 @@ class Checker {
     };
     auto it = Scan(kObservationsCf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      Tick();
       codec::AdjacencyParts parts;
       Observation obs;
       if (!codec::ParseObservationKey(std::string_view(it->key().data(), it->key().size()), parts, obs)) {
@@ -306,6 +334,9 @@ class Checker {
 
   const Store::Impl& impl_;
   VerifyReport& report_;
+  const StepProgressFn& progress_;
+  std::string_view step_;
+  uint64_t step_done_ = 0, step_total_ = 0;
   rocksdb::ReadOptions options_;
   const rocksdb::Snapshot* snapshot_ = nullptr;
   NodeId next_id_ = 0;
@@ -320,11 +351,12 @@ class Checker {
 
 }  // namespace
 
-StatusOr<VerifyReport> Store::Verify() const {
+StatusOr<VerifyReport> Store::Verify(const StepProgressFn& progress) const {
   VerifyReport report;
+  if (progress) progress("checksums", 0, 0);  // RocksDB's own pass says nothing until done
   rocksdb::Status checksums = impl_->db->VerifyChecksum();
   if (!checksums.ok()) report.problems.push_back("RocksDB checksum verification: " + checksums.ToString());
-  Checker checker(*impl_, report);
+  Checker checker(*impl_, report, progress);
   TRAFNET_RETURN_IF_ERROR(checker.Run());
   return report;
 }

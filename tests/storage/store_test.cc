@@ -624,6 +624,71 @@ TEST(StoreTest, CommitReportsItsProgressStepByStep) {
   EXPECT_EQ(store->counts().links, 2 * (kPersons - 1) + 11);
 }
 
+// Verify reports its steps in order; those with a total known ahead end at it on a consistent
+// store.
+TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  AddNumberedPersons(*cs, 100);
+  for (NodeId i = 1; i < 100; ++i) ASSERT_TRUE(cs->PutLink(i, "KNOWS", i - 1, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  cs.reset();
+  std::vector<ProgressReport> reports;
+  auto report = store->Verify([&](std::string_view step, uint64_t done, uint64_t total) {
+    reports.push_back({std::string(step), done, total});
+  });
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+  std::vector<std::string> steps;
+  for (const auto& r : reports) {
+    if (steps.empty() || steps.back() != r.step) steps.push_back(r.step);
+  }
+  EXPECT_EQ(steps, (std::vector<std::string>{"checksums", "nodes", "indexes", "adjacency",
+                                             "observations"}));
+  auto last_of = [&](const std::string& step) {
+    ProgressReport last{};
+    for (const auto& r : reports) {
+      if (r.step == step) last = r;
+    }
+    return last;
+  };
+  EXPECT_EQ(last_of("nodes").done, 100u);
+  EXPECT_EQ(last_of("nodes").total, 100u);
+  EXPECT_EQ(last_of("indexes").done, last_of("indexes").total);
+  EXPECT_EQ(last_of("indexes").done, report->index_entries_checked);
+  EXPECT_EQ(last_of("adjacency").done, 4 * 99u);  // KNOWS is symmetric: both ways in out and in
+  EXPECT_EQ(last_of("observations").done, 99u);
+  EXPECT_EQ(last_of("observations").total, 99u);
+}
+
+// The index builds report their scan from 0 to its total (every node; every link).
+TEST(StoreTest, IndexBuildsReportTheirProgress) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  auto cs = store->NewChangeSet();
+  AddNumberedPersons(*cs, 50);
+  for (NodeId i = 1; i < 50; ++i) ASSERT_TRUE(cs->PutLink(i, "PAID", i - 1, Obs("MUP")).ok());
+  ASSERT_TRUE(cs->Commit().ok());
+  cs.reset();
+  std::vector<ProgressReport> reports;
+  auto listen = [&](std::string_view step, uint64_t done, uint64_t total) {
+    reports.push_back({std::string(step), done, total});
+  };
+  ASSERT_TRUE(store->BuildNameWordIndex(listen).ok());
+  ASSERT_GE(reports.size(), 2u);
+  EXPECT_EQ(reports.front().done, 0u);
+  EXPECT_EQ(reports.back().done, 50u);
+  EXPECT_EQ(reports.back().total, 50u);
+  reports.clear();
+  auto links = store->BuildLinkSummaries(listen);
+  ASSERT_TRUE(links.ok());
+  ASSERT_GE(reports.size(), 2u);
+  EXPECT_EQ(reports.front().done, 0u);
+  EXPECT_EQ(reports.back().done, 49u);
+  EXPECT_EQ(reports.back().total, 49u);
+}
+
 TEST(StoreTest, RecordsIngestRuns) {
   TempDir dir;
   auto store = OpenStore(dir);

@@ -93,7 +93,7 @@ struct IngestSummary {
   double final_commit_seconds = 0;
   // Of which its two long steps, in order, with their seconds: "merging observations" (the
   // pending observations, sorted, against the stored ones) and "writing adjacency" (the new
-  // links' entries both ways); empty when nothing was committed.
+  // links' entries both ways); a step with nothing to do is left out.
   std::vector<std::pair<std::string, double>> final_commit_steps;
   std::vector<Reject> rejects_shown;  // the first rejects, for printing (all are in the file)
   std::filesystem::path rejects_path;

@@ -7,7 +7,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace trafnet::engine {
 
@@ -40,6 +45,34 @@ class Progress {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
+};
+
+// Progress lines for work reported in steps (a storage::StepProgressFn: a store's commit,
+// verification or index build): `label` until the first report, then "<label>: <step>" with
+// the step's share done, records/s and ETA. Also times each step, from its first report to the
+// one that says it is complete (done = total > 0).
+class StepProgress {
+ public:
+  using Fn = std::function<void(std::string_view step, uint64_t done, uint64_t total)>;
+  StepProgress(std::string label, bool quiet);
+  ~StepProgress();
+  StepProgress(const StepProgress&) = delete;
+  StepProgress& operator=(const StepProgress&) = delete;
+
+  const Fn& fn() const { return fn_; }
+  // Each completed step's seconds, in order.
+  const std::vector<std::pair<std::string, double>>& steps() const { return steps_; }
+
+ private:
+  void Report(std::string_view step, uint64_t done, uint64_t total);
+
+  std::string label_;
+  bool quiet_;
+  std::string step_;
+  std::chrono::steady_clock::time_point step_started_;
+  std::vector<std::pair<std::string, double>> steps_;
+  std::optional<Progress> line_;
+  Fn fn_;
 };
 
 // "1.2M", "512k", "37".

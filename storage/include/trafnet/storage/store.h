@@ -117,10 +117,11 @@ inline constexpr std::string_view kAddressKeyField = "address_key";
 
 class Store;
 
-// How far a commit has come, for a progress line: the step it is in (kCommitStepObservations,
-// then kCommitStepAdjacency) and `done` of the step's `total` records. Called on the committing
-// thread at the start and end of each step and every 65 536 records between.
-using CommitProgressFn = std::function<void(std::string_view step, uint64_t done, uint64_t total)>;
+// How far long work has come, for a progress line: the step it is in and `done` of the step's
+// `total` records (0: not known ahead). Called on the working thread at the start and end of
+// each step and every 65 536 records between. A commit's steps are kCommitStepObservations
+// then kCommitStepAdjacency.
+using StepProgressFn = std::function<void(std::string_view step, uint64_t done, uint64_t total)>;
 inline constexpr std::string_view kCommitStepObservations = "merging observations";
 inline constexpr std::string_view kCommitStepAdjacency = "writing adjacency";
 
@@ -158,7 +159,7 @@ class ChangeSet {
   // ingested in one atomic IngestExternalFiles call (far faster for bulk loads, same guarantees).
   // `progress`, when given, hears how far the observations' part has come (the part that takes
   // long: tens of seconds for ten million links).
-  Status Commit(const CommitProgressFn& progress = {});
+  Status Commit(const StepProgressFn& progress = {});
 
   // Writes the pending nodes (and new link types) atomically and keeps the pending
   // observations for a later Commit: bounds the node records held in memory without cutting
@@ -317,7 +318,8 @@ class Store {
   // indexed. Idempotent, and a crash part way leaves the index marked incomplete, so running
   // it again finishes it. For stores written before the index existed (Ingest calls it).
   // REQUIRES: opened for writing and no ChangeSet open.
-  StatusOr<uint64_t> BuildNameWordIndex();
+  // `progress`, when given, hears how far the scan has come.
+  StatusOr<uint64_t> BuildNameWordIndex(const StepProgressFn& progress = {});
 
   // The link summaries (docs/storage.md): per node, the totals of the observations of its
   // links, which full scans read instead of the observations. True when they cover every link;
@@ -327,7 +329,8 @@ class Store {
   // returns the links summed up. Idempotent, and a crash part way leaves them marked
   // incomplete, so running it again finishes them. For stores written before they existed
   // (Ingest calls it). REQUIRES: opened for writing and no ChangeSet open.
-  StatusOr<uint64_t> BuildLinkSummaries();
+  // `progress`, when given, hears how far the scan has come.
+  StatusOr<uint64_t> BuildLinkSummaries(const StepProgressFn& progress = {});
 
   // A reader for many reads from one snapshot (see StoreReader).
   std::unique_ptr<StoreReader> NewReader() const;
@@ -373,7 +376,9 @@ class Store {
   // RocksDB's checksum verification of every file plus the store's own invariants: every link
   // present in out and in, every adjacency entry has observations and existing ends, every index
   // entry points at a record that carries that key, the maintained counts match a recount.
-  StatusOr<VerifyReport> Verify() const;
+  // `progress`, when given, hears its steps: "checksums" (RocksDB's, without counts), "nodes",
+  // "indexes", "adjacency" (no total ahead) and "observations".
+  StatusOr<VerifyReport> Verify(const StepProgressFn& progress = {}) const;
 
   // Flushes memtables to SST files.
   Status Flush();
