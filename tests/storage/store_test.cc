@@ -563,13 +563,18 @@ struct ProgressReport {
   std::string step;
   uint64_t done, total;
 };
-std::vector<ProgressReport> CommitWithProgress(ChangeSet& cs) {
+// Every report a StepProgressFn hears, in order.
+struct ProgressRecorder {
   std::vector<ProgressReport> reports;
-  Status status = cs.Commit([&](std::string_view step, uint64_t done, uint64_t total) {
+  StepProgressFn fn = [this](std::string_view step, uint64_t done, uint64_t total) {
     reports.push_back({std::string(step), done, total});
-  });
+  };
+};
+std::vector<ProgressReport> CommitWithProgress(ChangeSet& cs) {
+  ProgressRecorder recorder;
+  Status status = cs.Commit(recorder.fn);
   EXPECT_TRUE(status.ok()) << status.ToString();
-  return reports;
+  return recorder.reports;
 }
 void ExpectSteps(const std::vector<ProgressReport>& reports, uint64_t observations,
                  uint64_t adjacency, bool reports_between) {
@@ -626,18 +631,22 @@ TEST(StoreTest, CommitReportsItsProgressStepByStep) {
 
 // Verify reports its steps in order; those with a total known ahead end at it on a consistent
 // store.
-TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
-  TempDir dir;
+// A store of persons P0..P(n-1), each P(i) linked to P(i-1) by `type`, committed.
+std::unique_ptr<Store> ChainStore(const TempDir& dir, NodeId n, const std::string& type) {
   auto store = OpenStore(dir);
   auto cs = store->NewChangeSet();
-  AddNumberedPersons(*cs, 100);
-  for (NodeId i = 1; i < 100; ++i) ASSERT_TRUE(cs->PutLink(i, "KNOWS", i - 1, Obs("MUP")).ok());
-  ASSERT_TRUE(cs->Commit().ok());
-  cs.reset();
-  std::vector<ProgressReport> reports;
-  auto report = store->Verify([&](std::string_view step, uint64_t done, uint64_t total) {
-    reports.push_back({std::string(step), done, total});
-  });
+  AddNumberedPersons(*cs, n);
+  for (NodeId i = 1; i < n; ++i) EXPECT_TRUE(cs->PutLink(i, type, i - 1, Obs("MUP")).ok());
+  EXPECT_TRUE(cs->Commit().ok());
+  return store;
+}
+
+TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
+  TempDir dir;
+  auto store = ChainStore(dir, 100, "KNOWS");
+  ProgressRecorder recorder;
+  auto report = store->Verify(recorder.fn);
+  const std::vector<ProgressReport>& reports = recorder.reports;
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok());
   std::vector<std::string> steps;
@@ -665,28 +674,18 @@ TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
 // The index builds report their scan from 0 to its total (every node; every link).
 TEST(StoreTest, IndexBuildsReportTheirProgress) {
   TempDir dir;
-  auto store = OpenStore(dir);
-  auto cs = store->NewChangeSet();
-  AddNumberedPersons(*cs, 50);
-  for (NodeId i = 1; i < 50; ++i) ASSERT_TRUE(cs->PutLink(i, "PAID", i - 1, Obs("MUP")).ok());
-  ASSERT_TRUE(cs->Commit().ok());
-  cs.reset();
-  std::vector<ProgressReport> reports;
-  auto listen = [&](std::string_view step, uint64_t done, uint64_t total) {
-    reports.push_back({std::string(step), done, total});
+  auto store = ChainStore(dir, 50, "PAID");
+  auto expect_scan = [](const std::vector<ProgressReport>& reports, uint64_t total) {
+    ASSERT_GE(reports.size(), 2u);
+    EXPECT_EQ(reports.front().done, 0u);
+    EXPECT_EQ(reports.back().done, total);
+    EXPECT_EQ(reports.back().total, total);
   };
-  ASSERT_TRUE(store->BuildNameWordIndex(listen).ok());
-  ASSERT_GE(reports.size(), 2u);
-  EXPECT_EQ(reports.front().done, 0u);
-  EXPECT_EQ(reports.back().done, 50u);
-  EXPECT_EQ(reports.back().total, 50u);
-  reports.clear();
-  auto links = store->BuildLinkSummaries(listen);
-  ASSERT_TRUE(links.ok());
-  ASSERT_GE(reports.size(), 2u);
-  EXPECT_EQ(reports.front().done, 0u);
-  EXPECT_EQ(reports.back().done, 49u);
-  EXPECT_EQ(reports.back().total, 49u);
+  ProgressRecorder indexing, summing;
+  ASSERT_TRUE(store->BuildNameWordIndex(indexing.fn).ok());
+  expect_scan(indexing.reports, 50);
+  ASSERT_TRUE(store->BuildLinkSummaries(summing.fn).ok());
+  expect_scan(summing.reports, 49);
 }
 
 TEST(StoreTest, RecordsIngestRuns) {
