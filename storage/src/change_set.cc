@@ -18,6 +18,7 @@
 
 #include "external_sorter.h"
 #include "link_totals.h"
+#include "step_reporter.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
 
@@ -117,11 +118,8 @@ struct ChangeSet::Impl {
   absl::flat_hash_set<std::string> settled;
   std::map<std::string, codec::LinkTypeId, std::less<>> new_types;
   StoreCounts delta;
-  // Set for the length of a Commit() that asked for progress; only the committing thread calls it.
-  const StepProgressFn* progress = nullptr;
-  void Report(std::string_view step, uint64_t done, uint64_t total) const {
-    if (progress != nullptr && *progress) (*progress)(step, done, total);
-  }
+  // The listener of the Commit() under way (empty otherwise); only the committing thread calls it.
+  StepProgressFn progress;
 
   explicit Impl(Store::Impl& s)
       : store(s), observations(s.dir / kStagingDir, "observations", s.options.sort_buffer_bytes) {
@@ -500,11 +498,8 @@ class ForwardCursor {
   bool exhausted_ = false;
 };
 
-// Records between two progress reports of a commit.
-constexpr uint64_t kProgressEvery = 1 << 16;
-
 // Writes a sorter's records to one family in key order, each key once (the last added wins).
-// `tick` hears the number of records read so far every kProgressEvery records.
+// `tick` hears the number of records read so far every StepReporter::kEvery records.
 Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& writer,
                    const std::function<void(uint64_t)>& tick) {
   TRAFNET_RETURN_IF_ERROR(sorter.StartReading());
@@ -512,7 +507,7 @@ Status DrainSorted(ExternalSorter& sorter, ColumnFamily family, CommitWriter& wr
   bool first = true;
   uint64_t read = 0;
   while (sorter.Valid()) {
-    if (++read % kProgressEvery == 0) tick(read);
+    if (++read % StepReporter::kEvery == 0) tick(read);
     std::string_view key = sorter.key();
     if (first || key != previous) {
       TRAFNET_RETURN_IF_ERROR(writer.Put(family, key, sorter.value()));
@@ -639,9 +634,8 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
                                           LinkChanges& changes) {
   Impl& cs = *this;
   ExternalSorter& pending = cs.observations;
-  const uint64_t total = pending.size();
-  uint64_t read = 0;
-  cs.Report(kCommitStepObservations, 0, total);
+  StepReporter reporter(cs.progress);
+  reporter.Begin(kCommitStepObservations, pending.size());
   TRAFNET_RETURN_IF_ERROR(pending.StartReading());
   ForwardCursor stored(cs.store, kObservationsCf);
   std::string link;  // the current link key
@@ -675,10 +669,10 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
     // Of several writes of one key the last wins; each earlier one is a repeat or a correction.
     key.assign(pending.key());
     value.assign(pending.value());
-    if (++read % kProgressEvery == 0) cs.Report(kCommitStepObservations, read, total);
+    reporter.Tick();
     TRAFNET_RETURN_IF_ERROR(pending.Next());
     while (pending.Valid() && pending.key() == key) {
-      if (++read % kProgressEvery == 0) cs.Report(kCommitStepObservations, read, total);
+      reporter.Tick();
       if (pending.value() == value) {
         ++changes.observations_unchanged;
       } else {
@@ -758,7 +752,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
     TRAFNET_RETURN_IF_ERROR(stored_totals->status());
   }
   TRAFNET_RETURN_IF_ERROR(puts.Finish());
-  cs.Report(kCommitStepObservations, total, total);
+  reporter.End();
   for (size_t type = 0; type < links_by_type.size(); ++type) {
     if (links_by_type[type] > 0) cs.delta.links_by_type[type_names[type]] += links_by_type[type];
   }
@@ -767,7 +761,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
 }
 
 Status ChangeSet::Commit(const StepProgressFn& progress) {
-  impl_->progress = &progress;
+  impl_->progress = progress;
   Status status = impl_->CommitChecked(/*with_observations=*/true);
   impl_->progress = nullptr;
   return status;
@@ -893,14 +887,14 @@ Status ChangeSet::Impl::WriteCommit(
         MergeObservations(writer, out, in, type_names, symmetric, summaries, changes));
     // Both families' records count; in a bulk commit `out` is drained on another thread, whose
     // count this thread reports with its own.
-    const uint64_t adjacency = out.size() + in.size();
+    const uint64_t adjacency = out.size() + in.size();  // every record is read once
+    StepReporter reporter(cs.progress);
+    reporter.Begin(kCommitStepAdjacency, adjacency);
     std::atomic<uint64_t> out_read{0}, in_read{0};
     auto report = [&] {
-      cs.Report(kCommitStepAdjacency,
-                out_read.load(std::memory_order_relaxed) + in_read.load(std::memory_order_relaxed),
-                adjacency);
+      reporter.ReportAt(out_read.load(std::memory_order_relaxed) +
+                        in_read.load(std::memory_order_relaxed));
     };
-    report();
     auto drain = [&writer](ExternalSorter& sorter, ColumnFamily family,
                            const std::function<void(uint64_t)>& tick) {
       Status status = DrainSorted(sorter, family, writer, tick);
@@ -922,7 +916,7 @@ Status ChangeSet::Impl::WriteCommit(
             report();
           });
         }));
-    cs.Report(kCommitStepAdjacency, adjacency, adjacency);
+    reporter.ReportAt(adjacency);
   }
 
   for (const auto& [name, id] : new_types) {

@@ -3,6 +3,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "index_build.h"
+#include "step_reporter.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -80,13 +81,11 @@ StatusOr<std::vector<std::string>> Store::NameWordsWithPrefix(std::string_view p
 
 StatusOr<uint64_t> Store::BuildNameWordIndex(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the name-word index"));
-  uint64_t total = 0, read = 0;
+  StepReporter reporter(progress);
   {
     std::lock_guard lock(impl_->mutex);
-    total = impl_->counts.nodes;
+    reporter.Begin("reading nodes", impl_->counts.nodes);
   }
-  constexpr std::string_view kStep = "reading nodes";
-  if (progress) progress(kStep, 0, total);
   // Nodes are only added, and a name key never changes once stored, so the entries of a
   // snapshot's nodes stay right.
   rocksdb::ReadOptions read_options;
@@ -96,7 +95,7 @@ StatusOr<uint64_t> Store::BuildNameWordIndex(const StepProgressFn& progress) {
   NodeRecord node;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return CorruptionError("bad node key");
-    if (++read % (1 << 16) == 0 && progress) progress(kStep, read, total);
+    reporter.Tick();
     const NodeId id = codec::GetBigEndian64(std::string_view(it->key().data(), 8));
     TRAFNET_RETURN_IF_ERROR(
         codec::DecodeNode(id, std::string_view(it->value().data(), it->value().size()), node));
@@ -108,7 +107,7 @@ StatusOr<uint64_t> Store::BuildNameWordIndex(const StepProgressFn& progress) {
     }
   }
   TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan nodes"));
-  if (progress) progress(kStep, read, total);
+  reporter.End();
   // Flushed: otherwise every later open, read-only ones included, would replay the entries
   // from the write-ahead log (some 90 MB for a 1M-person store, 15 s).
   TRAFNET_RETURN_IF_ERROR(

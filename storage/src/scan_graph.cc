@@ -7,6 +7,7 @@
 
 #include "index_build.h"
 #include "link_totals.h"
+#include "step_reporter.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
 
@@ -456,13 +457,11 @@ bool Store::HasLinkSummaries() const {
 
 StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the link summaries"));
-  uint64_t total = 0;
+  StepReporter reporter(progress);
   {
     std::lock_guard lock(impl_->mutex);
-    total = impl_->counts.links;
+    reporter.Begin("summing links", impl_->counts.links);
   }
-  constexpr std::string_view kStep = "summing links";
-  if (progress) progress(kStep, 0, total);
   // Each node's value is written whole, from one snapshot's observations, which no change set
   // can alter meanwhile. Values of nodes without observations (left by a corruption or an
   // edit) go too: every value is written again from the observations, or removed.
@@ -490,14 +489,15 @@ StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
         totals.push_back(LinkTotals{link.type, link.to, link.count, link.observations,
                                     std::string(link.first_start), std::string(link.last_end),
                                     link.open_start, link.open_end});
-        if (++links % (1 << 16) == 0 && progress) progress(kStep, links, total);
+        ++links;
+        reporter.Tick();
         return status.ok();
       });
   impl_->ReleaseSnapshot(snapshot);
   TRAFNET_RETURN_IF_ERROR(scanned);
   TRAFNET_RETURN_IF_ERROR(status);
   TRAFNET_RETURN_IF_ERROR(put_node());
-  if (progress) progress(kStep, links, total);
+  reporter.End();
   TRAFNET_RETURN_IF_ERROR(
       build->Complete(kLinkSummariesCf, kMetaLinkSummaries, &Store::Impl::link_summaries));
   return links;

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "link_totals.h"
+#include "step_reporter.h"
 #include "store_impl.h"
 
 namespace trafnet::storage {
@@ -24,7 +25,7 @@ using Arc = codec::AdjacencyEntry;
 class Checker {
  public:
   Checker(const Store::Impl& impl, VerifyReport& report, const StepProgressFn& progress)
-      : impl_(impl), report_(report), progress_(progress) {
+      : impl_(impl), report_(report), reporter_(progress) {
     options_.snapshot = snapshot_ = impl_.GetSnapshot();
     options_.fill_cache = false;
     std::lock_guard lock(impl_.mutex);
@@ -38,22 +39,22 @@ class Checker {
 
   Status Run() {
     StoreCounts recount;
-    BeginStep("nodes", maintained_.nodes);
+    reporter_.Begin("nodes", maintained_.nodes);
     TRAFNET_RETURN_IF_ERROR(CheckNodes(recount));
-    EndStep();
-    BeginStep("indexes", node_keys_.size() + name_index_.size() + address_index_.size() +
-                             source_index_.size());
+    reporter_.End();
+    reporter_.Begin("indexes", node_keys_.size() + name_index_.size() + address_index_.size() +
+                                   source_index_.size());
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kNodeKeysCf, node_keys_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kNameIndexCf, name_index_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kAddressIndexCf, address_index_));
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kSourceIndexCf, source_index_));
-    EndStep();
-    BeginStep("adjacency", 0);  // out and in hold 2 to 4 entries a link: not known ahead
+    reporter_.End();
+    reporter_.Begin("adjacency", 0);  // out and in hold 2 to 4 entries a link: not known ahead
     TRAFNET_RETURN_IF_ERROR(CheckAdjacency(recount));
-    EndStep();
-    BeginStep("observations", maintained_.observations);
+    reporter_.End();
+    reporter_.Begin("observations", maintained_.observations);
     TRAFNET_RETURN_IF_ERROR(CheckObservations(recount));
-    EndStep();
+    reporter_.End();
     CompareCounts("nodes of kind", maintained_.nodes_by_kind, recount.nodes_by_kind);
     CompareCounts("links of type", maintained_.links_by_type, recount.links_by_type);
     CompareCounts("nodes from source", maintained_.nodes_by_source, recount.nodes_by_source);
@@ -63,20 +64,6 @@ class Checker {
   }
 
  private:
-  // The step under way, reported at its start, every 65 536 records and at its end.
-  void BeginStep(std::string_view step, uint64_t total) {
-    step_ = step;
-    step_done_ = 0;
-    step_total_ = total;
-    if (progress_) progress_(step_, 0, step_total_);
-  }
-  void Tick() {
-    if (++step_done_ % (1 << 16) == 0 && progress_) progress_(step_, step_done_, step_total_);
-  }
-  void EndStep() {
-    if (progress_) progress_(step_, step_done_, step_total_);
-  }
-
   void Problem(std::string text) {
     if (report_.problems.size() < kMaxProblems) {
       report_.problems.push_back(std::move(text));
@@ -109,7 +96,7 @@ class Checker {
     NodeRecord node;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.nodes_checked;
-      Tick();
+      reporter_.Tick();
       if (it->key().size() != 8) {
         Problem(fmt::format("nodes: key of {} bytes", it->key().size()));
         continue;
@@ -163,7 +150,7 @@ class Checker {
     size_t next = 0;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.index_entries_checked;
-      Tick();
+      reporter_.Tick();
       std::string_view key(it->key().data(), it->key().size());
       while (next < expected.size() && expected[next].first < key) missing(expected[next++].first);
       if (next < expected.size() && expected[next].first == key) {
@@ -187,7 +174,7 @@ class Checker {
   Status ReadArcs(ColumnFamily family, std::vector<Arc>& arcs) {
     auto it = Scan(family);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      Tick();
+      reporter_.Tick();
       codec::AdjacencyParts parts;
       if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts)) {
         Problem(fmt::format("{}: malformed key", kColumnFamilyNames[family]));
@@ -279,7 +266,7 @@ class Checker {
     };
     auto it = Scan(kObservationsCf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      Tick();
+      reporter_.Tick();
       codec::AdjacencyParts parts;
       Observation obs;
       if (!codec::ParseObservationKey(std::string_view(it->key().data(), it->key().size()), parts, obs)) {
@@ -334,9 +321,7 @@ class Checker {
 
   const Store::Impl& impl_;
   VerifyReport& report_;
-  const StepProgressFn& progress_;
-  std::string_view step_;
-  uint64_t step_done_ = 0, step_total_ = 0;
+  StepReporter reporter_;
   rocksdb::ReadOptions options_;
   const rocksdb::Snapshot* snapshot_ = nullptr;
   NodeId next_id_ = 0;
