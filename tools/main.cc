@@ -7,6 +7,12 @@
 namespace trafnet::tools {
 
 void NoteMissingLinkSummaries(const storage::Store& store) {
+  if (!store.HasNodeHeads() && store.HasLinkSummaries()) {
+    std::fputs(
+        "trafnet: note: this store was written before node heads; graph scans read every node "
+        "record, which is slower. `trafnet index --db DIR` (or the next ingest) builds them.\n",
+        stderr);
+  }
   if (store.HasLinkSummaries()) return;
   std::fputs(
       "trafnet: note: this store was written before link summaries; graph scans read every "

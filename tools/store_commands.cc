@@ -71,8 +71,8 @@ Action AddVerifyCommand(CLI::App& app) {
 Action AddIndexCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "index",
-      "Build the name-word index and the link summaries of a store written before they existed "
-      "(ingest does it too)");
+      "Build the name-word index, the link summaries and the node heads of a store written "
+      "before they existed (ingest does it too)");
   auto db = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
   cmd->add_option("--db", *db, "Store directory")->required();
@@ -103,6 +103,17 @@ Action AddIndexCommand(CLI::App& app) {
         "link summaries %s: %llu links in %.1f s\n", had_summaries ? "rewritten" : "built",
         static_cast<unsigned long long>(*links),
         std::chrono::duration<double>(std::chrono::steady_clock::now() - summing_started).count());
+    const bool had_heads = (*store)->HasNodeHeads();
+    const auto heads_started = std::chrono::steady_clock::now();
+    auto nodes = [&] {
+      engine::StepProgress heading("node heads", *quiet);
+      return (*store)->BuildNodeHeads(heading.fn());
+    }();
+    if (!nodes.ok()) return Fail(nodes.status().message());
+    std::printf(
+        "node heads %s: %llu nodes in %.1f s\n", had_heads ? "rewritten" : "built",
+        static_cast<unsigned long long>(*nodes),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - heads_started).count());
     return kExitOk;
   };
 }

@@ -609,6 +609,11 @@ StatusOr<IngestSummary> Ingest(storage::Store& store,
     StepProgress summing("link summaries of the links already stored", options.quiet);
     TRAFNET_RETURN_IF_ERROR(store.BuildLinkSummaries(summing.fn()).status());
   }
+  if (!store.HasNodeHeads()) {
+    // And the node heads (docs/storage.md).
+    StepProgress heading("node heads of the nodes already stored", options.quiet);
+    TRAFNET_RETURN_IF_ERROR(store.BuildNodeHeads(heading.fn()).status());
+  }
 
   TRAFNET_ASSIGN_OR_RETURN(summary.run, store.BeginIngestRun(fmt::format(
                                             R"({{"started_at":"{}","status":"running"}})", summary.started_at)));

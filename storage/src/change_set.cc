@@ -18,6 +18,7 @@
 
 #include "external_sorter.h"
 #include "link_totals.h"
+#include "node_heads.h"
 #include "step_reporter.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
@@ -104,6 +105,9 @@ struct ChangeSet::Impl {
   struct PendingNode {
     NodeRecord record;
     bool is_new = false;
+    // Its head (node_heads: kind, key, status) differs from the stored one: it is new or its
+    // status was filled in.
+    bool head_changed = false;
   };
   std::unordered_map<NodeId, PendingNode> nodes;
   // The observations this change set makes, keyed link key (canonical ends) + source, start,
@@ -317,7 +321,7 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
       ++impl_->delta.nodes_by_source[std::string(source)];
     }
     ++impl_->delta.nodes_by_kind[record.kind];
-    impl_->nodes[id] = Impl::PendingNode{std::move(record), true};
+    impl_->nodes[id] = Impl::PendingNode{std::move(record), true, true};
     if (impl_->resolved.size() >= impl_->store.options.resolved_cache_entries) impl_->ForgetResolved();
     impl_->resolved.Add(kind, key, id, /*replace=*/true);
     return NodeUpsert{id, NodeChange::kAdded};
@@ -361,7 +365,7 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
     TRAFNET_RETURN_IF_ERROR(codec::DecodeNode(id, *value, copy));
   }
   NodeRecord& merged = in_place ? pending->second.record : copy;
-  bool changed = false;
+  bool changed = false, status_changed = false;
   for (size_t i = 0; i < fields.size(); ++i) {
     const auto& [name, value] = fields[i];
     if (value.empty()) continue;
@@ -369,9 +373,11 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
     if (current == nullptr) {
       merged.fields.emplace_back(name, value);
       changed = true;
+      status_changed |= name == kStatusField;
     } else if (current->empty()) {
       *current = value;
       changed = true;
+      status_changed |= name == kStatusField;
     } else if (*current != value && policy == MergePolicy::kRejectConflicts && i < claimed) {
       return InvalidArgumentError(std::string(kind) + ":" + std::string(key) +
                                   " is already stored with " + name + " '" + *current +
@@ -387,9 +393,15 @@ StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_vi
     }
   }
   if (!changed) return NodeUpsert{id, NodeChange::kUnchanged};
-  if (in_place) return NodeUpsert{id, NodeChange::kMerged};
+  if (in_place) {
+    pending->second.head_changed |= status_changed;
+    return NodeUpsert{id, NodeChange::kMerged};
+  }
+  // (A node-only commit in flight writes the head of its own copy.)
   bool is_new = pending != impl_->nodes.end() && pending->second.is_new;
-  impl_->nodes[id] = Impl::PendingNode{std::move(copy), is_new};
+  bool head_changed =
+      status_changed || (pending != impl_->nodes.end() && pending->second.head_changed);
+  impl_->nodes[id] = Impl::PendingNode{std::move(copy), is_new, head_changed};
   return NodeUpsert{id, NodeChange::kMerged};
 }
 
@@ -829,10 +841,41 @@ Status ChangeSet::Impl::WriteCommit(
     writes[family].emplace_back(std::move(key), std::move(value));
   };
 
+  // Like the link summaries below, the node heads start complete with the first commit to an
+  // empty store and every commit keeps them so; a store written before them needs
+  // BuildNodeHeads (its commits skip them until then).
+  bool starts_heads = false, heads = false;
+  {
+    std::lock_guard lock(store.mutex);
+    starts_heads = !store.node_heads && store.next_node_id == 0;
+    heads = store.node_heads || starts_heads;
+  }
   std::vector<NodeId> node_ids;
   node_ids.reserve(nodes.size());
   for (const auto& entry : nodes) node_ids.push_back(entry.first);
   std::sort(node_ids.begin(), node_ids.end());
+  if (heads) {
+    // Every chunk holding a changed head is read (as the store has it: no other commit runs
+    // meanwhile), merged with this commit's heads and written whole.
+    std::vector<NodeHead> stored, changed;
+    for (size_t i = 0; i < node_ids.size();) {
+      const NodeId chunk = NodeHeadChunkOf(node_ids[i]);
+      changed.clear();
+      for (; i < node_ids.size() && NodeHeadChunkOf(node_ids[i]) == chunk; ++i) {
+        const Impl::PendingNode& pending = nodes.at(node_ids[i]);
+        if (!pending.head_changed) continue;
+        changed.push_back(HeadOf(pending.record));
+        changed.back().id = node_ids[i];
+      }
+      if (changed.empty()) continue;
+      const std::string key = codec::NodeIdKey(chunk);
+      stored.clear();
+      TRAFNET_ASSIGN_OR_RETURN(auto value, store.Get(kNodeHeadsCf, key));
+      if (value) TRAFNET_RETURN_IF_ERROR(DecodeNodeHeads(chunk, *value, stored));
+      MergeNodeHeads(stored, changed);
+      put(kNodeHeadsCf, key, EncodeNodeHeads(chunk, stored));
+    }
+  }
   for (NodeId id : node_ids) {
     const Impl::PendingNode& pending = nodes.at(id);
     const NodeRecord& record = pending.record;
@@ -957,6 +1000,7 @@ Status ChangeSet::Impl::WriteCommit(
   }
   if (starts_word_index) put(kMetaCf, std::string(kMetaNameWordIndex), "1");
   if (starts_summaries) put(kMetaCf, std::string(kMetaLinkSummaries), "1");
+  if (starts_heads) put(kMetaCf, std::string(kMetaNodeHeads), "1");
 
   auto write_families = [&writes, &writer](std::vector<ColumnFamily> families) -> Status {
     for (ColumnFamily family : families) {
@@ -967,11 +1011,12 @@ Status ChangeSet::Impl::WriteCommit(
   };
   // The name index (a person's name key and every pair of its words) has as many entries as the
   // other families together, so it gets a thread of its own.
-  TRAFNET_RETURN_IF_ERROR(RunBoth(writer.bulk(), [&] { return write_families({kNameIndexCf}); },
-                                  [&] {
-                                    return write_families({kNodeKeysCf, kAddressIndexCf, kNodesCf,
-                                                           kSourceIndexCf, kMetaCf});
-                                  }));
+  TRAFNET_RETURN_IF_ERROR(RunBoth(
+      writer.bulk(), [&] { return write_families({kNameIndexCf}); },
+      [&] {
+        return write_families(
+            {kNodeKeysCf, kAddressIndexCf, kNodesCf, kNodeHeadsCf, kSourceIndexCf, kMetaCf});
+      }));
   TRAFNET_RETURN_IF_ERROR(writer.Finish());
   {
     std::lock_guard lock(store.mutex);
@@ -979,6 +1024,7 @@ Status ChangeSet::Impl::WriteCommit(
     store.next_node_id = next_node_id;
     if (starts_word_index) store.name_word_index = true;
     if (starts_summaries) store.link_summaries = true;
+    if (starts_heads) store.node_heads = true;
     for (const auto& [name, id] : new_types) {
       store.type_ids[name] = id;
       store.type_names[id] = name;

@@ -7,6 +7,7 @@
 
 #include "index_build.h"
 #include "link_totals.h"
+#include "node_heads.h"
 #include "step_reporter.h"
 #include "store_impl.h"
 #include "trafnet/base/bounded_queue.h"
@@ -239,12 +240,55 @@ std::vector<NodeId> PartBounds(const Store::Impl& impl, ColumnFamily family, Nod
   return bounds;
 }
 
+// Whether a scan with `options` reads node_heads rather than the node records: when it asks for
+// no field but the status and the heads are complete in the scan's snapshot (as for
+// ReadsSummaries).
+bool ReadsHeads(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
+                const LinkScanOptions& options) {
+  if (options.from_node_records || options.node_fields.size() > 1) return false;
+  if (options.node_fields.size() == 1 && options.node_fields[0] != kStatusField) return false;
+  if (impl.cf[kNodeHeadsCf] == nullptr) return false;
+  auto marker = impl.Get(kMetaCf, kMetaNodeHeads, snapshot);
+  return marker.ok() && marker->has_value();
+}
+
+// ScanNodeRange's nodes read from node_heads: a value per chunk of 1024 ids.
+Status ScanHeadRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
+                     NodeId upper, size_t num_fields,
+                     const std::function<bool(std::unique_ptr<ScanBatch>)>& hand_over) {
+  auto batch = std::make_unique<ScanBatch>();
+  RangeIterator it(impl, snapshot, kNodeHeadsCf, NodeHeadChunkOf(lower), upper);
+  NodeHeadView head;
+  for (; it->Valid(); it->Next()) {
+    if (it->key().size() != codec::kNodeIdBytes) return CorruptionError("bad node heads key");
+    const NodeId first =
+        codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
+    NodeHeadsReader reader(first, std::string_view(it->value().data(), it->value().size()));
+    while (reader.Next(head)) {
+      if (head.id < lower || head.id >= upper) continue;
+      batch->node_ids.push_back(head.id);
+      batch->node_refs.push_back(batch->Keep(head.kind));
+      batch->node_refs.push_back(batch->Keep(head.key));
+      if (num_fields == 1) batch->node_refs.push_back(batch->Keep(head.status));
+    }
+    if (reader.corrupt()) return CorruptionError("bad node heads value");
+    if (batch->size() >= kScanBatchRecords) {
+      if (!hand_over(std::move(batch))) return Status::Ok();
+      batch = std::make_unique<ScanBatch>();
+    }
+  }
+  TRAFNET_RETURN_IF_ERROR(FromRocks(it->status(), "scan node heads"));
+  if (batch->size() > 0) hand_over(std::move(batch));
+  return Status::Ok();
+}
+
 // Decodes the node records with ids in [lower, upper) (`upper` kNoUpperBound for none) into
 // batches, in id order, handing each full one to `hand_over`, which returns false when nobody
-// wants more.
+// wants more. With `heads`, reads node_heads instead (ReadsHeads).
 Status ScanNodeRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
-                     NodeId upper, const std::vector<std::string>& node_fields,
+                     NodeId upper, const std::vector<std::string>& node_fields, bool heads,
                      const std::function<bool(std::unique_ptr<ScanBatch>)>& hand_over) {
+  if (heads) return ScanHeadRange(impl, snapshot, lower, upper, node_fields.size(), hand_over);
   const size_t num_fields = node_fields.size();
   auto batch = std::make_unique<ScanBatch>();
   RangeIterator it(impl, snapshot, kNodesCf, lower, upper);
@@ -313,6 +357,7 @@ Status ScanPipelined(const Store::Impl& impl, const std::vector<bool>& symmetric
   auto scan = [&]() -> Status {
     bool listening = true;
     TRAFNET_RETURN_IF_ERROR(ScanNodeRange(impl, snapshot, 0, kNoUpperBound, options.node_fields,
+                                          ReadsHeads(impl, snapshot, options),
                                           [&](std::unique_ptr<ScanBatch> batch) {
                                             return listening = queue.Push(std::move(batch));
                                           }));
@@ -369,6 +414,7 @@ Status ScanNodesInParts(const Store::Impl& impl, const rocksdb::Snapshot* snapsh
   }
   std::vector<Status> statuses(parts);
   std::vector<std::thread> readers;
+  const bool heads = ReadsHeads(impl, snapshot, options);
   for (unsigned part = 0; part < parts; ++part) {
     // Ids are dense: equal id ranges are about equal work. The last range has no upper bound.
     const NodeId lower = end / parts * part;
@@ -376,7 +422,7 @@ Status ScanNodesInParts(const Store::Impl& impl, const rocksdb::Snapshot* snapsh
     readers.emplace_back([&, part, lower, upper] {
       auto& queue = *queues[part];
       statuses[part] = ScanNodeRange(
-          impl, snapshot, lower, upper, options.node_fields,
+          impl, snapshot, lower, upper, options.node_fields, heads,
           [&](std::unique_ptr<ScanBatch> batch) { return queue.Push(std::move(batch)); });
       queue.Close();
     });

@@ -61,6 +61,7 @@ Status Store::Impl::LoadMeta() {
   next_node_id = 0;
   name_word_index = false;
   link_summaries = false;
+  node_heads = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string_view value(it->value().data(), it->value().size());
@@ -77,6 +78,8 @@ Status Store::Impl::LoadMeta() {
       // A read-only or secondary instance opened before the family existed has no handle to
       // it (RocksDB does not add families to an open instance), so for it they are absent.
       link_summaries = cf[kLinkSummariesCf] != nullptr;
+    } else if (key == kMetaNodeHeads) {
+      node_heads = cf[kNodeHeadsCf] != nullptr;
     } else if (starts(kMetaTypePrefix)) {
       if (value.size() != 2) return CorruptionError("meta " + std::string(key) + ": bad type id");
       auto id = codec::GetBigEndian16(value);
@@ -111,10 +114,16 @@ const std::filesystem::path& Store::dir() const { return impl_->dir; }
 namespace {
 
 // Whether the store in `dir` has `family`; nothing when its families cannot be listed.
-std::optional<bool> FamilyListed(const std::filesystem::path& dir, ColumnFamily family) {
+std::optional<std::vector<std::string>> ListedFamilies(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.string(), &names).ok()) return {};
-  return std::find(names.begin(), names.end(), kColumnFamilyNames[family]) != names.end();
+  return names;
+}
+
+std::optional<bool> FamilyListed(const std::filesystem::path& dir, ColumnFamily family) {
+  const std::optional<std::vector<std::string>> names = ListedFamilies(dir);
+  if (!names) return {};
+  return std::find(names->begin(), names->end(), kColumnFamilyNames[family]) != names->end();
 }
 
 // Creates a store with all its column families and its schema version in a sibling directory,
@@ -207,8 +216,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
   for (size_t family = 0; family < kColumnFamilyCount; ++family) {
     const bool point_read =
         family == kDefaultCf || family == kNodesCf || family == kNodeKeysCf || family == kMetaCf;
-    descriptors.emplace_back(kColumnFamilyNames[family], family == kLinkSummariesCf
-                                                             ? summaries_cf_options
+    // node_heads is read whole too, or a chunk of 1024 nodes at a time.
+    const bool big_values = family == kLinkSummariesCf || family == kNodeHeadsCf;
+    descriptors.emplace_back(kColumnFamilyNames[family], big_values   ? summaries_cf_options
                                                          : point_read ? cf_options
                                                                       : scanned_cf_options);
   }
@@ -229,15 +239,23 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir,
     TRAFNET_RETURN_IF_ERROR(CreateStore(dir, db_options, descriptors));
   }
 
-  // A read-only open cannot create a family: link_summaries, which a store written by an
-  // earlier trafnet lacks, is then left without a handle (and its meta mark is absent too).
-  const bool lacks_summaries =
-      options.read_only && FamilyListed(dir, kLinkSummariesCf) == std::optional<bool>(false);
+  // A read-only open cannot create a family: a derived one (link_summaries, node_heads) that a
+  // store written by an earlier trafnet lacks is then left without a handle (and its meta mark
+  // is absent too).
   std::vector<size_t> opened_families;
+  std::vector<rocksdb::ColumnFamilyDescriptor> opened_descriptors;
+  const std::optional<std::vector<std::string>> listed =
+      options.read_only ? ListedFamilies(dir) : std::nullopt;
   for (size_t family = 0; family < kColumnFamilyCount; ++family) {
-    if (family != kLinkSummariesCf || !lacks_summaries) opened_families.push_back(family);
+    const bool derived = std::find(kDerivedFamilies.begin(), kDerivedFamilies.end(),
+                                   static_cast<ColumnFamily>(family)) != kDerivedFamilies.end();
+    if (derived && listed &&
+        std::find(listed->begin(), listed->end(), kColumnFamilyNames[family]) == listed->end())
+      continue;
+    opened_families.push_back(family);
+    opened_descriptors.push_back(descriptors[family]);
   }
-  if (lacks_summaries) descriptors.erase(descriptors.begin() + kLinkSummariesCf);
+  descriptors = std::move(opened_descriptors);
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
@@ -290,9 +308,13 @@ Status Store::CatchUp() {
   if (impl_->options.secondary_dir.empty() || !impl_->options.read_only)
     return FailedPreconditionError("only a secondary instance catches up with a writer");
   rocksdb::Status caught_up = impl_->db->TryCatchUpWithPrimary();
-  if (!caught_up.ok() && impl_->cf[kLinkSummariesCf] == nullptr &&
-      FamilyListed(impl_->dir, kLinkSummariesCf) == std::optional<bool>(true)) {
-    // A writer has created link_summaries since this instance opened a store written before
+  const bool family_added =
+      std::any_of(kDerivedFamilies.begin(), kDerivedFamilies.end(), [&](ColumnFamily family) {
+        return impl_->cf[family] == nullptr &&
+               FamilyListed(impl_->dir, family) == std::optional<bool>(true);
+      });
+  if (!caught_up.ok() && family_added) {
+    // A writer has created a derived family since this instance opened a store written before
     // it, and RocksDB cannot add a family to an open secondary instance: open the store again
     // (no read runs meanwhile, by this call's contract), keeping logs in a folder of its own
     // inside this one's.

@@ -34,12 +34,17 @@ enum ColumnFamily : size_t {
   kObservationsCf,
   kMetaCf,
   kLinkSummariesCf,
+  kNodeHeadsCf,
   kColumnFamilyCount,
 };
 
 inline constexpr std::array<const char*, kColumnFamilyCount> kColumnFamilyNames = {
-    "default", "nodes", "node_keys",    "name_index", "address_index", "source_index",
-    "out",     "in",    "observations", "meta",       "link_summaries"};
+    "default", "nodes", "node_keys",    "name_index", "address_index",  "source_index",
+    "out",     "in",    "observations", "meta",       "link_summaries", "node_heads"};
+
+// Families a store written by an earlier trafnet may lack: derived data, each complete when
+// its meta mark is set (below); until then nothing reads it and commits leave it alone.
+inline constexpr std::array<ColumnFamily, 2> kDerivedFamilies = {kLinkSummariesCf, kNodeHeadsCf};
 
 // Meta keys.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
@@ -59,6 +64,9 @@ inline constexpr std::string_view kMetaNameWordIndex = "index:name_words";
 // to an empty store and by Store::BuildLinkSummaries. Stores written before the family existed
 // lack it, and their scans read the observations.
 inline constexpr std::string_view kMetaLinkSummaries = "index:link_summaries";
+// Present ("1") when node_heads holds the head of every node: written by the first commit to an
+// empty store and by Store::BuildNodeHeads.
+inline constexpr std::string_view kMetaNodeHeads = "index:node_heads";
 
 Status FromRocks(const rocksdb::Status& status, std::string_view context);
 
@@ -84,6 +92,7 @@ struct Store::Impl {
   bool change_set_open = false;
   bool name_word_index = false;  // kMetaNameWordIndex is set
   bool link_summaries = false;   // kMetaLinkSummaries is set
+  bool node_heads = false;       // kMetaNodeHeads is set
 
   ~Impl();
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "link_totals.h"
+#include "node_heads.h"
 #include "step_reporter.h"
 #include "store_impl.h"
 
@@ -33,6 +34,7 @@ class Checker {
     maintained_ = impl_.counts;
     name_words_complete_ = impl_.name_word_index;
     link_summaries_complete_ = impl_.link_summaries;
+    node_heads_complete_ = impl_.node_heads;
     type_names_ = impl_.type_names;
   }
   ~Checker() { impl_.ReleaseSnapshot(snapshot_); }
@@ -42,6 +44,11 @@ class Checker {
     reporter_.Begin("nodes", maintained_.nodes);
     TRAFNET_RETURN_IF_ERROR(CheckNodes(recount));
     reporter_.End();
+    if (node_heads_complete_) {
+      reporter_.Begin("node heads", maintained_.nodes);
+      TRAFNET_RETURN_IF_ERROR(CheckNodeHeads());
+      reporter_.End();
+    }
     reporter_.Begin("indexes", node_keys_.size() + name_index_.size() + address_index_.size() +
                                    source_index_.size());
     TRAFNET_RETURN_IF_ERROR(CheckIndex(kNodeKeysCf, node_keys_));
@@ -128,6 +135,62 @@ class Checker {
       }
     }
     return FromRocks(it->status(), "scan nodes");
+  }
+
+  // node_heads against the records, both read in id order: every node has its head, equal to
+  // what its record says, and no head lacks a record.
+  Status CheckNodeHeads() {
+    auto nodes = Scan(kNodesCf);
+    auto chunks = Scan(kNodeHeadsCf);
+    nodes->SeekToFirst();
+    chunks->SeekToFirst();
+    std::vector<NodeHead> heads;
+    size_t next = 0;  // in heads
+    NodeRecord node;
+    auto next_head = [&]() -> const NodeHead* {
+      while (next == heads.size() && chunks->Valid()) {
+        heads.clear();
+        next = 0;
+        if (chunks->key().size() != codec::kNodeIdBytes) {
+          Problem(fmt::format("node_heads: key of {} bytes", chunks->key().size()));
+        } else {
+          const NodeId first =
+              codec::GetBigEndian64(std::string_view(chunks->key().data(), chunks->key().size()));
+          Status decoded = DecodeNodeHeads(
+              first, std::string_view(chunks->value().data(), chunks->value().size()), heads);
+          if (!decoded.ok()) Problem(decoded.message());
+        }
+        chunks->Next();
+      }
+      return next < heads.size() ? &heads[next] : nullptr;
+    };
+    for (; nodes->Valid(); nodes->Next()) {
+      reporter_.Tick();
+      if (nodes->key().size() != codec::kNodeIdBytes) continue;  // CheckNodes said so
+      const NodeId id =
+          codec::GetBigEndian64(std::string_view(nodes->key().data(), nodes->key().size()));
+      if (!codec::DecodeNode(id, std::string_view(nodes->value().data(), nodes->value().size()),
+                             node)
+               .ok())
+        continue;
+      const NodeHead* head = next_head();
+      for (; head != nullptr && head->id < id; ++next, head = next_head())
+        Problem(fmt::format("node_heads: node {} has a head and no record", head->id));
+      if (head == nullptr || head->id != id) {
+        Problem(fmt::format("node_heads: node {} ({}:{}) has no head", id, node.kind, node.key));
+        continue;
+      }
+      if (*head != HeadOf(node)) {
+        Problem(fmt::format(
+            "node_heads: the head of node {} says {}:{} status '{}', its record {}:{} status '{}'",
+            id, head->kind, head->key, head->status, node.kind, node.key, HeadOf(node).status));
+      }
+      ++next;
+    }
+    TRAFNET_RETURN_IF_ERROR(FromRocks(nodes->status(), "scan nodes"));
+    for (const NodeHead* head = next_head(); head != nullptr; ++next, head = next_head())
+      Problem(fmt::format("node_heads: node {} has a head and no record", head->id));
+    return FromRocks(chunks->status(), "scan node_heads");
   }
 
   // Merges the entries the nodes call for with the entries the family holds.
@@ -329,6 +392,7 @@ class Checker {
   std::map<codec::LinkTypeId, std::string> type_names_;
   std::vector<bool> node_exists_;
   bool name_words_complete_ = false;
+  bool node_heads_complete_ = false;
   bool link_summaries_complete_ = false;
   SortedWrites node_keys_, name_index_, address_index_, source_index_;
   std::vector<Arc> out_;

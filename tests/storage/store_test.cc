@@ -382,12 +382,18 @@ TEST(StoreTest, OnlyPointReadFamiliesHaveBloomFilters) {
     ASSERT_NE(table, nullptr) << family.name;
     filtered[family.name] = table->filter_policy != nullptr;
   }
-  const std::map<std::string, bool> expected = {{"default", true},        {"nodes", true},
-                                                {"node_keys", true},      {"name_index", false},
-                                                {"address_index", false}, {"source_index", false},
-                                                {"out", false},           {"in", false},
-                                                {"observations", false},  {"meta", true},
-                                                {"link_summaries", false}};
+  const std::map<std::string, bool> expected = {{"default", true},
+                                                {"nodes", true},
+                                                {"node_keys", true},
+                                                {"name_index", false},
+                                                {"address_index", false},
+                                                {"source_index", false},
+                                                {"out", false},
+                                                {"in", false},
+                                                {"observations", false},
+                                                {"meta", true},
+                                                {"link_summaries", false},
+                                                {"node_heads", false}};
   EXPECT_EQ(filtered, expected);
 }
 
@@ -653,8 +659,8 @@ TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
   for (const auto& r : reports) {
     if (steps.empty() || steps.back() != r.step) steps.push_back(r.step);
   }
-  EXPECT_EQ(steps, (std::vector<std::string>{"checksums", "nodes", "indexes", "adjacency",
-                                             "observations"}));
+  EXPECT_EQ(steps, (std::vector<std::string>{"checksums", "nodes", "node heads", "indexes",
+                                             "adjacency", "observations"}));
   auto last_of = [&](const std::string& step) {
     ProgressReport last{};
     for (const auto& r : reports) {
@@ -664,6 +670,8 @@ TEST(StoreTest, VerifyReportsItsProgressStepByStep) {
   };
   EXPECT_EQ(last_of("nodes").done, 100u);
   EXPECT_EQ(last_of("nodes").total, 100u);
+  EXPECT_EQ(last_of("node heads").done, 100u);
+  EXPECT_EQ(last_of("node heads").total, 100u);
   EXPECT_EQ(last_of("indexes").done, last_of("indexes").total);
   EXPECT_EQ(last_of("indexes").done, report->index_entries_checked);
   EXPECT_EQ(last_of("adjacency").done, 4 * 99u);  // KNOWS is symmetric: both ways in out and in
@@ -681,11 +689,13 @@ TEST(StoreTest, IndexBuildsReportTheirProgress) {
     EXPECT_EQ(reports.back().done, total);
     EXPECT_EQ(reports.back().total, total);
   };
-  ProgressRecorder indexing, summing;
+  ProgressRecorder indexing, summing, heading;
   ASSERT_TRUE(store->BuildNameWordIndex(indexing.fn).ok());
   expect_scan(indexing.reports, 50);
   ASSERT_TRUE(store->BuildLinkSummaries(summing.fn).ok());
   expect_scan(summing.reports, 49);
+  ASSERT_TRUE(store->BuildNodeHeads(heading.fn).ok());
+  expect_scan(heading.reports, 50);
 }
 
 TEST(StoreTest, RecordsIngestRuns) {

@@ -58,6 +58,16 @@ inline void RemoveLinkSummaries(const std::filesystem::path& db) {
   });
 }
 
+// Makes the store in `db` look as if written before the node heads: no node_heads family and no
+// index:node_heads mark in meta.
+inline void RemoveNodeHeads(const std::filesystem::path& db) {
+  EditRawStore(
+      db, [](rocksdb::DB& database, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+        ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:node_heads").ok());
+        ASSERT_TRUE(database.DropColumnFamily(cf["node_heads"]).ok());
+      });
+}
+
 }  // namespace trafnet::testing
 
 #endif  // TRAFNET_TESTS_SUPPORT_RAW_STORE_H_

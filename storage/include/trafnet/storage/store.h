@@ -114,6 +114,9 @@ struct LinkChanges {
 // Names of derived fields the store indexes.
 inline constexpr std::string_view kNameKeyField = "name_key";
 inline constexpr std::string_view kAddressKeyField = "address_key";
+// The field a node's head carries beside its kind and key (docs/storage.md, node_heads): a
+// scan asking for no field but this one reads the heads instead of the records.
+inline constexpr std::string_view kStatusField = "status";
 
 class Store;
 
@@ -214,6 +217,10 @@ struct LinkScanOptions {
   // where the store has them; this makes it read every observation instead, as a window does.
   // The links are the same either way (tests compare them).
   bool from_observations = false;
+  // A scan whose node_fields are none or kStatusField alone reads the node heads
+  // (docs/storage.md, node_heads) where the store has them; this makes it read the whole
+  // records instead. The nodes are the same either way (tests compare them).
+  bool from_node_records = false;
 };
 
 using NodeScanFn = std::function<void(NodeId id, std::string_view kind, std::string_view key,
@@ -331,6 +338,15 @@ class Store {
   // (Ingest calls it). REQUIRES: opened for writing and no ChangeSet open.
   // `progress`, when given, hears how far the scan has come.
   StatusOr<uint64_t> BuildLinkSummaries(const StepProgressFn& progress = {});
+
+  // The node heads (docs/storage.md): each node's kind, key and status, a value per 1024 node
+  // ids, which full scans needing nothing else read instead of the records. True when they
+  // cover every node; a store written before trafnet had them has none until BuildNodeHeads.
+  bool HasNodeHeads() const;
+  // Writes the heads of every node from its record and marks them complete; returns the nodes.
+  // Idempotent and crash-safe as BuildLinkSummaries, for stores written before the heads
+  // existed (Ingest calls it). REQUIRES: opened for writing and no ChangeSet open.
+  StatusOr<uint64_t> BuildNodeHeads(const StepProgressFn& progress = {});
 
   // A reader for many reads from one snapshot (see StoreReader).
   std::unique_ptr<StoreReader> NewReader() const;
