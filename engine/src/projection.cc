@@ -35,10 +35,15 @@ std::vector<bool> TypeFilter(const storage::Store& store, const std::vector<std:
 struct VertexMap {
   std::vector<Vertex> vertex_of;  // indexed by node id; kNone when not a vertex
   Projection* projection;
+  // Every vertex so far is the node of the same number (every node up to the last one added
+  // is a vertex): then Same gives what Of does without reading vertex_of, a random access per
+  // link end that costs a full scan more than anything else in it.
+  bool identity = true;
 
   Vertex Add(NodeId node, std::string_view kind, std::string_view key, std::string_view status) {
     if (node >= vertex_of.size()) vertex_of.resize(std::max<size_t>(node + 1, vertex_of.size() * 2), kNone);
     auto v = static_cast<Vertex>(projection->node.size());
+    identity &= node == v;
     vertex_of[node] = v;
     projection->node.push_back(node);
     projection->kind.emplace_back(kind);
@@ -47,6 +52,10 @@ struct VertexMap {
     return v;
   }
   Vertex Of(NodeId node) const { return node < vertex_of.size() ? vertex_of[node] : kNone; }
+  // Of when `identity` holds.
+  Vertex Same(NodeId node) const {
+    return node < projection->node.size() ? static_cast<Vertex>(node) : kNone;
+  }
   // Room for `vertices` vertices among `nodes` node ids, known from the store's counts: the
   // vectors then never move while the scan fills them.
   void Reserve(uint64_t nodes, uint64_t vertices) {
@@ -118,7 +127,9 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
       },
       [&](unsigned part, const storage::LinkSummary& link) {
         if (link.type >= keep_type.size() || !keep_type[link.type]) return;
-        Vertex from = map.Of(link.from), to = map.Of(link.to);
+        // (The nodes are all scanned before the first link.)
+        Vertex from = map.identity ? map.Same(link.from) : map.Of(link.from);
+        Vertex to = map.identity ? map.Same(link.to) : map.Of(link.to);
         if (from == kNone || to == kNone) return;
         auto weight = static_cast<double>(link.count);
         std::vector<WeightedEdge>& edges = part_edges[part];

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -135,6 +136,41 @@ TEST_F(ProjectionTest, FiltersByKindTypeAndTimeWindow) {
   options.link_types = {"STAYED_AT"};
   options.window.since = "2024-01-15";
   EXPECT_EQ(Edges(Build(options)).size(), 2u) << "P4's stay in 2021 is outside the window";
+}
+
+// Whatever kinds are kept (the first nodes in id order, as persons and then the address are
+// here, or later ones), the graph is the full graph's edges among the kept nodes.
+TEST_F(ProjectionTest, KindFiltersKeepTheFullGraphsEdgesAmongTheKeptNodes) {
+  const Projection full = Build({});
+  std::map<std::string, std::string> kind_of;
+  for (size_t v = 0; v < full.id.size(); ++v) kind_of[full.id[v]] = full.kind[v];
+  const std::vector<std::vector<std::string>> filters = {{"person"},
+                                                         {"person", "address"},
+                                                         {"phone"},
+                                                         {"address", "phone"},
+                                                         {"person", "phone", "address"}};
+  for (const auto& kinds : filters) {
+    for (bool directed : {false, true}) {
+      ProjectionOptions options;
+      options.directed = directed;
+      options.weighted = true;
+      std::map<std::string, float> expected;
+      for (const auto& [edge, weight] : Edges(Build(options))) {
+        const std::string from = edge.substr(0, edge.find('-', 1));
+        const std::string to = edge.substr(from.size() + 1);
+        auto kept = [&](const std::string& id) {
+          return std::find(kinds.begin(), kinds.end(), kind_of.at(id)) != kinds.end();
+        };
+        if (kept(from) && kept(to)) expected[edge] = weight;
+      }
+      options.node_kinds = kinds;
+      const Projection filtered = Build(options);
+      EXPECT_EQ(Edges(filtered), expected) << ::testing::PrintToString(kinds);
+      for (const std::string& kind : filtered.kind) {
+        EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end());
+      }
+    }
+  }
 }
 
 TEST_F(ProjectionTest, PersonsGraphJoinsBySharedPhonesAddressesCallsAndDirectLinks) {
