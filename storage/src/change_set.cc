@@ -666,16 +666,57 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   std::optional<NodeId> totals_node;
   std::vector<LinkTotals> added, totals;
   BackgroundPuts puts(writer);
+  // The chunk of summaries being written again (docs/storage.md): its stored value, read node
+  // by node beside the new one, whose sections are copied as they are but for the nodes this
+  // commit adds to.
+  std::optional<NodeId> chunk;  // its first id
+  std::string chunk_stored, chunk_value;
+  std::optional<LinkSummaryChunkReader> chunk_reader;
+  NodeId stored_node = 0;
+  std::string_view stored_section;
+  bool has_stored_section = false;
+  auto next_stored_section = [&]() {
+    has_stored_section = chunk_reader && chunk_reader->Next(stored_node, stored_section);
+  };
+  auto finish_chunk = [&]() -> Status {
+    if (!chunk) return Status::Ok();
+    for (; has_stored_section; next_stored_section())
+      AppendLinkSection(chunk_value, *chunk, stored_node, stored_section);
+    if (chunk_reader && chunk_reader->corrupt()) {
+      return CorruptionError("link summaries of chunk " + std::to_string(*chunk) +
+                             ": malformed value");
+    }
+    Status put = puts.Put(kLinkSummariesCf, codec::NodeIdKey(*chunk), chunk_value);
+    chunk.reset();
+    chunk_reader.reset();
+    return put;
+  };
   auto write_totals = [&]() -> Status {
     if (added.empty()) return Status::Ok();
-    const std::string node_key = codec::NodeIdKey(*totals_node);
+    const NodeId node = *totals_node;
+    if (chunk != LinkSummaryChunkOf(node)) {
+      TRAFNET_RETURN_IF_ERROR(finish_chunk());
+      chunk = LinkSummaryChunkOf(node);
+      chunk_value = StartLinkSummaryChunk();
+      const std::string chunk_key = codec::NodeIdKey(*chunk);
+      chunk_stored.clear();
+      if (stored_totals->SeekForward(chunk_key) && stored_totals->Key() == chunk_key) {
+        chunk_stored.assign(stored_totals->Value());
+        chunk_reader.emplace(*chunk, chunk_stored);
+      }
+      next_stored_section();
+    }
+    for (; has_stored_section && stored_node < node; next_stored_section())
+      AppendLinkSection(chunk_value, *chunk, stored_node, stored_section);
     totals.clear();
-    if (stored_totals->SeekForward(node_key) && stored_totals->Key() == node_key) {
-      TRAFNET_RETURN_IF_ERROR(DecodeLinkTotals(stored_totals->Value(), totals));
+    if (has_stored_section && stored_node == node) {
+      TRAFNET_RETURN_IF_ERROR(DecodeLinkTotals(stored_section, totals));
+      next_stored_section();
     }
     MergeLinkTotals(totals, added);
     added.clear();
-    return puts.Put(kLinkSummariesCf, node_key, EncodeLinkTotals(totals));
+    AppendLinkSection(chunk_value, *chunk, node, EncodeLinkTotals(totals));
+    return Status::Ok();
   };
   while (pending.Valid()) {
     // Of several writes of one key the last wins; each earlier one is a repeat or a correction.
@@ -761,6 +802,7 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   }
   if (summaries) {
     TRAFNET_RETURN_IF_ERROR(write_totals());
+    TRAFNET_RETURN_IF_ERROR(finish_chunk());
     TRAFNET_RETURN_IF_ERROR(stored_totals->status());
   }
   TRAFNET_RETURN_IF_ERROR(puts.Finish());

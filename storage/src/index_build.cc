@@ -6,6 +6,8 @@ namespace trafnet::storage {
 
 namespace {
 constexpr int kBatchEntries = 100'000;
+// Or this many bytes: the values of chunked families are some 100 KB each.
+constexpr size_t kBatchBytes = 64 << 20;
 }  // namespace
 
 StatusOr<std::unique_ptr<IndexBuild>> IndexBuild::Begin(Store::Impl& store, std::string_view what) {
@@ -36,7 +38,13 @@ Status IndexBuild::Put(ColumnFamily family, std::string_view key, std::string_vi
   TRAFNET_RETURN_IF_ERROR(FromRocks(batch_.Put(store_.cf[family], rocksdb::Slice(key.data(), key.size()),
                                                rocksdb::Slice(value.data(), value.size())),
                                     "batch"));
-  return batch_.Count() >= kBatchEntries ? Write(false) : Status::Ok();
+  return batch_.Count() >= kBatchEntries || batch_.GetDataSize() >= kBatchBytes ? Write(false)
+                                                                                : Status::Ok();
+}
+
+Status IndexBuild::Delete(ColumnFamily family, std::string_view key) {
+  return FromRocks(batch_.Delete(store_.cf[family], rocksdb::Slice(key.data(), key.size())),
+                   "batch");
 }
 
 Status IndexBuild::DeleteRange(ColumnFamily family, std::string_view begin, std::string_view end) {

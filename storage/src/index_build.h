@@ -23,6 +23,7 @@ class IndexBuild {
   IndexBuild& operator=(const IndexBuild&) = delete;
 
   Status Put(ColumnFamily family, std::string_view key, std::string_view value);
+  Status Delete(ColumnFamily family, std::string_view key);
   Status DeleteRange(ColumnFamily family, std::string_view begin, std::string_view end);
   // Writes what is left with `mark` = "1" in meta (synced), sets `flag` in the store, and
   // flushes `family` and meta.

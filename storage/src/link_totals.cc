@@ -6,7 +6,8 @@
 namespace trafnet::storage {
 
 namespace {
-constexpr char kLinkTotalsFormat = 1;
+// 1 was a value per node (stores written before the chunks; never read now).
+constexpr char kLinkSummaryChunkFormat = 2;
 constexpr uint8_t kOpenStart = 1;
 constexpr uint8_t kOpenEnd = 2;
 
@@ -39,7 +40,6 @@ void LinkTotals::Add(const LinkTotals& other) {
 
 std::string EncodeLinkTotals(const std::vector<LinkTotals>& links) {
   std::string out;
-  out.push_back(kLinkTotalsFormat);
   for (const LinkTotals& link : links) {
     codec::PutVarint(out, link.type);
     codec::PutVarint(out, link.to);
@@ -53,9 +53,7 @@ std::string EncodeLinkTotals(const std::vector<LinkTotals>& links) {
   return out;
 }
 
-LinkTotalsReader::LinkTotalsReader(std::string_view value)
-    : reader_(value.empty() ? value : value.substr(1)),
-      corrupt_(value.empty() || value[0] != kLinkTotalsFormat) {}
+LinkTotalsReader::LinkTotalsReader(std::string_view section) : reader_(section) {}
 
 bool LinkTotalsReader::Next(LinkTotalsView& link) {
   if (corrupt_ || reader_.done()) return false;
@@ -94,7 +92,35 @@ Status DecodeLinkTotals(std::string_view value, std::vector<LinkTotals>& links) 
     links.push_back(std::move(link));
   }
   if (reader.corrupt()) return CorruptionError("link summary: malformed value");
+  if (links.empty()) return CorruptionError("link summary: a node without links");
   return Status::Ok();
+}
+
+std::string StartLinkSummaryChunk() { return std::string(1, kLinkSummaryChunkFormat); }
+
+void AppendLinkSection(std::string& chunk, NodeId first, NodeId node, std::string_view section) {
+  codec::PutVarint(chunk, node - first);
+  codec::PutString(chunk, section);
+}
+
+LinkSummaryChunkReader::LinkSummaryChunkReader(NodeId first, std::string_view value)
+    : first_(first),
+      reader_(value.empty() ? value : value.substr(1)),
+      corrupt_(value.empty() || value[0] != kLinkSummaryChunkFormat ||
+               first % kLinkSummaryChunk != 0) {}
+
+bool LinkSummaryChunkReader::Next(NodeId& node, std::string_view& section) {
+  if (corrupt_ || reader_.done()) return false;
+  uint64_t offset = 0;
+  if (!reader_.Varint(offset) || offset >= kLinkSummaryChunk || (started_ && offset <= last_) ||
+      !reader_.String(section) || section.empty()) {
+    corrupt_ = true;
+    return false;
+  }
+  started_ = true;
+  last_ = offset;
+  node = first_ + offset;
+  return true;
 }
 
 void MergeLinkTotals(std::vector<LinkTotals>& stored, const std::vector<LinkTotals>& added) {

@@ -1,6 +1,7 @@
-// The link_summaries family (docs/storage.md): for every node, the totals of the observations
-// of each link it is the first end of, in one value, so that a full scan reads a record per
-// node instead of one per observation.
+// The link_summaries family (docs/storage.md): for every chunk of kLinkSummaryChunk
+// consecutive node ids, one value with, for each of its nodes, the totals of the observations
+// of each link it is the first end of, so that a full scan reads a value per thousand nodes
+// instead of a record per observation.
 #ifndef TRAFNET_STORAGE_SRC_LINK_TOTALS_H_
 #define TRAFNET_STORAGE_SRC_LINK_TOTALS_H_
 
@@ -43,15 +44,20 @@ struct LinkTotalsView {
   bool open_start = false, open_end = false;
 };
 
-// A node's value: format byte, then per link, by type and then other end:
-// varint type, varint to, varint count, varint observations, flags byte (1 open start, 2 open
-// end), str first_start, str last_end.
+inline constexpr NodeId kLinkSummaryChunk = 1024;
+
+// The first id of the chunk holding node `id`: the key of its value.
+inline NodeId LinkSummaryChunkOf(NodeId id) { return id - id % kLinkSummaryChunk; }
+
+// A node's section of its chunk's value: per link, by type and then other end: varint type,
+// varint to, varint count, varint observations, flags byte (1 open start, 2 open end),
+// str first_start, str last_end.
 std::string EncodeLinkTotals(const std::vector<LinkTotals>& links);
 
-// Reads a value written by EncodeLinkTotals, one link at a time.
+// Reads a section written by EncodeLinkTotals, one link at a time.
 class LinkTotalsReader {
  public:
-  explicit LinkTotalsReader(std::string_view value);
+  explicit LinkTotalsReader(std::string_view section);
   // The next link; false at the end or on a malformed value (then corrupt() is true).
   bool Next(LinkTotalsView& link);
   bool corrupt() const { return corrupt_; }
@@ -61,7 +67,30 @@ class LinkTotalsReader {
   bool corrupt_ = false;
 };
 
-Status DecodeLinkTotals(std::string_view value, std::vector<LinkTotals>& links);
+// A section's links; Corruption when it is malformed, out of order or empty.
+Status DecodeLinkTotals(std::string_view section, std::vector<LinkTotals>& links);
+
+// A chunk's value: format byte 2, then per node with links, in id order: varint (id - first id
+// of the chunk), str section. StartLinkSummaryChunk gives the format byte to append sections
+// to, in id order.
+std::string StartLinkSummaryChunk();
+void AppendLinkSection(std::string& chunk, NodeId first, NodeId node, std::string_view section);
+
+// Reads a chunk's value node by node; false at the end or on a malformed value (then corrupt()
+// is true): ids must increase and stay in the chunk, sections must not be empty.
+class LinkSummaryChunkReader {
+ public:
+  LinkSummaryChunkReader(NodeId first, std::string_view value);
+  bool Next(NodeId& node, std::string_view& section);
+  bool corrupt() const { return corrupt_; }
+
+ private:
+  NodeId first_;
+  codec::Reader reader_;
+  bool corrupt_ = false;
+  bool started_ = false;
+  NodeId last_ = 0;
+};
 
 // `stored` and `added`, both sorted by (type, to), joined into `stored`: a link in both gets
 // the sum of its totals.

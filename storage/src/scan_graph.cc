@@ -149,31 +149,41 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
   return Status::Ok();
 }
 
-// ScanLinkRange's links read from link_summaries: one value per node, the same links, sums and
-// order as summing up their observations without a window.
+// ScanLinkRange's links read from link_summaries: a value per chunk of 1024 nodes, the same
+// links, sums and order as summing up their observations without a window.
 Status ScanSummaryRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
                         NodeId upper, const std::vector<bool>& symmetric,
                         const std::function<bool(const LinkSummary&)>& emit) {
-  RangeIterator it(impl, snapshot, kLinkSummariesCf, lower, upper);
+  RangeIterator it(impl, snapshot, kLinkSummariesCf, LinkSummaryChunkOf(lower), upper);
   LinkSummary link;
   LinkTotalsView totals;
+  NodeId node = 0;
+  std::string_view section;
   for (; it->Valid(); it->Next()) {
     if (it->key().size() != codec::kNodeIdBytes) return CorruptionError("bad link summary key");
-    link.from = codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
-    LinkTotalsReader reader(std::string_view(it->value().data(), it->value().size()));
-    while (reader.Next(totals)) {
-      link.to = totals.to;
-      link.type = totals.type;
-      link.symmetric = totals.type < symmetric.size() && symmetric[totals.type];
-      link.count = totals.count;
-      link.observations = static_cast<uint32_t>(totals.observations);
-      link.first_start = totals.first_start;
-      link.last_end = totals.last_end;
-      link.open_start = totals.open_start;
-      link.open_end = totals.open_end;
-      if (!emit(link)) return Status::Ok();
+    const NodeId first =
+        codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
+    LinkSummaryChunkReader chunk(first, std::string_view(it->value().data(), it->value().size()));
+    while (chunk.Next(node, section)) {
+      if (node < lower) continue;
+      if (node >= upper) return Status::Ok();
+      link.from = node;
+      LinkTotalsReader reader(section);
+      while (reader.Next(totals)) {
+        link.to = totals.to;
+        link.type = totals.type;
+        link.symmetric = totals.type < symmetric.size() && symmetric[totals.type];
+        link.count = totals.count;
+        link.observations = static_cast<uint32_t>(totals.observations);
+        link.first_start = totals.first_start;
+        link.last_end = totals.last_end;
+        link.open_start = totals.open_start;
+        link.open_end = totals.open_end;
+        if (!emit(link)) return Status::Ok();
+      }
+      if (reader.corrupt()) return CorruptionError("bad link summary value");
     }
-    if (reader.corrupt()) return CorruptionError("bad link summary value");
+    if (chunk.corrupt()) return CorruptionError("bad link summary value");
   }
   return FromRocks(it->status(), "scan link summaries");
 }
@@ -508,29 +518,40 @@ StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
     std::lock_guard lock(impl_->mutex);
     reporter.Begin("summing links", impl_->counts.links);
   }
-  // Each node's value is written whole, from one snapshot's observations, which no change set
+  // Each chunk's value is written whole, from one snapshot's observations, which no change set
   // can alter meanwhile. Values of nodes without observations (left by a corruption or an
-  // edit) go too: every value is written again from the observations, or removed.
+  // edit), and those of a store written before the chunks (a value per node), go too: every
+  // value is written again from the observations, or removed.
   TRAFNET_RETURN_IF_ERROR(build->DeleteRange(kLinkSummariesCf, codec::NodeIdKey(0),
                                              std::string(codec::kNodeIdBytes + 1, '\xff')));
+  TRAFNET_RETURN_IF_ERROR(build->Delete(kMetaCf, kMetaLinkSummariesPerNode));
   const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
   uint64_t links = 0;
-  std::optional<NodeId> node;
+  std::optional<NodeId> node, chunk;
   std::vector<LinkTotals> totals;
+  std::string chunk_value;
   Status status = Status::Ok();
-  auto put_node = [&]() -> Status {
-    if (!node) return Status::Ok();
-    Status put = build->Put(kLinkSummariesCf, codec::NodeIdKey(*node), EncodeLinkTotals(totals));
+  auto end_node = [&]() {
+    if (!node) return;
+    AppendLinkSection(chunk_value, *chunk, *node, EncodeLinkTotals(totals));
     totals.clear();
-    return put;
+  };
+  auto put_chunk = [&]() -> Status {
+    if (!chunk) return Status::Ok();
+    return build->Put(kLinkSummariesCf, codec::NodeIdKey(*chunk), chunk_value);
   };
   LinkScanOptions all;
   all.from_observations = true;
   Status scanned = ScanLinkRange(
       *impl_, snapshot, 0, kNoUpperBound, SymmetricTypes(*this), all, [&](const LinkSummary& link) {
         if (node != link.from) {
-          status = put_node();
+          end_node();
           node = link.from;
+          if (chunk != LinkSummaryChunkOf(link.from)) {
+            status = put_chunk();
+            chunk = LinkSummaryChunkOf(link.from);
+            chunk_value = StartLinkSummaryChunk();
+          }
         }
         totals.push_back(LinkTotals{link.type, link.to, link.count, link.observations,
                                     std::string(link.first_start), std::string(link.last_end),
@@ -542,7 +563,8 @@ StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
   impl_->ReleaseSnapshot(snapshot);
   TRAFNET_RETURN_IF_ERROR(scanned);
   TRAFNET_RETURN_IF_ERROR(status);
-  TRAFNET_RETURN_IF_ERROR(put_node());
+  end_node();
+  TRAFNET_RETURN_IF_ERROR(put_chunk());
   reporter.End();
   TRAFNET_RETURN_IF_ERROR(
       build->Complete(kLinkSummariesCf, kMetaLinkSummaries, &Store::Impl::link_summaries));

@@ -60,10 +60,13 @@ inline constexpr std::string_view kMetaCountObsSource = "count:obs_source:";
 // commit to an empty store and by Store::BuildNameWordIndex. Stores written before the word
 // entries existed lack it.
 inline constexpr std::string_view kMetaNameWordIndex = "index:name_words";
-// Present ("1") when link_summaries holds the totals of every link: written by the first commit
-// to an empty store and by Store::BuildLinkSummaries. Stores written before the family existed
-// lack it, and their scans read the observations.
-inline constexpr std::string_view kMetaLinkSummaries = "index:link_summaries";
+// Present ("1") when link_summaries holds the totals of every link, in chunks of 1024 nodes:
+// written by the first commit to an empty store and by Store::BuildLinkSummaries. Stores
+// written before the family existed lack it, and their scans read the observations; so do
+// stores written before the chunks, whose per-node values are marked by the key before it
+// (which BuildLinkSummaries removes with them).
+inline constexpr std::string_view kMetaLinkSummaries = "index:link_summary_chunks";
+inline constexpr std::string_view kMetaLinkSummariesPerNode = "index:link_summaries";
 // Present ("1") when node_heads holds the head of every node: written by the first commit to an
 // empty store and by Store::BuildNodeHeads.
 inline constexpr std::string_view kMetaNodeHeads = "index:node_heads";

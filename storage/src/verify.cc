@@ -292,28 +292,48 @@ class Checker {
     out_.shrink_to_fit();
     std::vector<bool> observed(canonical.size(), false);
     size_t j = 0;
-    // The link summaries, when complete, must be the totals of each node's observations.
+    // The link summaries, when complete, must be the totals of each node's observations. They
+    // are walked node by node (`section` is node `summary_node`'s), chunk after chunk.
     std::unique_ptr<rocksdb::Iterator> summaries;
+    std::string chunk_value;
+    std::optional<LinkSummaryChunkReader> chunk;
+    NodeId summary_node = 0;
+    std::string_view section;
+    bool has_section = false;
+    auto next_section = [&]() {
+      while (!(chunk && chunk->Next(summary_node, section))) {
+        if (chunk && chunk->corrupt()) Problem("link_summaries: malformed value");
+        chunk.reset();
+        if (!summaries->Valid()) {
+          has_section = false;
+          return;
+        }
+        const std::string_view key(summaries->key().data(), summaries->key().size());
+        if (key.size() != codec::kNodeIdBytes) {
+          Problem("link_summaries: malformed key");
+        } else {
+          chunk_value.assign(summaries->value().data(), summaries->value().size());
+          chunk.emplace(codec::GetBigEndian64(key), chunk_value);
+        }
+        summaries->Next();
+      }
+      has_section = true;
+    };
     if (link_summaries_complete_) {
       summaries = Scan(kLinkSummariesCf);
       summaries->SeekToFirst();
+      next_section();
     }
     std::optional<NodeId> node;  // whose observations `totals` sums up
     std::vector<LinkTotals> totals, stored;
     auto check_totals = [&](std::optional<NodeId> next) {
-      // Values before `next` (all that are left when there is none) other than `node`'s have no
-      // observations.
-      for (; summaries->Valid(); summaries->Next()) {
-        const std::string_view key(summaries->key().data(), summaries->key().size());
-        const NodeId id = key.size() == codec::kNodeIdBytes ? codec::GetBigEndian64(key) : 0;
-        if (key.size() != codec::kNodeIdBytes) {
-          Problem("link_summaries: malformed key");
-          continue;
-        }
+      // Sections before `next` (all that are left when there is none) other than `node`'s have
+      // no observations.
+      for (; has_section; next_section()) {
+        const NodeId id = summary_node;
         if (next && id >= *next) break;
         if (id == node) {
-          Status decoded = DecodeLinkTotals(
-              std::string_view(summaries->value().data(), summaries->value().size()), stored);
+          Status decoded = DecodeLinkTotals(section, stored);
           if (!decoded.ok() || stored != totals) {
             Problem(fmt::format("link summaries of node {} do not match its observations", id));
           }

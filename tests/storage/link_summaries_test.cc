@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "link_totals.h"
 #include "support/raw_store.h"
 #include "support/temp_dir.h"
 #include "trafnet/storage/store.h"
@@ -146,6 +147,82 @@ TEST(LinkSummariesTest, EveryCommitKeepsThemEqualToTheObservations) {
   EXPECT_LT(in_window, before.size());
 }
 
+// Nodes over several chunks of the family: small commits that touch a few nodes of a chunk
+// (the others' totals copied as they are), bulk ones that touch most of them, and nodes whose
+// first links come in a later commit, between nodes that have some.
+TEST(LinkSummariesTest, EveryCommitKeepsChunksOfManyNodesEqualToTheObservations) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  constexpr NodeId kMany = 3 * kLinkSummaryChunk + 100;
+  {
+    auto cs = store->NewChangeSet();
+    for (NodeId i = 0; i < kMany; ++i) {
+      ASSERT_TRUE(cs->UpsertNode(kPersonKind, "Q" + std::to_string(i), {}, {}, "MUP",
+                                 MergePolicy::kRejectConflicts)
+                      .ok());
+    }
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  std::mt19937 rng(21);
+  for (int n : {5, 30000, 7, 2000, 1}) {
+    auto cs = store->NewChangeSet();
+    AddRandomObservations(*cs, rng, n, kMany);
+    ASSERT_TRUE(cs->Commit().ok());
+    const std::vector<std::string> expected = Links(*store, /*from_observations=*/true);
+    EXPECT_EQ(Links(*store, false), expected) << "after a commit of " << n;
+    EXPECT_EQ(Links(*store, false, 3), expected) << "after a commit of " << n << ", 3 parts";
+    ExpectConsistent(*store);
+  }
+}
+
+// A store written before the chunks, with a value per node under the mark of then: read from
+// the observations until BuildLinkSummaries writes the chunks, which removes the old values
+// and mark.
+TEST(LinkSummariesTest, StoresWithAValuePerNodeAreReadFromObservationsUntilBuilt) {
+  TempDir dir;
+  MakeStore(dir, 13, 2000);
+  EditRawStore(dir / "db", [&](rocksdb::DB& db,
+                               std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+    const std::string chunk_key(8, '\0');
+    std::string value;
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cf["link_summaries"], chunk_key, &value).ok());
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["link_summaries"], chunk_key).ok());
+    LinkSummaryChunkReader reader(0, value);
+    NodeId node = 0;
+    std::string_view section;
+    while (reader.Next(node, section)) {
+      std::string key(8, '\0');
+      for (int i = 0; i < 8; ++i) key[7 - i] = static_cast<char>((node >> (8 * i)) & 0xff);
+      ASSERT_TRUE(
+          db.Put(rocksdb::WriteOptions(), cf["link_summaries"], key, "\x01" + std::string(section))
+              .ok());
+    }
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["meta"], "index:link_summary_chunks").ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["meta"], "index:link_summaries", "1").ok());
+  });
+  auto store = OpenStore(dir);
+  EXPECT_FALSE(store->HasLinkSummaries());
+  const std::vector<std::string> expected = Links(*store, true);
+  EXPECT_EQ(Links(*store, false), expected);
+  ExpectConsistent(*store);
+  ASSERT_TRUE(store->BuildLinkSummaries().ok());
+  EXPECT_TRUE(store->HasLinkSummaries());
+  EXPECT_EQ(Links(*store, false), expected);
+  ExpectConsistent(*store);
+  store.reset();
+  EditRawStore(dir / "db", [&](rocksdb::DB& db,
+                               std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+    std::string value;
+    EXPECT_TRUE(
+        db.Get(rocksdb::ReadOptions(), cf["meta"], "index:link_summaries", &value).IsNotFound());
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.NewIterator(rocksdb::ReadOptions(), cf["link_summaries"]));
+    size_t values = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++values;
+    EXPECT_EQ(values, 1u) << "one chunk, the per-node values gone";
+  });
+}
+
 // The stored totals of one link, by hand: two sources, one open-ended, then a correction.
 TEST(LinkSummariesTest, SumCountsAndSpanTheDates) {
   TempDir dir;
@@ -223,24 +300,33 @@ TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
   TempDir dir;
   MakeStore(dir, 3, 1000);
   ExpectConsistent(*OpenStore(dir, /*read_only=*/true));
-  std::string first_key, first_value;
-  EditRawStore(dir / "db", [&](rocksdb::DB& db,
-                               std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db.NewIterator(rocksdb::ReadOptions(), cf["link_summaries"]));
-    it->SeekToFirst();
-    ASSERT_TRUE(it->Valid());
-    first_key = it->key().ToString();
-    first_value = it->value().ToString();
-    it->Next();
-    ASSERT_TRUE(it->Valid());
-    // The second node's totals under the first node's id, and the second node's gone.
-    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["link_summaries"], first_key, it->value()).ok());
-    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["link_summaries"], it->key()).ok());
-    ASSERT_TRUE(
-        db.Put(rocksdb::WriteOptions(), cf["link_summaries"], std::string(8, '\x7f'), first_value)
-            .ok());
-  });
+  EditRawStore(
+      dir / "db", [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+        // The persons are all in the first chunk.
+        const std::string chunk_key(8, '\0');
+        std::string value;
+        ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cf["link_summaries"], chunk_key, &value).ok());
+        LinkSummaryChunkReader reader(0, value);
+        std::vector<std::pair<NodeId, std::string>> sections;
+        NodeId node = 0;
+        std::string_view section;
+        while (reader.Next(node, section)) sections.emplace_back(node, section);
+        ASSERT_FALSE(reader.corrupt());
+        ASSERT_GE(sections.size(), 2u);
+        // The second node's totals under the first node's id, the second node's gone, and the
+        // first node's totals under a node far away.
+        std::string edited = StartLinkSummaryChunk();
+        AppendLinkSection(edited, 0, sections[0].first, sections[1].second);
+        for (size_t i = 2; i < sections.size(); ++i)
+          AppendLinkSection(edited, 0, sections[i].first, sections[i].second);
+        ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["link_summaries"], chunk_key, edited).ok());
+        const NodeId far = 1000 * kLinkSummaryChunk;
+        std::string stray = StartLinkSummaryChunk();
+        AppendLinkSection(stray, far, far + 5, sections[0].second);
+        std::string far_key(8, '\0');
+        for (int i = 0; i < 8; ++i) far_key[7 - i] = static_cast<char>((far >> (8 * i)) & 0xff);
+        ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["link_summaries"], far_key, stray).ok());
+      });
   auto store = OpenStore(dir, /*read_only=*/true);
   auto report = store->Verify();
   ASSERT_TRUE(report.ok());
@@ -304,8 +390,8 @@ TEST(LinkSummariesTest, ACorruptRecordFailsAScanInPartsWithoutHanging) {
       EditRawStore(dir / "db", [&](rocksdb::DB& db,
                                    std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
         std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf[family]));
-        // node_heads has a value per 1024 nodes, keyed by its first.
-        const NodeId at = family == "node_heads" ? bad - bad % 1024 : bad;
+        // node_heads and link_summaries have a value per 1024 nodes, keyed by its first.
+        const NodeId at = family == "nodes" ? bad : bad - bad % 1024;
         std::string key(8, '\0');
         for (int i = 0; i < 8; ++i) key[7 - i] = static_cast<char>((at >> (8 * i)) & 0xff);
         it->Seek(key);  // the first record at or after node `at`

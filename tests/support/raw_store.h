@@ -49,13 +49,14 @@ inline void RemoveNameWordIndex(const std::filesystem::path& db) {
 }
 
 // Makes the store in `db` look as if written before the link summaries: no link_summaries
-// family at all and no index:link_summaries mark in meta.
+// family at all and no index:link_summary_chunks mark in meta.
 inline void RemoveLinkSummaries(const std::filesystem::path& db) {
-  EditRawStore(db, [](rocksdb::DB& database,
-                      std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
-    ASSERT_TRUE(database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:link_summaries").ok());
-    ASSERT_TRUE(database.DropColumnFamily(cf["link_summaries"]).ok());
-  });
+  EditRawStore(
+      db, [](rocksdb::DB& database, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cf) {
+        ASSERT_TRUE(
+            database.Delete(rocksdb::WriteOptions(), cf["meta"], "index:link_summary_chunks").ok());
+        ASSERT_TRUE(database.DropColumnFamily(cf["link_summaries"]).ok());
+      });
 }
 
 // Makes the store in `db` look as if written before the node heads: no node_heads family and no
