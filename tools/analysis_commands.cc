@@ -134,7 +134,10 @@ StatusOr<engine::Projection> LoadGraph(const GraphArgs& args) {
 // The first few members' ids, for a table row.
 std::string MemberList(const engine::Projection& projection, const std::vector<Vertex>& members) {
   std::string list;
-  for (size_t i = 0; i < members.size() && i < 8; ++i) list += (i ? ", " : "") + projection.id[members[i]];
+  for (size_t i = 0; i < members.size() && i < 8; ++i) {
+    if (i > 0) list += ", ";
+    list += projection.id[members[i]];
+  }
   if (members.size() > 8) list += ", …";
   return list;
 }
@@ -241,8 +244,8 @@ Action AddRankCommand(CLI::App& app) {
     std::printf("\n%6s  %-24s %-10s %s\n", "rank", "id", "kind", "score");
     for (size_t i = 0; i < shown; ++i) {
       Vertex v = ranked->order[i];
-      std::printf("%6zu  %-24s %-10s %.6g\n", i + 1, projection->id[v].c_str(), projection->kind[v].c_str(),
-                  ranked->scores[v]);
+      std::printf("%6zu  %-24s %-10s %.6g\n", i + 1, std::string(projection->id[v]).c_str(),
+                  std::string(projection->kind[v]).c_str(), ranked->scores[v]);
     }
     return kExitOk;
   };
@@ -391,7 +394,8 @@ Action AddDisruptCommand(CLI::App& app) {
     std::printf("%s: removing by %s\n%4s  %-24s %12s %10s\n", projection->description.c_str(), measure->c_str(),
                 "step", "removed", "largest", "fraction");
     for (const auto& step : result->steps) {
-      std::printf("%4u  %-24s %12llu %10.4f\n", step.step, step.removed ? projection->id[*step.removed].c_str() : "-",
+      std::printf("%4u  %-24s %12llu %10.4f\n", step.step,
+                  step.removed ? std::string(projection->id[*step.removed]).c_str() : "-",
                   static_cast<unsigned long long>(step.largest_component), step.fraction);
     }
     return kExitOk;

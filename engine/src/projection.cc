@@ -46,9 +46,9 @@ struct VertexMap {
     identity &= node == v;
     vertex_of[node] = v;
     projection->node.push_back(node);
-    projection->kind.emplace_back(kind);
-    projection->id.emplace_back(key);
-    projection->status.emplace_back(status);
+    projection->kind.push_back(kind);
+    projection->id.push_back(key);
+    projection->status.push_back(status);
     return v;
   }
   Vertex Of(NodeId node) const { return node < vertex_of.size() ? vertex_of[node] : kNone; }
@@ -62,7 +62,7 @@ struct VertexMap {
     vertex_of.resize(nodes, kNone);
     projection->node.reserve(vertices);
     projection->kind.reserve(vertices);
-    projection->id.reserve(vertices);
+    projection->id.reserve(vertices, 16 * vertices);  // (ids are mostly shorter)
     projection->status.reserve(vertices);
   }
 };

@@ -18,10 +18,12 @@ void WriteVector(std::ofstream& out, const std::span<const T> values) {
   out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size_bytes()));
 }
 
-void WriteStrings(std::ofstream& out, const std::vector<std::string>& values) {
+template <typename Strings>
+void WriteStrings(std::ofstream& out, const Strings& values) {
   uint64_t size = values.size();
   out.write(reinterpret_cast<const char*>(&size), sizeof(size));
-  for (const auto& value : values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    const std::string_view value = values[i];
     uint32_t length = static_cast<uint32_t>(value.size());
     out.write(reinterpret_cast<const char*>(&length), sizeof(length));
     out.write(value.data(), length);
@@ -39,15 +41,18 @@ class FileReader {
     values.resize(size);
     return Raw(values.data(), size * sizeof(T));
   }
-  bool Strings(std::vector<std::string>& values) {
+  // Into a vector of strings or a column of the projection.
+  template <typename Column>
+  bool Strings(Column& values) {
     uint64_t size = 0;
     if (!Raw(&size, sizeof(size)) || size > remaining_ / sizeof(uint32_t)) return false;
-    values.resize(size);
-    for (auto& value : values) {
+    std::string value;
+    for (uint64_t i = 0; i < size; ++i) {
       uint32_t length = 0;
       if (!Raw(&length, sizeof(length)) || length > remaining_) return false;
       value.resize(length);
       if (!Raw(value.data(), length)) return false;
+      values.push_back(value);
     }
     return true;
   }
@@ -82,7 +87,7 @@ Status SaveProjection(const Projection& projection, const std::filesystem::path&
     WriteStrings(out, projection.kind);
     WriteStrings(out, projection.id);
     WriteStrings(out, projection.status);
-    WriteStrings(out, {projection.description});
+    WriteStrings(out, std::vector<std::string>{projection.description});
     out.close();
     if (!out) return IoError("error writing " + temporary.string() + " (disk full?)");
   }

@@ -92,7 +92,7 @@ class ProjectionTest : public ::testing::Test {
       for (size_t i = 0; i < targets.size(); ++i) {
         if (!p.graph.directed() && targets[i] < v) continue;
         float w = p.graph.weighted() ? p.graph.weights(v)[i] : 1.0f;
-        edges[p.id[v] + "-" + p.id[targets[i]]] += w;
+        edges[std::string(p.id[v]) + "-" + std::string(p.id[targets[i]])] += w;
       }
     }
     return edges;
@@ -143,7 +143,7 @@ TEST_F(ProjectionTest, FiltersByKindTypeAndTimeWindow) {
 TEST_F(ProjectionTest, KindFiltersKeepTheFullGraphsEdgesAmongTheKeptNodes) {
   const Projection full = Build({});
   std::map<std::string, std::string> kind_of;
-  for (size_t v = 0; v < full.id.size(); ++v) kind_of[full.id[v]] = full.kind[v];
+  for (size_t v = 0; v < full.id.size(); ++v) kind_of[std::string(full.id[v])] = full.kind[v];
   const std::vector<std::vector<std::string>> filters = {{"person"},
                                                          {"person", "address"},
                                                          {"phone"},
@@ -166,8 +166,8 @@ TEST_F(ProjectionTest, KindFiltersKeepTheFullGraphsEdgesAmongTheKeptNodes) {
       options.node_kinds = kinds;
       const Projection filtered = Build(options);
       EXPECT_EQ(Edges(filtered), expected) << ::testing::PrintToString(kinds);
-      for (const std::string& kind : filtered.kind) {
-        EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end());
+      for (size_t v = 0; v < filtered.kind.size(); ++v) {
+        EXPECT_NE(std::find(kinds.begin(), kinds.end(), filtered.kind[v]), kinds.end());
       }
     }
   }

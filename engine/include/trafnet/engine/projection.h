@@ -22,6 +22,7 @@
 
 #include "trafnet/algorithms/csr_graph.h"
 #include "trafnet/base/status.h"
+#include "trafnet/engine/vertex_strings.h"
 #include "trafnet/storage/store.h"
 
 namespace trafnet::engine {
@@ -65,10 +66,10 @@ struct Projection {
   algorithms::CsrGraph graph;
   // Per vertex: the store's node id, its kind and its record id as ingested (E.164 for phones).
   std::vector<storage::NodeId> node;
-  std::vector<std::string> kind;
-  std::vector<std::string> id;
+  LabelColumn kind;
+  StringColumn id;
   // Per vertex: the person's known status (victim, suspect, convicted, witness) or "".
-  std::vector<std::string> status;
+  LabelColumn status;
   // How it was made, for reports ("persons, undirected, unweighted, cap 25").
   std::string description;
 };
