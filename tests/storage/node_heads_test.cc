@@ -283,5 +283,41 @@ TEST(NodeHeadsTest, StoresWrittenBeforeThemAreReadFromTheRecordsUntilBuilt) {
   ExpectConsistent(*store);
 }
 
+// A secondary instance (trafnet serve beside an ingest) opened on a store without the heads
+// has no handle to the family the writer creates when it builds them: CatchUp opens the store
+// again and then reads them.
+TEST(NodeHeadsTest, ASecondaryOpenedBeforeTheFamilyExistedOpensAgainToCatchUp) {
+  TempDir dir;
+  std::mt19937 rng(17);
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddNodes(*cs, rng, 0, 1500);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  RemoveNodeHeads(dir / "db");
+  StoreOptions secondary_options;
+  secondary_options.read_only = true;
+  secondary_options.create_if_missing = false;
+  secondary_options.secondary_dir = dir / "secondary";
+  auto secondary = Store::Open(dir / "db", secondary_options);
+  ASSERT_TRUE(secondary.ok()) << secondary.status().ToString();
+  EXPECT_FALSE((*secondary)->HasNodeHeads());
+  auto writer = OpenStore(dir);
+  ASSERT_TRUE(writer->BuildNodeHeads().ok());
+  {
+    auto cs = writer->NewChangeSet();
+    AddNodes(*cs, rng, 1500, 100);
+    FillStatuses(*cs, 0, 50);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  ASSERT_TRUE(writer->Flush().ok());
+  Status caught_up = (*secondary)->CatchUp();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.ToString();
+  EXPECT_TRUE((*secondary)->HasNodeHeads());
+  EXPECT_EQ(Nodes(**secondary, false, 2), Nodes(*writer, true, 2));
+  EXPECT_EQ((*secondary)->counts(), writer->counts());
+}
+
 }  // namespace
 }  // namespace trafnet::storage
