@@ -694,9 +694,9 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
   auto write_totals = [&]() -> Status {
     if (added.empty()) return Status::Ok();
     const NodeId node = *totals_node;
-    if (chunk != LinkSummaryChunkOf(node)) {
+    if (chunk != NodeChunkOf(node)) {
       TRAFNET_RETURN_IF_ERROR(finish_chunk());
-      chunk = LinkSummaryChunkOf(node);
+      chunk = NodeChunkOf(node);
       chunk_value = StartLinkSummaryChunk();
       const std::string chunk_key = codec::NodeIdKey(*chunk);
       chunk_stored.clear();
@@ -901,9 +901,9 @@ Status ChangeSet::Impl::WriteCommit(
     // meanwhile), merged with this commit's heads and written whole.
     std::vector<NodeHead> stored, changed;
     for (size_t i = 0; i < node_ids.size();) {
-      const NodeId chunk = NodeHeadChunkOf(node_ids[i]);
+      const NodeId chunk = NodeChunkOf(node_ids[i]);
       changed.clear();
-      for (; i < node_ids.size() && NodeHeadChunkOf(node_ids[i]) == chunk; ++i) {
+      for (; i < node_ids.size() && NodeChunkOf(node_ids[i]) == chunk; ++i) {
         const Impl::PendingNode& pending = nodes.at(node_ids[i]);
         if (!pending.head_changed) continue;
         changed.push_back(HeadOf(pending.record));

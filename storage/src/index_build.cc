@@ -47,6 +47,10 @@ Status IndexBuild::Delete(ColumnFamily family, std::string_view key) {
                    "batch");
 }
 
+Status IndexBuild::ClearNodeKeyed(ColumnFamily family) {
+  return DeleteRange(family, codec::NodeIdKey(0), std::string(codec::kNodeIdBytes + 1, '\xff'));
+}
+
 Status IndexBuild::DeleteRange(ColumnFamily family, std::string_view begin, std::string_view end) {
   return FromRocks(batch_.DeleteRange(store_.cf[family], rocksdb::Slice(begin.data(), begin.size()),
                                       rocksdb::Slice(end.data(), end.size())),

@@ -24,6 +24,9 @@ class IndexBuild {
 
   Status Put(ColumnFamily family, std::string_view key, std::string_view value);
   Status Delete(ColumnFamily family, std::string_view key);
+  // Deletes every key of a family keyed by node id (node_heads, link_summaries), for a build
+  // that writes it all again.
+  Status ClearNodeKeyed(ColumnFamily family);
   Status DeleteRange(ColumnFamily family, std::string_view begin, std::string_view end);
   // Writes what is left with `mark` = "1" in meta (synced), sets `flag` in the store, and
   // flushes `family` and meta.

@@ -96,33 +96,6 @@ Status DecodeLinkTotals(std::string_view value, std::vector<LinkTotals>& links) 
   return Status::Ok();
 }
 
-std::string StartLinkSummaryChunk() { return std::string(1, kLinkSummaryChunkFormat); }
-
-void AppendLinkSection(std::string& chunk, NodeId first, NodeId node, std::string_view section) {
-  codec::PutVarint(chunk, node - first);
-  codec::PutString(chunk, section);
-}
-
-LinkSummaryChunkReader::LinkSummaryChunkReader(NodeId first, std::string_view value)
-    : first_(first),
-      reader_(value.empty() ? value : value.substr(1)),
-      corrupt_(value.empty() || value[0] != kLinkSummaryChunkFormat ||
-               first % kLinkSummaryChunk != 0) {}
-
-bool LinkSummaryChunkReader::Next(NodeId& node, std::string_view& section) {
-  if (corrupt_ || reader_.done()) return false;
-  uint64_t offset = 0;
-  if (!reader_.Varint(offset) || offset >= kLinkSummaryChunk || (started_ && offset <= last_) ||
-      !reader_.String(section) || section.empty()) {
-    corrupt_ = true;
-    return false;
-  }
-  started_ = true;
-  last_ = offset;
-  node = first_ + offset;
-  return true;
-}
-
 void MergeLinkTotals(std::vector<LinkTotals>& stored, const std::vector<LinkTotals>& added) {
   std::vector<LinkTotals> merged;
   merged.reserve(stored.size() + added.size());
@@ -140,6 +113,25 @@ void MergeLinkTotals(std::vector<LinkTotals>& stored, const std::vector<LinkTota
     }
   }
   stored = std::move(merged);
+}
+
+std::string StartLinkSummaryChunk() { return std::string(1, kLinkSummaryChunkFormat); }
+
+void AppendLinkSection(std::string& chunk, NodeId first, NodeId node, std::string_view section) {
+  AppendChunkEntryId(chunk, first, node);
+  codec::PutString(chunk, section);
+}
+
+LinkSummaryChunkReader::LinkSummaryChunkReader(NodeId first, std::string_view value)
+    : chunk_(first, value, kLinkSummaryChunkFormat) {}
+
+bool LinkSummaryChunkReader::Next(NodeId& node, std::string_view& section) {
+  if (!chunk_.NextId(node)) return false;
+  if (!chunk_.fields().String(section) || section.empty()) {
+    chunk_.Fail();
+    return false;
+  }
+  return true;
 }
 
 }  // namespace trafnet::storage

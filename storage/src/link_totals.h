@@ -1,4 +1,4 @@
-// The link_summaries family (docs/storage.md): for every chunk of kLinkSummaryChunk
+// The link_summaries family (docs/storage.md): for every chunk of kNodeChunk
 // consecutive node ids, one value with, for each of its nodes, the totals of the observations
 // of each link it is the first end of, so that a full scan reads a value per thousand nodes
 // instead of a record per observation.
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "codec.h"
+#include "node_chunks.h"
 
 namespace trafnet::storage {
 
@@ -44,11 +45,6 @@ struct LinkTotalsView {
   bool open_start = false, open_end = false;
 };
 
-inline constexpr NodeId kLinkSummaryChunk = 1024;
-
-// The first id of the chunk holding node `id`: the key of its value.
-inline NodeId LinkSummaryChunkOf(NodeId id) { return id - id % kLinkSummaryChunk; }
-
 // A node's section of its chunk's value: per link, by type and then other end: varint type,
 // varint to, varint count, varint observations, flags byte (1 open start, 2 open end),
 // str first_start, str last_end.
@@ -70,9 +66,8 @@ class LinkTotalsReader {
 // A section's links; Corruption when it is malformed, out of order or empty.
 Status DecodeLinkTotals(std::string_view section, std::vector<LinkTotals>& links);
 
-// A chunk's value: format byte 2, then per node with links, in id order: varint (id - first id
-// of the chunk), str section. StartLinkSummaryChunk gives the format byte to append sections
-// to, in id order.
+// A chunk's value (node_chunks.h), format byte 2, with per node that has links its entry: str
+// section. StartLinkSummaryChunk gives the format byte to append sections to, in id order.
 std::string StartLinkSummaryChunk();
 void AppendLinkSection(std::string& chunk, NodeId first, NodeId node, std::string_view section);
 
@@ -82,14 +77,10 @@ class LinkSummaryChunkReader {
  public:
   LinkSummaryChunkReader(NodeId first, std::string_view value);
   bool Next(NodeId& node, std::string_view& section);
-  bool corrupt() const { return corrupt_; }
+  bool corrupt() const { return chunk_.corrupt(); }
 
  private:
-  NodeId first_;
-  codec::Reader reader_;
-  bool corrupt_ = false;
-  bool started_ = false;
-  NodeId last_ = 0;
+  NodeChunkReader chunk_;
 };
 
 // `stored` and `added`, both sorted by (type, to), joined into `stored`: a link in both gets

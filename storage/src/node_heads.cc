@@ -25,7 +25,7 @@ std::string EncodeNodeHeads(NodeId first, const std::vector<NodeHead>& heads) {
   std::string out;
   out.push_back(kNodeHeadsFormat);
   for (const NodeHead& head : heads) {
-    codec::PutVarint(out, head.id - first);
+    AppendChunkEntryId(out, first, head.id);
     codec::PutString(out, head.kind);
     codec::PutString(out, head.key);
     codec::PutString(out, head.status);
@@ -34,21 +34,15 @@ std::string EncodeNodeHeads(NodeId first, const std::vector<NodeHead>& heads) {
 }
 
 NodeHeadsReader::NodeHeadsReader(NodeId first, std::string_view value)
-    : first_(first),
-      reader_(value.empty() ? value : value.substr(1)),
-      corrupt_(value.empty() || value[0] != kNodeHeadsFormat || first % kNodeHeadChunk != 0) {}
+    : chunk_(first, value, kNodeHeadsFormat) {}
 
 bool NodeHeadsReader::Next(NodeHeadView& head) {
-  if (corrupt_ || reader_.done()) return false;
-  uint64_t offset = 0;
-  if (!reader_.Varint(offset) || offset >= kNodeHeadChunk || (started_ && offset <= last_) ||
-      !reader_.String(head.kind) || !reader_.String(head.key) || !reader_.String(head.status)) {
-    corrupt_ = true;
+  if (!chunk_.NextId(head.id)) return false;
+  codec::Reader& fields = chunk_.fields();
+  if (!fields.String(head.kind) || !fields.String(head.key) || !fields.String(head.status)) {
+    chunk_.Fail();
     return false;
   }
-  started_ = true;
-  last_ = offset;
-  head.id = first_ + offset;
   return true;
 }
 
@@ -99,8 +93,7 @@ StatusOr<uint64_t> Store::BuildNodeHeads(const StepProgressFn& progress) {
   }
   // Every chunk is written whole from the records (no change set can alter them meanwhile);
   // chunks without records (left by a corruption or an edit) go.
-  TRAFNET_RETURN_IF_ERROR(build->DeleteRange(kNodeHeadsCf, codec::NodeIdKey(0),
-                                             std::string(codec::kNodeIdBytes + 1, '\xff')));
+  TRAFNET_RETURN_IF_ERROR(build->ClearNodeKeyed(kNodeHeadsCf));
   rocksdb::ReadOptions read_options;
   read_options.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read_options, impl_->cf[kNodesCf]));
@@ -120,9 +113,9 @@ StatusOr<uint64_t> Store::BuildNodeHeads(const StepProgressFn& progress) {
     const NodeId id = codec::GetBigEndian64(std::string_view(it->key().data(), it->key().size()));
     TRAFNET_RETURN_IF_ERROR(
         codec::DecodeNode(id, std::string_view(it->value().data(), it->value().size()), node));
-    if (NodeHeadChunkOf(id) != chunk) {
+    if (NodeChunkOf(id) != chunk) {
       TRAFNET_RETURN_IF_ERROR(put_chunk());
-      chunk = NodeHeadChunkOf(id);
+      chunk = NodeChunkOf(id);
     }
     heads.push_back(HeadOf(node));
     ++nodes;

@@ -1,6 +1,7 @@
-// The node_heads family (docs/storage.md): for every chunk of kNodeHeadChunk consecutive node
-// ids, one value with the kind, natural key and status of each of its nodes, so that a full
-// scan that needs no other field reads a key per thousand nodes, not a whole record per node.
+// The node_heads family (docs/storage.md): for every chunk of kNodeChunk consecutive node ids
+// (node_chunks.h), one value with the kind, natural key and status of each of its nodes, so
+// that a full scan that needs no other field reads a key per thousand nodes, not a whole
+// record per node.
 #ifndef TRAFNET_STORAGE_SRC_NODE_HEADS_H_
 #define TRAFNET_STORAGE_SRC_NODE_HEADS_H_
 
@@ -9,14 +10,10 @@
 #include <vector>
 
 #include "codec.h"
+#include "node_chunks.h"
 #include "trafnet/storage/store.h"
 
 namespace trafnet::storage {
-
-inline constexpr NodeId kNodeHeadChunk = 1024;
-
-// The first id of the chunk holding `id`: the key of its value.
-inline NodeId NodeHeadChunkOf(NodeId id) { return id - id % kNodeHeadChunk; }
 
 // What a head says about one node.
 struct NodeHead {
@@ -35,9 +32,8 @@ struct NodeHeadView {
 
 NodeHead HeadOf(const NodeRecord& record);
 
-// A chunk's value: format byte, then per node in id order: varint (id - first id of the
-// chunk), str kind, str key, str status. `heads` are sorted by id, all in the chunk starting
-// at `first`.
+// A chunk's value (node_chunks.h), format byte 1, with per node its entry: str kind, str key,
+// str status. `heads` are sorted by id, all in the chunk starting at `first`.
 std::string EncodeNodeHeads(NodeId first, const std::vector<NodeHead>& heads);
 
 // Reads a value written by EncodeNodeHeads, one node at a time.
@@ -47,14 +43,10 @@ class NodeHeadsReader {
   // The next node; false at the end or on a malformed value (then corrupt() is true): ids
   // must increase and stay inside the chunk.
   bool Next(NodeHeadView& head);
-  bool corrupt() const { return corrupt_; }
+  bool corrupt() const { return chunk_.corrupt(); }
 
  private:
-  NodeId first_;
-  codec::Reader reader_;
-  bool corrupt_ = false;
-  bool started_ = false;
-  NodeId last_ = 0;
+  NodeChunkReader chunk_;
 };
 
 Status DecodeNodeHeads(NodeId first, std::string_view value, std::vector<NodeHead>& heads);

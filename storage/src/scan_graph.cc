@@ -154,7 +154,7 @@ Status ScanLinkRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
 Status ScanSummaryRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot, NodeId lower,
                         NodeId upper, const std::vector<bool>& symmetric,
                         const std::function<bool(const LinkSummary&)>& emit) {
-  RangeIterator it(impl, snapshot, kLinkSummariesCf, LinkSummaryChunkOf(lower), upper);
+  RangeIterator it(impl, snapshot, kLinkSummariesCf, NodeChunkOf(lower), upper);
   LinkSummary link;
   LinkTotalsView totals;
   NodeId node = 0;
@@ -267,7 +267,7 @@ Status ScanHeadRange(const Store::Impl& impl, const rocksdb::Snapshot* snapshot,
                      NodeId upper, size_t num_fields,
                      const std::function<bool(std::unique_ptr<ScanBatch>)>& hand_over) {
   auto batch = std::make_unique<ScanBatch>();
-  RangeIterator it(impl, snapshot, kNodeHeadsCf, NodeHeadChunkOf(lower), upper);
+  RangeIterator it(impl, snapshot, kNodeHeadsCf, NodeChunkOf(lower), upper);
   NodeHeadView head;
   for (; it->Valid(); it->Next()) {
     if (it->key().size() != codec::kNodeIdBytes) return CorruptionError("bad node heads key");
@@ -522,8 +522,7 @@ StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
   // can alter meanwhile. Values of nodes without observations (left by a corruption or an
   // edit), and those of a store written before the chunks (a value per node), go too: every
   // value is written again from the observations, or removed.
-  TRAFNET_RETURN_IF_ERROR(build->DeleteRange(kLinkSummariesCf, codec::NodeIdKey(0),
-                                             std::string(codec::kNodeIdBytes + 1, '\xff')));
+  TRAFNET_RETURN_IF_ERROR(build->ClearNodeKeyed(kLinkSummariesCf));
   TRAFNET_RETURN_IF_ERROR(build->Delete(kMetaCf, kMetaLinkSummariesPerNode));
   const rocksdb::Snapshot* snapshot = impl_->GetSnapshot();
   uint64_t links = 0;
@@ -547,9 +546,9 @@ StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
         if (node != link.from) {
           end_node();
           node = link.from;
-          if (chunk != LinkSummaryChunkOf(link.from)) {
+          if (chunk != NodeChunkOf(link.from)) {
             status = put_chunk();
-            chunk = LinkSummaryChunkOf(link.from);
+            chunk = NodeChunkOf(link.from);
             chunk_value = StartLinkSummaryChunk();
           }
         }

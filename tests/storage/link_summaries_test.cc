@@ -12,6 +12,7 @@
 #include "link_totals.h"
 #include "support/raw_store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 #include "trafnet/storage/store.h"
 
 namespace trafnet::storage {
@@ -19,17 +20,10 @@ namespace {
 
 using ::testing::HasSubstr;
 using trafnet::testing::EditRawStore;
+using trafnet::testing::ExpectConsistent;
+using trafnet::testing::OpenStore;
 using trafnet::testing::RemoveLinkSummaries;
 using trafnet::testing::TempDir;
-
-std::unique_ptr<Store> OpenStore(const TempDir& dir, bool read_only = false) {
-  StoreOptions options;
-  options.read_only = read_only;
-  options.create_if_missing = !read_only;
-  auto store = Store::Open(dir / "db", options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return std::move(store).value();
-}
 
 constexpr NodeId kPersons = 300;
 
@@ -92,12 +86,6 @@ std::vector<std::string> Links(const Store& store, bool from_observations, unsig
   return joined;
 }
 
-void ExpectConsistent(const Store& store) {
-  auto report = store.Verify();
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_TRUE(report->ok()) << ::testing::PrintToString(report->problems);
-}
-
 // Small commits (one WriteBatch) and bulk ones (SST files), new links, new observations of
 // stored links, repeats and corrections: after each, the summaries give the same links as the
 // observations, in one part or several.
@@ -153,7 +141,7 @@ TEST(LinkSummariesTest, EveryCommitKeepsThemEqualToTheObservations) {
 TEST(LinkSummariesTest, EveryCommitKeepsChunksOfManyNodesEqualToTheObservations) {
   TempDir dir;
   auto store = OpenStore(dir);
-  constexpr NodeId kMany = 3 * kLinkSummaryChunk + 100;
+  constexpr NodeId kMany = 3 * kNodeChunk + 100;
   {
     auto cs = store->NewChangeSet();
     for (NodeId i = 0; i < kMany; ++i) {
@@ -320,7 +308,7 @@ TEST(LinkSummariesTest, VerifyFindsWrongTotals) {
         for (size_t i = 2; i < sections.size(); ++i)
           AppendLinkSection(edited, 0, sections[i].first, sections[i].second);
         ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["link_summaries"], chunk_key, edited).ok());
-        const NodeId far = 1000 * kLinkSummaryChunk;
+        const NodeId far = 1000 * kNodeChunk;
         std::string stray = StartLinkSummaryChunk();
         AppendLinkSection(stray, far, far + 5, sections[0].second);
         std::string far_key(8, '\0');

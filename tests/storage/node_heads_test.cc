@@ -13,6 +13,7 @@
 
 #include "support/raw_store.h"
 #include "support/temp_dir.h"
+#include "support/test_store.h"
 #include "trafnet/storage/store.h"
 
 namespace trafnet::storage {
@@ -20,17 +21,10 @@ namespace {
 
 using ::testing::HasSubstr;
 using trafnet::testing::EditRawStore;
+using trafnet::testing::ExpectConsistent;
+using trafnet::testing::OpenStore;
 using trafnet::testing::RemoveNodeHeads;
 using trafnet::testing::TempDir;
-
-std::unique_ptr<Store> OpenStore(const TempDir& dir, bool read_only = false) {
-  StoreOptions options;
-  options.read_only = read_only;
-  options.create_if_missing = !read_only;
-  auto store = Store::Open(dir / "db", options);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return std::move(store).value();
-}
 
 // Every node a scan with `fields` hands over, one line each, in order ("id kind:key [status]").
 std::vector<std::string> Nodes(const Store& store, bool from_records, unsigned parts,
@@ -50,12 +44,6 @@ std::vector<std::string> Nodes(const Store& store, bool from_records, unsigned p
       [](unsigned, const LinkSummary&) {});
   EXPECT_TRUE(status.ok()) << status.ToString();
   return seen;
-}
-
-void ExpectConsistent(const Store& store) {
-  auto report = store.Verify();
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_TRUE(report->ok()) << ::testing::PrintToString(report->problems);
 }
 
 // The heads and the records give the same nodes, in one part or several, with the status or
@@ -101,6 +89,17 @@ void FillStatuses(ChangeSet& cs, int first, int n) {
                               MergePolicy::kKeepExisting)
                     .ok());
   }
+}
+
+// A store in `dir` with `n` nodes' worth of AddNodes and no node heads, as written before them.
+void MakeStoreWithoutHeads(const TempDir& dir, std::mt19937& rng, int n) {
+  {
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    AddNodes(*cs, rng, 0, n);
+    ASSERT_TRUE(cs->Commit().ok());
+  }
+  RemoveNodeHeads(dir / "db");
 }
 
 TEST(NodeHeadsTest, AChunkValueRoundTripsAndMalformedOnesAreCorrupt) {
@@ -170,7 +169,7 @@ TEST(NodeHeadsTest, EveryCommitKeepsThemEqualToTheRecords) {
     FillStatuses(*cs, 3000, 40);
     ASSERT_TRUE(cs->Commit().ok());
   }
-  EXPECT_GT(store->counts().nodes, 3 * kNodeHeadChunk);
+  EXPECT_GT(store->counts().nodes, 3 * kNodeChunk);
   ExpectHeadsMatchRecords(*store);
   ExpectConsistent(*store);
   // A person given a status by a later commit shows it in a scan of the heads.
@@ -211,8 +210,8 @@ TEST(NodeHeadsTest, VerifyFindsWrongMissingAndStrayHeads) {
        }},
       {"stray",
        [](std::vector<NodeHead>& heads) {
-         heads.push_back({kNodeHeadChunk - 1, "person", "ghost", ""});
-         return "node " + std::to_string(kNodeHeadChunk - 1) + " has a head and no record";
+         heads.push_back({kNodeChunk - 1, "person", "ghost", ""});
+         return "node " + std::to_string(kNodeChunk - 1) + " has a head and no record";
        }},
   };
   for (const Case& c : cases) {
@@ -248,14 +247,8 @@ TEST(NodeHeadsTest, VerifyFindsWrongMissingAndStrayHeads) {
 TEST(NodeHeadsTest, StoresWrittenBeforeThemAreReadFromTheRecordsUntilBuilt) {
   TempDir dir;
   std::mt19937 rng(11);
-  {
-    auto store = OpenStore(dir);
-    auto cs = store->NewChangeSet();
-    AddNodes(*cs, rng, 0, 1200);
-    ASSERT_TRUE(cs->Commit().ok());
-  }
+  MakeStoreWithoutHeads(dir, rng, 1200);
   const std::vector<std::string> before = Nodes(*OpenStore(dir, true), true, 1);
-  RemoveNodeHeads(dir / "db");
   {
     auto reader = OpenStore(dir, /*read_only=*/true);  // no family: opens without it
     EXPECT_FALSE(reader->HasNodeHeads());
@@ -289,13 +282,7 @@ TEST(NodeHeadsTest, StoresWrittenBeforeThemAreReadFromTheRecordsUntilBuilt) {
 TEST(NodeHeadsTest, ASecondaryOpenedBeforeTheFamilyExistedOpensAgainToCatchUp) {
   TempDir dir;
   std::mt19937 rng(17);
-  {
-    auto store = OpenStore(dir);
-    auto cs = store->NewChangeSet();
-    AddNodes(*cs, rng, 0, 1500);
-    ASSERT_TRUE(cs->Commit().ok());
-  }
-  RemoveNodeHeads(dir / "db");
+  MakeStoreWithoutHeads(dir, rng, 1500);
   StoreOptions secondary_options;
   secondary_options.read_only = true;
   secondary_options.create_if_missing = false;
