@@ -1,6 +1,7 @@
 // trafnet stats | verify | index | export
 #include <chrono>
 #include <cstdio>
+#include <functional>
 
 #include "commands.h"
 #include "trafnet/engine/export.h"
@@ -82,38 +83,34 @@ Action AddIndexCommand(CLI::App& app) {
     options.create_if_missing = false;
     auto store = storage::Store::Open(*db, options);
     if (!store.ok()) return Fail(store.status().message());
-    const bool had = (*store)->HasNameWordIndex();
-    const auto started = std::chrono::steady_clock::now();
-    auto persons = [&] {
-      engine::StepProgress progress("name-word index", *quiet);
-      return (*store)->BuildNameWordIndex(progress.fn());
-    }();
-    if (!persons.ok()) return Fail(persons.status().message());
-    std::printf("name-word index %s: %llu persons in %.1f s\n", had ? "rewritten" : "built",
-                static_cast<unsigned long long>(*persons),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    const bool had_summaries = (*store)->HasLinkSummaries();
-    const auto summing_started = std::chrono::steady_clock::now();
-    auto links = [&] {
-      engine::StepProgress summing("link summaries", *quiet);
-      return (*store)->BuildLinkSummaries(summing.fn());
-    }();
-    if (!links.ok()) return Fail(links.status().message());
-    std::printf(
-        "link summaries %s: %llu links in %.1f s\n", had_summaries ? "rewritten" : "built",
-        static_cast<unsigned long long>(*links),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - summing_started).count());
-    const bool had_heads = (*store)->HasNodeHeads();
-    const auto heads_started = std::chrono::steady_clock::now();
-    auto nodes = [&] {
-      engine::StepProgress heading("node heads", *quiet);
-      return (*store)->BuildNodeHeads(heading.fn());
-    }();
-    if (!nodes.ok()) return Fail(nodes.status().message());
-    std::printf(
-        "node heads %s: %llu nodes in %.1f s\n", had_heads ? "rewritten" : "built",
-        static_cast<unsigned long long>(*nodes),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - heads_started).count());
+    // Builds one index with a progress line, then prints "<what> built: N <unit> in T s".
+    auto build = [&](const char* what, bool had, const char* unit,
+                     const std::function<StatusOr<uint64_t>(const storage::StepProgressFn&)>& run) {
+      const auto started = std::chrono::steady_clock::now();
+      auto built = [&] {
+        engine::StepProgress progress(what, *quiet);
+        return run(progress.fn());
+      }();
+      if (!built.ok()) return Fail(built.status().message());
+      std::printf(
+          "%s %s: %llu %s in %.1f s\n", what, had ? "rewritten" : "built",
+          static_cast<unsigned long long>(*built), unit,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      return kExitOk;
+    };
+    storage::Store& s = **store;
+    if (int code = build("name-word index", s.HasNameWordIndex(), "persons",
+                         [&](const auto& fn) { return s.BuildNameWordIndex(fn); });
+        code != kExitOk)
+      return code;
+    if (int code = build("link summaries", s.HasLinkSummaries(), "links",
+                         [&](const auto& fn) { return s.BuildLinkSummaries(fn); });
+        code != kExitOk)
+      return code;
+    if (int code = build("node heads", s.HasNodeHeads(), "nodes",
+                         [&](const auto& fn) { return s.BuildNodeHeads(fn); });
+        code != kExitOk)
+      return code;
     return kExitOk;
   };
 }
