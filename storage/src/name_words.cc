@@ -82,10 +82,7 @@ StatusOr<std::vector<std::string>> Store::NameWordsWithPrefix(std::string_view p
 StatusOr<uint64_t> Store::BuildNameWordIndex(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the name-word index"));
   StepReporter reporter(progress);
-  {
-    std::lock_guard lock(impl_->mutex);
-    reporter.Begin("reading nodes", impl_->counts.nodes);
-  }
+  reporter.Begin("reading nodes", impl_->CountsNow().nodes);
   // Nodes are only added, and a name key never changes once stored, so the entries of a
   // snapshot's nodes stay right.
   rocksdb::ReadOptions read_options;

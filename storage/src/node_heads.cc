@@ -87,10 +87,7 @@ bool Store::HasNodeHeads() const {
 StatusOr<uint64_t> Store::BuildNodeHeads(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the node heads"));
   StepReporter reporter(progress);
-  {
-    std::lock_guard lock(impl_->mutex);
-    reporter.Begin("reading nodes", impl_->counts.nodes);
-  }
+  reporter.Begin("reading nodes", impl_->CountsNow().nodes);
   // Every chunk is written whole from the records (no change set can alter them meanwhile);
   // chunks without records (left by a corruption or an edit) go.
   TRAFNET_RETURN_IF_ERROR(build->ClearNodeKeyed(kNodeHeadsCf));

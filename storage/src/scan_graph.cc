@@ -514,10 +514,7 @@ bool Store::HasLinkSummaries() const {
 StatusOr<uint64_t> Store::BuildLinkSummaries(const StepProgressFn& progress) {
   TRAFNET_ASSIGN_OR_RETURN(auto build, IndexBuild::Begin(*impl_, "the link summaries"));
   StepReporter reporter(progress);
-  {
-    std::lock_guard lock(impl_->mutex);
-    reporter.Begin("summing links", impl_->counts.links);
-  }
+  reporter.Begin("summing links", impl_->CountsNow().links);
   // Each chunk's value is written whole, from one snapshot's observations, which no change set
   // can alter meanwhile. Values of nodes without observations (left by a corruption or an
   // edit), and those of a store written before the chunks (a value per node), go too: every

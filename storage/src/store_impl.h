@@ -98,6 +98,11 @@ struct Store::Impl {
   bool node_heads = false;       // kMetaNodeHeads is set
 
   ~Impl();
+  // The committed counts, read under the lock.
+  StoreCounts CountsNow() const {
+    std::lock_guard lock(mutex);
+    return counts;
+  }
   rocksdb::ColumnFamilyHandle* handle(ColumnFamily family) const { return cf[family]; }
   std::string TypeName(codec::LinkTypeId id) const;
   Status LoadMeta();
