@@ -15,8 +15,9 @@ void NoteMissingLinkSummaries(const storage::Store& store) {
   }
   if (store.HasLinkSummaries()) return;
   std::fputs(
-      "trafnet: note: this store was written before link summaries; graph scans read every "
-      "observation, which is slower. `trafnet index --db DIR` (or the next ingest) builds them.\n",
+      "trafnet: note: this store was written before link summaries in their current layout "
+      "(chunks of 1024 nodes); graph scans read every observation, which is slower. `trafnet "
+      "index --db DIR` (or the next ingest) builds them.\n",
       stderr);
 }
 
