@@ -36,8 +36,8 @@ struct VertexMap {
   std::vector<Vertex> vertex_of;  // indexed by node id; kNone when not a vertex
   Projection* projection;
   // Every vertex so far is the node of the same number (every node up to the last one added
-  // is a vertex): then Same gives what Of does without reading vertex_of, a random access per
-  // link end that costs a full scan more than anything else in it.
+  // is a vertex, as in the full graph without a kind filter): then Of needs no read of
+  // vertex_of, a random access per link end that costs a full scan more than anything else.
   bool identity = true;
 
   Vertex Add(NodeId node, std::string_view kind, std::string_view key, std::string_view status) {
@@ -51,10 +51,9 @@ struct VertexMap {
     projection->status.push_back(status);
     return v;
   }
-  Vertex Of(NodeId node) const { return node < vertex_of.size() ? vertex_of[node] : kNone; }
-  // Of when `identity` holds.
-  Vertex Same(NodeId node) const {
-    return node < projection->node.size() ? static_cast<Vertex>(node) : kNone;
+  Vertex Of(NodeId node) const {
+    if (identity) return node < projection->node.size() ? static_cast<Vertex>(node) : kNone;
+    return node < vertex_of.size() ? vertex_of[node] : kNone;
   }
   // Room for `vertices` vertices among `nodes` node ids, known from the store's counts: the
   // vectors then never move while the scan fills them.
@@ -127,9 +126,7 @@ StatusOr<Projection> BuildFull(const storage::Store& store, const ProjectionOpti
       },
       [&](unsigned part, const storage::LinkSummary& link) {
         if (link.type >= keep_type.size() || !keep_type[link.type]) return;
-        // (The nodes are all scanned before the first link.)
-        Vertex from = map.identity ? map.Same(link.from) : map.Of(link.from);
-        Vertex to = map.identity ? map.Same(link.to) : map.Of(link.to);
+        Vertex from = map.Of(link.from), to = map.Of(link.to);
         if (from == kNone || to == kNone) return;
         auto weight = static_cast<double>(link.count);
         std::vector<WeightedEdge>& edges = part_edges[part];
