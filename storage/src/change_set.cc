@@ -49,6 +49,9 @@ class ResolvedKeys {
     auto it = map->find(absl::string_view(key.data(), key.size()));
     return it == map->end() ? nullptr : &it->second;
   }
+  void Prefetch(std::string_view kind, std::string_view key) const {
+    if (const Map* map = MapOf(kind)) map->prefetch(absl::string_view(key.data(), key.size()));
+  }
   // Adds the key, or (`replace`) sets its id if it is there already.
   void Add(std::string_view kind, std::string_view key, NodeId id, bool replace = false) {
     Map& map = MapFor(kind);
@@ -293,6 +296,10 @@ StatusOr<std::optional<NodeId>> ChangeSet::FindNode(std::string_view kind, std::
   if (impl_->resolved.size() >= impl_->store.options.resolved_cache_entries) impl_->ForgetResolved();
   impl_->resolved.Add(kind, key, id);
   return std::optional<NodeId>(id);
+}
+
+void ChangeSet::PrefetchNode(std::string_view kind, std::string_view key) const {
+  impl_->resolved.Prefetch(kind, key);
 }
 
 StatusOr<NodeUpsert> ChangeSet::UpsertNode(std::string_view kind, std::string_view key,

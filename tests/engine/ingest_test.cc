@@ -1,8 +1,10 @@
 #include "trafnet/engine/ingest.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/crc.hpp>
 #include <nlohmann/json.hpp>
 
 #include "support/temp_dir.h"
@@ -396,6 +398,46 @@ TEST_F(IngestTest, SummaryAndRunRecordAreWritten) {
   auto runs = store_->IngestRuns();
   ASSERT_EQ(runs->size(), 1u);
   EXPECT_THAT((*runs)[0].json, HasSubstr("\"crc32\""));
+}
+
+// A phone end's sources: each row's source is added to the phone once, however many sources
+// there are (past 64 the ingest's memory of settled phone ends starts again) and in any order.
+TEST_F(IngestTest, PhoneEndsGainEverySourceOnce) {
+  std::string links(kLinksHeader);
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 70; ++i) {
+      const int source = round == 1 ? 69 - i : i;
+      links += fmt::format("person:P1,phone:064/123-4567,USES,,,,S{}\n", source);
+      links += fmt::format("phone:+381 64 1234567,phone:0651112233,CALLED,,,,S{}\n", source);
+    }
+  }
+  auto summary = RunCsv(std::string(kPersonsHeader) + "P1,Ana,,,,,MUP\n", links);
+  EXPECT_EQ(summary.rows_rejected, 0u);
+  EXPECT_EQ(summary.nodes_added, 3u);                            // the person and two phones
+  EXPECT_EQ(summary.nodes_merged, 2u * 69);                      // each phone gains 69 more sources
+  EXPECT_EQ(summary.nodes_unchanged, 3u * 70 * 3 - 2 - 2 * 69);  // of 630 phone ends
+  for (std::string_view number : {"+381641234567", "+381651112233"}) {
+    auto id = store_->FindNode("phone", number);
+    ASSERT_TRUE(id.ok() && id->has_value()) << number;
+    auto node = store_->GetNode(**id);
+    ASSERT_TRUE(node.ok() && node->has_value());
+    EXPECT_EQ((*node)->sources.size(), 70u) << number;
+  }
+  EXPECT_EQ(store_->counts().observations, 70u * 2);
+}
+
+// The summary's CRC-32 is the standard one (zip, PNG), checked against Boost's bit-by-bit
+// definition over the file's bytes, on a file bigger than one read buffer.
+TEST_F(IngestTest, FileCrcIsTheStandardCrc32) {
+  std::string csv(kPersonsHeader);
+  for (int i = 0; i < 40000; ++i) csv += fmt::format("P{},Ana Anić {},,,,,MUP\n", i, i);
+  auto summary = RunCsv(csv);
+  ASSERT_EQ(summary.files.size(), 1u);
+  ASSERT_GT(summary.files[0].bytes, 1u << 20);
+  boost::crc_basic<32> reference(0x04C11DB7, 0xFFFFFFFF, 0xFFFFFFFF, true, true);
+  reference.process_bytes(csv.data(), csv.size());
+  EXPECT_EQ(summary.files[0].bytes, csv.size());
+  EXPECT_EQ(summary.files[0].crc32, reference.checksum());
 }
 
 }  // namespace

@@ -137,6 +137,10 @@ class ChangeSet {
 
   // The id of (kind, key), pending or stored, if there is one.
   StatusOr<std::optional<NodeId>> FindNode(std::string_view kind, std::string_view key);
+  // A hint that FindNode(kind, key) comes soon: starts loading what it will read into the cache,
+  // so that a caller that knows its next lookups (the ends of the link rows ahead) does not wait
+  // for memory on each. Changes nothing.
+  void PrefetchNode(std::string_view kind, std::string_view key) const;
 
   // Adds the node or merges `fields` and `source` into the stored one. A conflict under
   // kRejectConflicts is InvalidArgument naming the field and both values; nothing changes then.
