@@ -7,6 +7,8 @@
 #include <rocksdb/utilities/options_util.h>
 
 #include <map>
+#include <random>
+#include <set>
 
 #include "support/raw_store.h"
 #include "support/temp_dir.h"
@@ -363,6 +365,80 @@ TEST(StoreTest, NodesCommittedInTheBackgroundEndAsIfCommittedInline) {
   EXPECT_EQ((*phone)->sources, (std::vector<std::string>{"BIA", "MUP"}));
   EXPECT_EQ(FieldValue((*phone)->fields, "kind"), "mobile");
   EXPECT_TRUE(store->Verify()->ok());
+}
+
+// Random upserts of a few phones under both policies, with node-only commits (inline and in the
+// background) and full commits between them, against a model of the merge rules: every stored
+// record is what the model says. Merges into records committed earlier read them from the
+// change set's memory of referenced nodes or from the store; either way nothing is lost.
+TEST(StoreTest, MergesAfterCommitsMatchAModelOfTheMergeRules) {
+  struct Model {
+    std::map<std::string, std::string> fields;
+    std::set<std::string> sources;
+  };
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    TempDir dir;
+    auto store = OpenStore(dir);
+    auto cs = store->NewChangeSet();
+    std::map<std::string, Model> model;
+    const std::vector<std::string> names = {"kind", "raw", "carrier"};
+    const std::vector<std::string> values = {"", "a", "b"};
+    for (int step = 0; step < 300; ++step) {
+      const std::string key = "+38164000000" + std::to_string(random() % 6);
+      const std::string source = "S" + std::to_string(random() % 5);
+      const auto policy =
+          random() % 3 == 0 ? MergePolicy::kRejectConflicts : MergePolicy::kKeepExisting;
+      Fields fields;
+      for (const auto& name : names) {
+        if (random() % 2 == 0) fields.emplace_back(name, values[random() % values.size()]);
+      }
+      auto result = cs->UpsertNode(kPhoneKind, key, fields, {}, source, policy);
+      auto found = model.find(key);
+      bool conflict = false;
+      if (found != model.end() && policy == MergePolicy::kRejectConflicts) {
+        for (const auto& [name, value] : fields) {
+          auto held = found->second.fields.find(name);
+          conflict |= !value.empty() && held != found->second.fields.end() && held->second != value;
+        }
+      }
+      ASSERT_EQ(result.ok(), !conflict) << step << ": " << result.status().ToString();
+      if (!conflict) {
+        Model& node = model[key];
+        for (const auto& [name, value] : fields) {
+          if (!value.empty()) node.fields.emplace(name, value);  // the first value stays
+        }
+        node.sources.insert(source);
+      }
+      switch (random() % 12) {
+        case 0:
+          ASSERT_TRUE(cs->CommitNodes().ok());
+          break;
+        case 1:
+          ASSERT_TRUE(cs->CommitNodesInBackground().ok());
+          break;
+        case 2:
+          ASSERT_TRUE(cs->Commit().ok());
+          break;
+        default:
+          break;
+      }
+    }
+    ASSERT_TRUE(cs->Commit().ok());
+    cs.reset();
+    for (const auto& [key, node] : model) {
+      auto id = store->FindNode(kPhoneKind, key);
+      ASSERT_TRUE(id.ok() && id->has_value()) << key;
+      auto stored = store->GetNode(**id);
+      ASSERT_TRUE(stored.ok() && stored->has_value()) << key;
+      std::map<std::string, std::string> fields((*stored)->fields.begin(), (*stored)->fields.end());
+      EXPECT_EQ(fields, node.fields) << "round " << round << ", " << key;
+      EXPECT_EQ((*stored)->sources,
+                std::vector<std::string>(node.sources.begin(), node.sources.end()))
+          << "round " << round << ", " << key;
+    }
+    EXPECT_TRUE(store->Verify()->ok());
+  }
 }
 
 // Bloom filters only serve point reads; the families that are only ever scanned are written
