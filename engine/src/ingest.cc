@@ -183,13 +183,12 @@ class Ingester {
     RowPipeline pipeline(*reader, prepare);
     const bool has_links = file.kind == "link" || file.kind == "mixed";
     constexpr size_t kPrefetchAhead = 16;  // rows
-    Row ahead;
     while (auto batch = pipeline.Next()) {
       if (has_links) {
-        for (size_t i = 0; i < kPrefetchAhead; ++i) PrefetchEnds(*batch, i, ahead);
+        for (size_t i = 0; i < kPrefetchAhead; ++i) PrefetchEnds(*batch, i);
       }
       for (size_t i = 0; i < batch->size(); ++i) {
-        if (has_links) PrefetchEnds(*batch, i + kPrefetchAhead, ahead);
+        if (has_links) PrefetchEnds(*batch, i + kPrefetchAhead);
         const RowBatch::Item& item = batch->item(i);
         ++fs.rows_read;
         ++summary_->rows_read;
@@ -450,9 +449,8 @@ class Ingester {
   // Starts loading the table entries that row `i` of the batch will look its link ends up in,
   // some rows before it is handled: each lookup is a cache miss in a table of millions, and the
   // main thread otherwise waits for every one in turn.
-  void PrefetchEnds(const RowBatch& batch, size_t i, Row& ahead) {
+  void PrefetchEnds(const RowBatch& batch, size_t i) {
     if (i >= batch.size() || batch.item(i).outcome != ReadOutcome::kRow) return;
-    batch.View(i, ahead);
     const PreparedRow& prepared = batch.prepared(i);
     for (const auto& [field, phone] :
          {std::pair{"from", &prepared.from_phone}, std::pair{"to", &prepared.to_phone}}) {
@@ -460,7 +458,7 @@ class Ingester {
         if ((*phone)->ok()) phone_ends_.prefetch((*phone)->value().key);
         continue;
       }
-      auto ref = ParseRef(Trim(ahead.Get(field)));
+      auto ref = ParseRef(Trim(batch.Get(i, field)));
       if (ref) change_set_->PrefetchNode(ref->kind, Trim(ref->key));
     }
   }

@@ -25,14 +25,6 @@ constexpr size_t kMaxRecordLimit = size_t{1} << 30;
 
 }  // namespace
 
-std::string_view Row::Get(std::string_view name) const {
-  // Rows are a handful of columns, where a linear scan beats building an index per row.
-  for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
-    if (names[i] == name) return values[i];
-  }
-  return {};
-}
-
 bool Row::Has(std::string_view name) const {
   return std::find(names.begin(), names.end(), name) != names.end();
 }

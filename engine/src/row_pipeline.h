@@ -44,6 +44,17 @@ class RowBatch {
   const PreparedRow& prepared(size_t i) const { return prepared_[i]; }
   // Points `row` at item i's fields (valid while the batch lives).
   void View(size_t i, Row& row) const;
+  // Item i's value of column `name` (empty when it has none), without a View.
+  std::string_view Get(size_t i, std::string_view name) const {
+    const Item& item = items_[i];
+    for (uint32_t f = 0; f < item.num_fields; ++f) {
+      const auto& field = fields_[item.first_field + f];
+      if (std::string_view(arena_.data() + field[0], field[1]) == name) {
+        return std::string_view(arena_.data() + field[2], field[3]);
+      }
+    }
+    return {};
+  }
   uint64_t bytes_read = 0;  // the reader's position after the batch
   // Empties the batch, keeping its memory for the next one.
   void Clear();

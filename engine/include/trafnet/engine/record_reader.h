@@ -39,8 +39,15 @@ struct Row {
   std::vector<std::string_view> names;
   std::vector<std::string_view> values;
 
-  // The value of column `name`, or empty when the row has no such column.
-  std::string_view Get(std::string_view name) const;
+  // The value of column `name`, or empty when the row has no such column. Rows are a handful of
+  // columns, where a linear scan beats building an index per row; inline, so that a literal
+  // name is compared as a few bytes, not through memcmp (a links.csv row looks up ten).
+  std::string_view Get(std::string_view name) const {
+    for (size_t i = 0; i < names.size() && i < values.size(); ++i) {
+      if (names[i] == name) return values[i];
+    }
+    return {};
+  }
   bool Has(std::string_view name) const;
 };
 
