@@ -55,6 +55,21 @@ const std::set<std::string, std::less<>>& KnownColumns(std::string_view kind, bo
 
 constexpr size_t kMaxSourceBytes = 256;
 
+// The columns a links.csv row is read by, millions of times: by their place in the CSV header,
+// found once per file, rather than by name in every row.
+enum LinkColumn {
+  kFromColumn,
+  kToColumn,
+  kTypeColumn,
+  kStartColumn,
+  kEndColumn,
+  kCountColumn,
+  kSourceColumn,
+  kLinkColumns
+};
+constexpr std::array<std::string_view, kLinkColumns> kLinkColumnNames = {
+    "from", "to", "type", "start", "end", "count", "source"};
+
 // A rejected row's field and reason.
 struct RowProblem {
   std::string field;
@@ -147,7 +162,14 @@ class Ingester {
     std::unique_ptr<RecordReader> reader = std::move(opened).value();
     std::set<std::string> unknown;
     csv_extra_columns_.clear();
+    csv_columns_.fill(-1);
+    file_jsonl_ = file.jsonl;
     if (!file.jsonl) {
+      const auto& header = reader->header();
+      for (size_t c = 0; c < kLinkColumns; ++c) {
+        auto at = std::find(header.begin(), header.end(), kLinkColumnNames[c]);
+        if (at != header.end()) csv_columns_[c] = static_cast<int>(at - header.begin());
+      }
       const auto& known = KnownColumns(file.kind, false);
       for (const auto& column : reader->header()) {
         csv_extra_columns_.push_back(!known.contains(column));
@@ -258,6 +280,15 @@ class Ingester {
     }
   }
 
+  // A link column of a row of the file being read (empty when it has none).
+  std::string_view Column(const Row& row, LinkColumn column) const {
+    if (file_jsonl_) return row.Get(kLinkColumnNames[column]);
+    const int at = csv_columns_[column];
+    return at >= 0 && static_cast<size_t>(at) < row.values.size()
+               ? row.values[static_cast<size_t>(at)]
+               : std::string_view();
+  }
+
   // Validates the row whole, then writes it; a problem means nothing of the row was written.
   std::optional<RowProblem> HandleRow(const Row& row, const PreparedRow& prepared, std::string_view kind,
                                       bool jsonl) {
@@ -268,7 +299,7 @@ class Ingester {
         return RowProblem{std::string(row.names[i]), "NUL byte in value"};
       }
     }
-    source_ = Trim(row.Get("source"));
+    source_ = Trim(Column(row, kSourceColumn));
     if (source_.size() > kMaxSourceBytes) {
       return RowProblem{"source", fmt::format("source longer than {} bytes", kMaxSourceBytes)};
     }
@@ -452,22 +483,24 @@ class Ingester {
   void PrefetchEnds(const RowBatch& batch, size_t i) {
     if (i >= batch.size() || batch.item(i).outcome != ReadOutcome::kRow) return;
     const PreparedRow& prepared = batch.prepared(i);
-    for (const auto& [field, phone] :
-         {std::pair{"from", &prepared.from_phone}, std::pair{"to", &prepared.to_phone}}) {
+    for (const auto& [column, phone] :
+         {std::pair{kFromColumn, &prepared.from_phone}, std::pair{kToColumn, &prepared.to_phone}}) {
       if (phone->has_value()) {
         if ((*phone)->ok()) phone_ends_.prefetch((*phone)->value().key);
         continue;
       }
-      auto ref = ParseRef(Trim(batch.Get(i, field)));
+      auto ref = ParseRef(Trim(file_jsonl_ ? batch.Get(i, kLinkColumnNames[column])
+                                           : batch.Value(i, csv_columns_[column])));
       if (ref) change_set_->PrefetchNode(ref->kind, Trim(ref->key));
     }
   }
 
   // `normalized` is the reader thread's reading of a phone end (see PhoneReference), if any.
-  std::optional<RowProblem> ResolveEnd(const Row& row, std::string_view field,
-                                       const std::optional<StatusOr<storage::NormalizedPhone>>& normalized,
-                                       End& end) {
-    std::string_view text = Trim(row.Get(field));
+  std::optional<RowProblem> ResolveEnd(
+      const Row& row, LinkColumn column,
+      const std::optional<StatusOr<storage::NormalizedPhone>>& normalized, End& end) {
+    const std::string_view field = kLinkColumnNames[column];
+    std::string_view text = Trim(Column(row, column));
     if (text.empty()) return RowProblem{std::string(field), "empty reference"};
     auto ref = ParseRef(text);
     if (!ref) {
@@ -505,17 +538,17 @@ class Ingester {
 
   std::optional<RowProblem> HandleLink(const Row& row, const PreparedRow& prepared) {
     End from, to;
-    if (auto problem = ResolveEnd(row, "from", prepared.from_phone, from)) return problem;
-    if (auto problem = ResolveEnd(row, "to", prepared.to_phone, to)) return problem;
-    std::string_view type = Trim(row.Get("type"));
+    if (auto problem = ResolveEnd(row, kFromColumn, prepared.from_phone, from)) return problem;
+    if (auto problem = ResolveEnd(row, kToColumn, prepared.to_phone, to)) return problem;
+    std::string_view type = Trim(Column(row, kTypeColumn));
     if (type.empty()) return RowProblem{"type", "empty link type"};
     if (!storage::IsValidLinkType(type)) {
       return RowProblem{"type", "'" + std::string(type) + "' is not an upper-case word like CALLED"};
     }
     if (auto wrong = CheckLinkEnds(type, from.kind, to.kind)) return RowProblem{"type", *wrong};
     storage::Observation& obs = obs_;
-    obs.start.assign(Trim(row.Get("start")));
-    obs.end.assign(Trim(row.Get("end")));
+    obs.start.assign(Trim(Column(row, kStartColumn)));
+    obs.end.assign(Trim(Column(row, kEndColumn)));
     obs.count = 1;
     obs.extra.clear();
     if (!obs.start.empty() && !IsIsoDateOrDateTime(obs.start)) {
@@ -527,7 +560,7 @@ class Ingester {
     if (!obs.start.empty() && !obs.end.empty() && std::string_view(obs.end).substr(0, 10) < std::string_view(obs.start).substr(0, 10)) {
       return RowProblem{"end", "end " + obs.end + " is before start " + obs.start};
     }
-    std::string_view count = Trim(row.Get("count"));
+    std::string_view count = Trim(Column(row, kCountColumn));
     if (!count.empty()) {
       auto parsed = ParseCount(count);
       if (!parsed) return RowProblem{"count", "'" + std::string(count) + "' is not a positive integer"};
@@ -595,6 +628,9 @@ class Ingester {
   bool jsonl_ = false;
   // Per column of the CSV file being read: whether it is outside the contract (an extra).
   std::vector<bool> csv_extra_columns_;
+  // Where the CSV file being read has each link column (-1: nowhere, or a JSON Lines file).
+  std::array<int, kLinkColumns> csv_columns_{};
+  bool file_jsonl_ = false;
   // The observation of the link row being handled (kept to reuse its strings' memory).
   storage::Observation obs_;
   std::string_view source_;

@@ -44,6 +44,13 @@ class RowBatch {
   const PreparedRow& prepared(size_t i) const { return prepared_[i]; }
   // Points `row` at item i's fields (valid while the batch lives).
   void View(size_t i, Row& row) const;
+  // Item i's value of its field `at` (empty when it has none, or `at` is negative).
+  std::string_view Value(size_t i, int at) const {
+    const Item& item = items_[i];
+    if (at < 0 || static_cast<uint32_t>(at) >= item.num_fields) return {};
+    const auto& field = fields_[item.first_field + static_cast<uint32_t>(at)];
+    return std::string_view(arena_.data() + field[2], field[3]);
+  }
   // Item i's value of column `name` (empty when it has none), without a View.
   std::string_view Get(size_t i, std::string_view name) const {
     const Item& item = items_[i];

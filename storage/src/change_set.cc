@@ -136,7 +136,17 @@ struct ChangeSet::Impl {
     resolved_complete = next_id == 0;
   }
 
+  // Link types' ids: an id once given never changes (a failed commit breaks the change set), so
+  // they are kept here once asked for, which spares every link the store's lock and map.
+  absl::flat_hash_map<std::string, codec::LinkTypeId> type_id_cache;
   StatusOr<codec::LinkTypeId> TypeId(std::string_view type) {
+    auto cached = type_id_cache.find(absl::string_view(type.data(), type.size()));
+    if (cached != type_id_cache.end()) return cached->second;
+    TRAFNET_ASSIGN_OR_RETURN(codec::LinkTypeId id, LookUpTypeId(type));
+    type_id_cache.emplace(std::string(type), id);
+    return id;
+  }
+  StatusOr<codec::LinkTypeId> LookUpTypeId(std::string_view type) {
     {
       std::lock_guard lock(store.mutex);
       auto it = store.type_ids.find(type);
@@ -181,6 +191,7 @@ struct ChangeSet::Impl {
   // may name nodes that were never written) is dropped.
   void Break() {
     broken = true;
+    type_id_cache.clear();
     resolved.clear();
     resolved_complete = false;
     settled.clear();
