@@ -286,6 +286,11 @@ class Ingester {
                ? row.values[static_cast<size_t>(at)]
                : std::string_view();
   }
+  // The same of item i of a batch, without viewing the whole row.
+  std::string_view Column(const RowBatch& batch, size_t i, LinkColumn column) const {
+    return file_jsonl_ ? batch.Get(i, kLinkColumnNames[column])
+                       : batch.Value(i, csv_columns_[column]);
+  }
 
   // Validates the row whole, then writes it; a problem means nothing of the row was written.
   std::optional<RowProblem> HandleRow(const Row& row, const PreparedRow& prepared, std::string_view kind,
@@ -487,8 +492,7 @@ class Ingester {
         if ((*phone)->ok()) phone_ends_.prefetch((*phone)->value().key);
         continue;
       }
-      auto ref = ParseRef(Trim(file_jsonl_ ? batch.Get(i, kLinkColumnNames[column])
-                                           : batch.Value(i, csv_columns_[column])));
+      auto ref = ParseRef(Trim(Column(batch, i, column)));
       if (ref) change_set_->PrefetchNode(ref->kind, Trim(ref->key));
     }
   }
@@ -510,9 +514,8 @@ class Ingester {
       auto phone = normalized ? *normalized : NormalizePhone(end.raw, {});
       if (!phone.ok()) return RowProblem{std::string(field), phone.status().message()};
       end.phone = std::move(phone).value();
-      const uint64_t source_bit = SourceBit(source_);  // (may empty phone_ends_)
       auto settled = phone_ends_.find(end.phone->key);
-      if (settled != phone_ends_.end() && (settled->second.sources & source_bit) != 0) {
+      if (settled != phone_ends_.end() && (settled->second.sources & row_source_bit_) != 0) {
         end.settled = true;
         end.id = settled->second.id;
       }
@@ -535,6 +538,8 @@ class Ingester {
   }
 
   std::optional<RowProblem> HandleLink(const Row& row, const PreparedRow& prepared) {
+    // Before any lookup in phone_ends_, which a new source past the 64th empties.
+    row_source_bit_ = SourceBit(source_);
     End from, to;
     if (auto problem = ResolveEnd(row, kFromColumn, prepared.from_phone, from)) return problem;
     if (auto problem = ResolveEnd(row, kToColumn, prepared.to_phone, to)) return problem;
@@ -584,11 +589,10 @@ class Ingester {
         return problem;
       }
       end->id = id;
-      const uint64_t source_bit = SourceBit(obs.source);
       if (phone_ends_.size() >= kPhoneEndCacheSize) phone_ends_.clear();
       PhoneEnd& settled = phone_ends_[end->phone->key];
       settled.id = id;
-      settled.sources |= source_bit;
+      settled.sources |= row_source_bit_;
     }
     if (dry_run_) return std::nullopt;
     Status put = change_set_->PutLink(*from.id, type, *to.id, obs);
@@ -621,6 +625,7 @@ class Ingester {
   absl::flat_hash_map<std::string, PhoneEnd> phone_ends_;
   std::vector<std::string> phone_end_sources_;  // at most 64
   size_t last_source_ = 0;
+  uint64_t row_source_bit_ = 0;  // SourceBit of the link row being handled
   IngestSummary* summary_ = nullptr;
   // The row being handled: its file's format and its trimmed source.
   bool jsonl_ = false;
