@@ -58,7 +58,6 @@ LinkTotalsReader::LinkTotalsReader(std::string_view section) : reader_(section) 
 bool LinkTotalsReader::Next(LinkTotalsView& link) {
   if (corrupt_ || reader_.done()) return false;
   uint64_t type = 0, flags = 0;
-  std::string_view flag_byte;
   if (!reader_.Varint(type) || type > UINT16_MAX || !reader_.Varint(link.to) ||
       !reader_.Varint(link.count) || !reader_.Varint(link.observations) || !reader_.Varint(flags) ||
       flags > (kOpenStart | kOpenEnd) || !reader_.String(link.first_start) ||
