@@ -765,11 +765,12 @@ Status ChangeSet::Impl::MergeObservations(CommitWriter& writer, ExternalSorter& 
         mirrored.clear();
         codec::AppendAdjacencyKey(mirrored, parts.b, parts.type, parts.a);
         TRAFNET_RETURN_IF_ERROR(out.Add(link, flags));
-        TRAFNET_RETURN_IF_ERROR(in.Add(mirrored, flags));
-        if (is_symmetric && parts.a != parts.b) {
-          // Symmetric links are listed in out (and in) from both ends.
+        if (!is_symmetric) {
+          TRAFNET_RETURN_IF_ERROR(in.Add(mirrored, flags));
+        } else if (parts.a != parts.b) {
+          // A symmetric link is listed in out from both ends, and not in in, where it would
+          // only repeat those (docs/storage.md).
           TRAFNET_RETURN_IF_ERROR(out.Add(mirrored, flags));
-          TRAFNET_RETURN_IF_ERROR(in.Add(link, flags));
         }
       }
     }
@@ -986,8 +987,9 @@ Status ChangeSet::Impl::WriteCommit(
   if (with_observations) {
     TRAFNET_RETURN_IF_ERROR(
         MergeObservations(writer, out, in, type_names, symmetric, summaries, changes));
-    // Both families' records count; in a bulk commit `out` is drained on another thread, whose
-    // count this thread reports with its own.
+    // Both families' records count; in a bulk commit `in` is drained on another thread, whose
+    // count this thread reports with its own. This thread drains `out`, never the smaller (a
+    // link has an out entry, and an in entry only when directed), so reports go on to the end.
     const uint64_t adjacency = out.size() + in.size();  // every record is read once
     StepReporter reporter(cs.progress);
     reporter.Begin(kCommitStepAdjacency, adjacency);
@@ -1006,14 +1008,14 @@ Status ChangeSet::Impl::WriteCommit(
     TRAFNET_RETURN_IF_ERROR(RunBoth(
         side_by_side,
         [&] {
-          return drain(out, kOutCf, [&](uint64_t read) {
-            out_read.store(read, std::memory_order_relaxed);
+          return drain(in, kInCf, [&](uint64_t read) {
+            in_read.store(read, std::memory_order_relaxed);
             if (!side_by_side) report();
           });
         },
         [&] {
-          return drain(in, kInCf, [&](uint64_t read) {
-            in_read.store(read, std::memory_order_relaxed);
+          return drain(out, kOutCf, [&](uint64_t read) {
+            out_read.store(read, std::memory_order_relaxed);
             report();
           });
         }));

@@ -453,7 +453,8 @@ StatusOr<std::vector<Adjacency>> StoreReader::Neighbours(NodeId id) {
       if (!codec::ParseAdjacencyKey(std::string_view(it->key().data(), it->key().size()), parts))
         return CorruptionError("bad adjacency key for node " + std::to_string(id));
       bool symmetric = !it->value().empty() && (it->value()[0] & codec::kFlagSymmetric);
-      // A symmetric link is written in out from both ends; its in entries add nothing new.
+      // A symmetric link is written in out from both ends; the in entries a store written before
+      // 2026-12 also has for it repeat those.
       if (symmetric && family == kInCf) continue;
       result.push_back(Adjacency{impl_->TypeName(parts.type), parts.b, family == kOutCf, symmetric});
     }

@@ -23,6 +23,16 @@ constexpr size_t kMaxProblems = 100;
 
 using Arc = codec::AdjacencyEntry;
 
+// Calls `missing` for each entry of `sorted` that `within` (sorted too) lacks.
+template <typename Fn>
+void ForEachMissing(const std::vector<Arc>& sorted, const std::vector<Arc>& within, Fn&& missing) {
+  size_t j = 0;
+  for (const Arc& arc : sorted) {
+    while (j < within.size() && within[j] < arc) ++j;
+    if (j == within.size() || arc < within[j]) missing(arc);
+  }
+}
+
 class Checker {
  public:
   Checker(const Store::Impl& impl, VerifyReport& report, const StepProgressFn& progress)
@@ -249,23 +259,49 @@ class Checker {
     return FromRocks(it->status(), std::string("scan ") + kColumnFamilyNames[family]);
   }
 
-  // out and in must mirror each other exactly; every link's ends must be nodes.
+  // A directed link has an out entry and its in mirror; a symmetric one has out entries from both
+  // ends, and in entries only in a store written before they were dropped (docs/storage.md),
+  // which must then mirror out entries. Every link's ends must be nodes.
   Status CheckAdjacency(StoreCounts& recount) {
-    TRAFNET_RETURN_IF_ERROR(ReadArcs(kOutCf, out_));
+    TRAFNET_RETURN_IF_ERROR(ReadArcs(kOutCf, out_));  // in key order: sorted
     std::vector<Arc> in;
     TRAFNET_RETURN_IF_ERROR(ReadArcs(kInCf, in));
     for (Arc& arc : in) std::swap(arc.a, arc.b);  // in holds (to, type, from)
     std::sort(in.begin(), in.end());
+    auto in_has_no_mirror = [&](const Arc& arc) {
+      Problem(fmt::format("in entry {} <-{}- {} has no mirror in out", arc.b, TypeName(arc.type),
+                          arc.a));
+    };
+    // Symmetric links apart: each out entry needs its reverse, and an in entry (an earlier layout
+    // wrote them) its out entry. All three lists are sorted, so each check is a merge.
+    std::vector<Arc> symmetric_out, reverses;
+    for (const Arc& arc : out_) {
+      if (!arc.symmetric) continue;
+      symmetric_out.push_back(arc);
+      reverses.push_back(Arc{arc.b, arc.type, arc.a, true});
+    }
+    std::sort(reverses.begin(), reverses.end());
+    // x lacks its reverse exactly when no entry's reverse is x.
+    ForEachMissing(symmetric_out, reverses, [&](const Arc& arc) {
+      Problem(fmt::format("out entry {} -{}-> {} of a symmetric link has no reverse entry in out",
+                          arc.a, TypeName(arc.type), arc.b));
+    });
+    reverses = std::vector<Arc>();
+    auto symmetric_in =
+        std::stable_partition(in.begin(), in.end(), [](const Arc& arc) { return !arc.symmetric; });
+    ForEachMissing(std::vector<Arc>(symmetric_in, in.end()), symmetric_out, in_has_no_mirror);
+    in.erase(symmetric_in, in.end());
+    symmetric_out = std::vector<Arc>();
     size_t j = 0;
     for (const Arc& arc : out_) {
-      while (j < in.size() && in[j] < arc) {
-        Problem(fmt::format("in entry {} <-{}- {} has no mirror in out", in[j].b, TypeName(in[j].type), in[j].a));
-        ++j;
-      }
-      if (j < in.size() && !(arc < in[j])) {
-        ++j;
-      } else {
-        Problem(fmt::format("out entry {} -{}-> {} has no mirror in in", arc.a, TypeName(arc.type), arc.b));
+      if (!arc.symmetric) {
+        while (j < in.size() && in[j] < arc) in_has_no_mirror(in[j++]);
+        if (j < in.size() && !(arc < in[j])) {
+          ++j;
+        } else {
+          Problem(fmt::format("out entry {} -{}-> {} has no mirror in in", arc.a,
+                              TypeName(arc.type), arc.b));
+        }
       }
       if (!NodeExists(arc.a) || !NodeExists(arc.b)) {
         Problem(fmt::format("link {} -{}-> {} has an end that is not a node", arc.a, TypeName(arc.type), arc.b));
@@ -276,9 +312,7 @@ class Checker {
       ++report_.links_checked;
       ++recount.links_by_type[TypeName(arc.type)];
     }
-    for (; j < in.size(); ++j) {
-      Problem(fmt::format("in entry {} <-{}- {} has no mirror in out", in[j].b, TypeName(in[j].type), in[j].a));
-    }
+    for (; j < in.size(); ++j) in_has_no_mirror(in[j]);
     return Status::Ok();
   }
 
