@@ -38,6 +38,74 @@ std::vector<uint32_t> RandomLabels(std::mt19937_64& rng, uint32_t n, uint32_t bo
   return labels;
 }
 
+// A sparse graph with planted groups, big enough for several of FastMoveNodes's blocks: each
+// vertex gets `inside` edges to random members of its group and `across` to anyone, and the
+// vertex ids are shuffled so groups are not runs of ids.
+CsrGraph SparsePlanted(std::mt19937_64& rng, uint32_t groups, uint32_t group_size, int inside,
+                       int across, bool weighted) {
+  const uint32_t n = groups * group_size;
+  std::vector<Vertex> id(n);
+  for (uint32_t i = 0; i < n; ++i) id[i] = i;
+  std::shuffle(id.begin(), id.end(), rng);
+  std::uniform_int_distribution<uint32_t> member(0, group_size - 1), anyone(0, n - 1);
+  std::uniform_int_distribution<int> weight(1, 4);
+  std::vector<Edge> edges;
+  for (uint32_t v = 0; v < n; ++v) {
+    for (int e = 0; e < inside + across; ++e) {
+      const uint32_t u = e < inside ? v - v % group_size + member(rng) : anyone(rng);
+      if (u != v)
+        edges.push_back({id[v], id[u], weighted ? static_cast<float>(weight(rng)) : 1.0f});
+    }
+  }
+  return CsrGraph::FromEdges(n, edges, /*directed=*/false, weighted);
+}
+
+// H of `community` on `graph`, plainly: the weight inside communities minus lambda/2 times the
+// sum of squared community totals (as Leiden's Quality).
+double PlainQuality(const WorkGraph& graph, const std::vector<uint32_t>& community, double lambda) {
+  std::vector<double> total(graph.num_nodes, 0.0);
+  double inside = 0.0;
+  for (uint32_t v = 0; v < graph.num_nodes; ++v) {
+    total[community[v]] += graph.node_weight[v];
+    graph.ForEachArc(
+        v, [&](uint32_t u, double w) { inside += community[u] == community[v] ? w : 0.0; });
+  }
+  double penalty = 0.0;
+  for (double t : total) penalty += t * t;
+  return inside / 2.0 - lambda / 2.0 * penalty;
+}
+
+// Fast local moving evaluates a block's nodes on several workers and moves them in node order:
+// the partition and the gain are the same for any thread count, and the gain is what the
+// quality rose by.
+TEST(CommunityInternalTest, FastLocalMovingIsTheSameForAnyThreadCountAndGainsWhatItSays) {
+  std::mt19937_64 rng(52);
+  for (bool weighted : {false, true}) {
+    for (uint32_t start_bound : {0u, 500u}) {  // singletons, or random labels below 500
+      SCOPED_TRACE(::testing::Message() << "weighted " << weighted << ", start " << start_bound);
+      const CsrGraph input = SparsePlanted(rng, 400, 50, 6, 2, weighted);
+      Objective objective;
+      double total_weight = 0.0;
+      const WorkGraph graph =
+          BuildWorkGraph(input, QualityFunction::kModularity, 1.0, objective, total_weight);
+      std::vector<uint32_t> start(graph.num_nodes);
+      for (uint32_t v = 0; v < graph.num_nodes; ++v) start[v] = v;
+      if (start_bound > 0) start = RandomLabels(rng, graph.num_nodes, start_bound);
+      const double before = PlainQuality(graph, start, objective.lambda);
+      std::vector<uint32_t> one = start;
+      const double gain = LocalMover(graph, objective, one, 1).FastMoveNodes();
+      EXPECT_GT(gain, 0.0);
+      EXPECT_NEAR(PlainQuality(graph, one, objective.lambda) - before, gain, 1e-9 * total_weight);
+      for (unsigned threads : {2u, 3u}) {
+        std::vector<uint32_t> more = start;
+        const double more_gain = LocalMover(graph, objective, more, threads).FastMoveNodes();
+        EXPECT_EQ(more, one) << threads << " threads";
+        EXPECT_EQ(more_gain, gain) << threads << " threads";
+      }
+    }
+  }
+}
+
 TEST(CommunityInternalTest, AggregateMergesArcsBetweenCommunitiesWhateverTheThreadCount) {
   std::mt19937_64 rng(51);
   for (int i = 0; i < 200; ++i) {

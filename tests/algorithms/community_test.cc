@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -299,6 +300,36 @@ TEST(LeidenTest, SameSeedSameResultWhateverTheThreadCount) {
     EXPECT_EQ(one->membership, two->membership);
     EXPECT_EQ(one->membership, three->membership);
     EXPECT_EQ(one->quality, three->quality);
+  }
+}
+
+// Big enough for local moving to go in several blocks on several workers (community_internal's
+// test checks that step alone): the same partition for any thread count, and the planted one.
+TEST(LeidenTest, SameResultWhateverTheThreadCountOnAGraphOfManyBlocks) {
+  std::mt19937_64 rng(35);
+  // (Groups well above modularity's resolution limit: about 1000 edges inside each, sqrt(2m) ~
+  // 470.)
+  const uint32_t groups = 100, group_size = 100, n = groups * group_size;
+  std::vector<Vertex> id(n);
+  for (uint32_t i = 0; i < n; ++i) id[i] = i;
+  std::shuffle(id.begin(), id.end(), rng);
+  std::uniform_int_distribution<uint32_t> member(0, group_size - 1), anyone(0, n - 1);
+  std::vector<Edge> edges;
+  for (uint32_t v = 0; v < n; ++v) {
+    for (int e = 0; e < 10; ++e) {
+      const uint32_t u = e < 9 ? v - v % group_size + member(rng) : anyone(rng);
+      if (u != v) edges.push_back({id[v], id[u], 1.0f});
+    }
+  }
+  const CsrGraph graph = CsrGraph::FromEdges(n, edges, /*directed=*/false, /*weighted=*/false);
+  StatusOr<CommunityResult> one = Leiden(graph, {.seed = 3});
+  StatusOr<CommunityResult> two = Leiden(graph, {.seed = 3, .threads = 2});
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(one->membership, two->membership);
+  EXPECT_EQ(one->modularity, two->modularity);
+  EXPECT_EQ(one->count, groups);
+  for (uint32_t v = 0; v < n; ++v) {
+    EXPECT_EQ(one->membership[id[v]], one->membership[id[v - v % group_size]]) << v;
   }
 }
 

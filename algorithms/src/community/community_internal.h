@@ -154,9 +154,12 @@ void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v, const T* per_n
 // < num_nodes; empty ids are reused when a node does best alone.
 class LocalMover {
  public:
-  LocalMover(const WorkGraph& graph, const Objective& objective, std::vector<uint32_t>& community);
+  // `threads` workers share FastMoveNodes's evaluations; the result does not depend on it.
+  LocalMover(const WorkGraph& graph, const Objective& objective, std::vector<uint32_t>& community,
+             unsigned threads = 1);
   // Leiden's fast local moving: a queue seeded with all nodes; a node that moves re-queues
-  // its neighbours outside its new community. The queue is served in rounds in node order
+  // its neighbours outside its new community. The queue is served in rounds in node order,
+  // each round in blocks whose nodes are evaluated side by side and then moved one by one
   // (see the .cc). Returns the gain in H, 0 when no node moved (every move gains strictly).
   double FastMoveNodes();
   // Louvain's local moving: sweeps over all nodes in one random order until a sweep moves
@@ -164,12 +167,35 @@ class LocalMover {
   bool SweepMoveNodes(Rng& rng);
 
  private:
+  // Where a node would best go, seen from the state it was evaluated in.
+  struct Decision {
+    static constexpr uint32_t kAlone = UINT32_MAX;  // an unused community of its own
+    uint32_t target = 0;  // its own community (stay), another one, or kAlone
+    double weight_to_target = 0.0;
+    double weight_to_old = 0.0;
+    double gain = 0.0;  // in H, over staying
+  };
+  // Scratch for evaluating one node at a time (one per worker).
+  struct Scratch {
+    std::vector<double> weight_to;       // per community, high degrees
+    std::vector<char> is_touched;        // per community: whether in touched
+    std::vector<uint32_t> touched;       // high degrees: the neighbouring communities
+    std::vector<double> touched_weight;  // high degrees: the weight to each
+  };
+  // v's best community (staying on ties), reading the shared state only.
+  Decision Evaluate(uint32_t v, Scratch& scratch) const;
   // Moves v to its best community (staying on ties). Returns the gain in H (0: it stayed).
   double MoveNode(uint32_t v);
+  // Moves v as `decision` (made in an earlier state) says when none of v's neighbours has moved
+  // since and the move still gains strictly; else as MoveNode. Returns the gain in H.
+  double MoveAsDecided(uint32_t v, const Decision& decision);
+  // Moves v to `target` (kAlone: an unused community). Returns v's community before.
+  uint32_t Place(uint32_t v, uint32_t target);
 
   const WorkGraph& graph_;
   const Objective objective_;
   std::vector<uint32_t>& community_;  // written back at the end of each pass
+  const unsigned threads_;
   // Node i's community, in an array of its own: every arc of a visit reads its neighbour's
   // entry at random, and 4 bytes a node keep four times more of them in cache than the
   // 16-byte entries below (the first local moving on the planted-partition graph took about
@@ -185,10 +211,12 @@ class LocalMover {
   std::vector<uint32_t> empty_ids_;
   // Up to this degree a node's neighbouring communities are collected by linear search.
   static constexpr uint64_t kSmallDegree = 32;
-  std::vector<double> weight_to_;       // scratch: weight from the node to each community
-  std::vector<char> is_touched_;        // scratch: whether a community is in touched_
-  std::vector<uint32_t> touched_;       // scratch, high degrees: the neighbouring communities
-  std::vector<double> touched_weight_;  // scratch, high degrees: the weight to each
+  // FastMoveNodes's blocks, and the chunks a block is cut into for the workers.
+  static constexpr size_t kBlock = 4096;
+  static constexpr size_t kChunksPerBlock = 16;
+  std::vector<Scratch> scratch_;  // per worker; scratch_[0] for MoveNode
+  // One bit per node: moved during the block being moved (a bitmap small enough for L2).
+  std::vector<uint64_t> moved_bits_;
 };
 
 // Fills a result from a raw membership: canonical numbering (size desc, then smallest vertex),

@@ -28,9 +28,10 @@
 // the cache, and refinement tells a neighbour inside the community by its id alone. The reads
 // that still miss (arcs between communities, and every arc of the first local moving) are
 // prefetched a few nodes ahead, and local moving's per-node array sits on huge pages
-// (huge_pages.h) so that they do not miss the TLB as well. Refinement and aggregation run on
-// `threads` workers over chunks of communities, each community with its own random stream, so
-// the partition is the same for any thread count.
+// (huge_pages.h) so that they do not miss the TLB as well. Local moving evaluates blocks of
+// nodes on `threads` workers and moves them in node order (local_moving.cc); refinement and
+// aggregation run on `threads` workers over chunks of communities, each community with its own
+// random stream; so the partition is the same for any thread count.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -202,7 +203,7 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   bool settled = false;
   bool one_node_each = false;  // every community is one node of the last level
   while (true) {
-    LocalMover mover(*graph, objective, partition);
+    LocalMover mover(*graph, objective, partition, threads);
     const double gain = mover.FastMoveNodes();
     const uint32_t count = Compact(partition, graph->num_nodes);
     if (count == graph->num_nodes) {

@@ -15,25 +15,46 @@
 // Memory Setting", 2023), which reads the arrays front to back instead of all over them. Any
 // order keeps the algorithm's guarantees; the order does decide which of several partitions of
 // nearly equal quality it ends in. Nodes queued during a round wait for the next one.
+//
+// Each round goes in blocks of kBlock nodes, and a block in three steps. (1) Every node of the
+// block is evaluated against the state at the block's start, on up to `threads` workers: its
+// weight to each neighbouring community and its best move (Evaluate reads, never writes).
+// (2) In node order, one thread moves the nodes whose evaluation said move: when none of the
+// node's neighbours has moved since the block started, its weights are still exact and only
+// the two communities' totals may have changed, so the move is re-checked against the current
+// totals in O(1) and made if it still gains strictly; otherwise the node is evaluated again in
+// full (MoveNode), which happens for a few percent of the moves on a graph numbered at random.
+// (3) The neighbours of the nodes that moved are queued, on the workers, when they sit outside
+// their mover's new community. Every move gains strictly in the state it is made in, so the
+// quality only rises; a node that stayed on a stale evaluation is queued again if a neighbour
+// moves, as in the sequential form. The blocks depend on the round alone, the moves are made
+// in node order and the queue is sorted, so the partition is the same for any thread count.
+// On the planted-partition graph (1M nodes, 10M edges) the first local moving took 2.16 s with
+// 2 threads where the sequential form took 3.57 s (one run each, the same slow day); with one
+// thread the whole Leiden run took 5.4-6.4 s against 6.0 s before (the re-checks cost about
+// what the skipped updates of nodes that stay save).
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <numeric>
 #include <span>
 #include <vector>
 
 #include "community/community_internal.h"
+#include "parallel.h"
 
 namespace trafnet::algorithms::community_internal {
 
 LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
-                       std::vector<uint32_t>& community)
+                       std::vector<uint32_t>& community, unsigned threads)
     : graph_(graph),
       objective_(objective),
       community_(community),
+      threads_(std::max(1u, threads)),
       node_community_(graph.num_nodes),
       entry_(graph.num_nodes),
-      weight_to_(graph.num_nodes, 0.0),
-      is_touched_(graph.num_nodes, 0) {
+      scratch_(1),
+      moved_bits_(graph.num_nodes / 64 + 1, 0) {
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
     const uint32_t c = community_[v];
     node_community_[v] = c;
@@ -46,7 +67,7 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
   }
 }
 
-double LocalMover::MoveNode(uint32_t v) {
+LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
   const uint32_t old = node_community_[v];
   const double a = graph_.node_weight[v];
   // The weight from v to each neighbouring community, in order of first appearance among v's
@@ -80,55 +101,106 @@ double LocalMover::MoveNode(uint32_t v) {
     communities = {found.data(), count};
     weights = {found_weight.data(), count};
   } else {
+    if (scratch.weight_to.empty()) {
+      scratch.weight_to.assign(graph_.num_nodes, 0.0);
+      scratch.is_touched.assign(graph_.num_nodes, 0);
+    }
+    scratch.touched.clear();
+    scratch.touched_weight.clear();
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
       const uint32_t c = node_community_[u];
-      if (!is_touched_[c]) {
-        is_touched_[c] = 1;
-        touched_.push_back(c);
+      if (!scratch.is_touched[c]) {
+        scratch.is_touched[c] = 1;
+        scratch.touched.push_back(c);
       }
-      weight_to_[c] += w;
+      scratch.weight_to[c] += w;
     });
-    for (uint32_t c : touched_) {
-      touched_weight_.push_back(weight_to_[c]);
-      weight_to_[c] = 0.0;
-      is_touched_[c] = 0;
+    for (uint32_t c : scratch.touched) {
+      scratch.touched_weight.push_back(scratch.weight_to[c]);
+      scratch.weight_to[c] = 0.0;
+      scratch.is_touched[c] = 0;
     }
-    communities = touched_;
-    weights = touched_weight_;
+    communities = scratch.touched;
+    weights = scratch.touched_weight;
   }
-  entry_[old].weight -= a;
-  --entry_[old].nodes;
+  // Old's total and size without v, as if v had been taken out.
+  const double old_weight = entry_[old].weight - a;
+  const uint32_t old_nodes = entry_[old].nodes - 1;
 
-  double weight_to_old = 0.0;
+  Decision decision;
   for (size_t j = 0; j < communities.size(); ++j) {
-    if (communities[j] == old) weight_to_old = weights[j];
+    if (communities[j] == old) decision.weight_to_old = weights[j];
   }
   uint32_t best = old;
-  const double stay_gain = weight_to_old - objective_.lambda * a * entry_[old].weight;
+  double best_weight = decision.weight_to_old;
+  const double stay_gain = decision.weight_to_old - objective_.lambda * a * old_weight;
   double best_gain = stay_gain;
   for (size_t j = 0; j < communities.size(); ++j) {
     const uint32_t c = communities[j];
-    const double gain = weights[j] - objective_.lambda * a * entry_[c].weight;
+    const double total = c == old ? old_weight : entry_[c].weight;
+    const double gain = weights[j] - objective_.lambda * a * total;
     const bool better = gain > best_gain;
     best = better ? c : best;
+    best_weight = better ? weights[j] : best_weight;
     best_gain = better ? gain : best_gain;
   }
-  touched_.clear();
-  touched_weight_.clear();
-  if (best_gain < 0.0 && entry_[old].nodes > 0) {
-    // Alone is better than anywhere: v opens an unused community. Some id is always free
-    // here, since v's own community still holds other nodes.
-    best = empty_ids_.back();
-    empty_ids_.pop_back();
+  if (best_gain < 0.0 && old_nodes > 0) {
+    // Alone is better than anywhere. Some id is always free then, since v's own community
+    // still holds other nodes.
+    best = Decision::kAlone;
+    best_weight = 0.0;
     best_gain = 0.0;
   }
+  decision.target = best;
+  decision.weight_to_target = best_weight;
+  decision.gain = best_gain - stay_gain;
+  return decision;
+}
 
-  entry_[best].weight += a;
-  ++entry_[best].nodes;
-  node_community_[v] = best;
-  if (best == old) return 0.0;
-  if (entry_[old].nodes == 0) empty_ids_.push_back(old);
-  return best_gain - stay_gain;  // > 0: a move needs a strict gain
+uint32_t LocalMover::Place(uint32_t v, uint32_t target) {
+  const uint32_t old = node_community_[v];
+  const double a = graph_.node_weight[v];
+  entry_[old].weight -= a;
+  --entry_[old].nodes;
+  if (target == Decision::kAlone) {
+    target = empty_ids_.back();
+    empty_ids_.pop_back();
+  }
+  entry_[target].weight += a;
+  ++entry_[target].nodes;
+  node_community_[v] = target;
+  if (target != old && entry_[old].nodes == 0) empty_ids_.push_back(old);
+  return old;
+}
+
+double LocalMover::MoveNode(uint32_t v) {
+  const uint32_t old = node_community_[v];
+  const Decision decision = Evaluate(v, scratch_[0]);
+  Place(v, decision.target);
+  return node_community_[v] == old ? 0.0 : decision.gain;
+}
+
+double LocalMover::MoveAsDecided(uint32_t v, const Decision& decision) {
+  bool neighbour_moved = false;
+  for (uint32_t u : graph_.Neighbours(v)) neighbour_moved |= (moved_bits_[u >> 6] >> (u & 63)) & 1;
+  if (neighbour_moved) return MoveNode(v);
+  // v's weights are those of the evaluation; only the totals may have changed since.
+  const uint32_t old = node_community_[v];
+  const double a = graph_.node_weight[v];
+  const double stay_gain =
+      decision.weight_to_old - objective_.lambda * a * (entry_[old].weight - a);
+  double gain = 0.0;
+  if (decision.target == Decision::kAlone) {
+    if (!(stay_gain < 0.0 && entry_[old].nodes > 1)) return MoveNode(v);
+    gain = -stay_gain;
+  } else {
+    const Entry& target = entry_[decision.target];
+    // (An emptied target would have lost v's neighbour in it, a move seen above.)
+    gain = decision.weight_to_target - objective_.lambda * a * target.weight - stay_gain;
+    if (!(gain > 0.0) || target.nodes == 0) return MoveNode(v);
+  }
+  Place(v, decision.target);
+  return gain;
 }
 
 double LocalMover::FastMoveNodes() {
@@ -143,33 +215,73 @@ double LocalMover::FastMoveNodes() {
   std::iota(round.begin(), round.end(), 0);
   std::vector<uint32_t> next;
   std::vector<char> queued(n, 1);
+  scratch_.resize(threads_);
+  std::vector<Decision> decisions(std::min<size_t>(kBlock, n));
+  std::vector<uint32_t> movers;
+  std::vector<std::vector<uint32_t>> requeued(threads_);
+  internal::WorkerPool pool(n > kBlock ? threads_ : 1);  // a smaller graph is one block a round
   double gain = 0.0;
   while (!round.empty()) {
-    const size_t size = round.size();
-    for (size_t i = 0; i < size; ++i) {
-      const uint32_t v = round[i];
-      // The nodes visited next miss the cache on their arcs, their neighbours' communities
-      // and those communities' weights, each needing the one before: fetch each a visit
-      // earlier than the next.
-      if (i + 3 < size) __builtin_prefetch(graph_.targets.data() + graph_.offsets[round[i + 3]]);
-      if (i + 2 < size) PrefetchNeighbourEntries(graph_, round[i + 2], node_community_.data());
-      if (i + 1 < size) {
-        const uint32_t u = round[i + 1];
-        const uint64_t end = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
-        for (uint64_t k = graph_.offsets[u]; k < end; ++k) {
-          __builtin_prefetch(entry_.data() + node_community_[graph_.targets[k]]);
+    for (size_t block = 0; block < round.size(); block += kBlock) {
+      const size_t size = std::min(kBlock, round.size() - block);
+      const uint32_t* nodes = round.data() + block;
+      for (size_t i = 0; i < size; ++i) queued[nodes[i]] = 0;
+      // (1) Evaluate, in chunks of the block fixed by its size alone.
+      const internal::ChunkPlan plan = internal::PlanChunks(size, kChunksPerBlock);
+      pool.ForEachChunk(plan.num_chunks, [&](size_t chunk, unsigned worker) {
+        Scratch& scratch = scratch_[worker];
+        const size_t end = plan.end(chunk);
+        for (size_t i = plan.begin(chunk); i < end; ++i) {
+          // The nodes visited next miss the cache on their arcs, their neighbours'
+          // communities and those communities' weights, each needing the one before: fetch
+          // each a visit earlier than the next.
+          if (i + 3 < end) __builtin_prefetch(graph_.targets.data() + graph_.offsets[nodes[i + 3]]);
+          if (i + 2 < end) PrefetchNeighbourEntries(graph_, nodes[i + 2], node_community_.data());
+          if (i + 1 < end) {
+            const uint32_t u = nodes[i + 1];
+            const uint64_t last = std::min(graph_.offsets[u + 1], graph_.offsets[u] + kSmallDegree);
+            for (uint64_t k = graph_.offsets[u]; k < last; ++k) {
+              __builtin_prefetch(entry_.data() + node_community_[graph_.targets[k]]);
+            }
+          }
+          decisions[i] = Evaluate(nodes[i], scratch);
         }
+      });
+      // (2) Move, in node order.
+      movers.clear();
+      for (size_t i = 0; i < size; ++i) {
+        const Decision& decision = decisions[i];
+        const uint32_t v = nodes[i];
+        if (decision.target == node_community_[v]) continue;
+        if (i + 4 < size && decisions[i + 4].target != Decision::kAlone) {
+          __builtin_prefetch(entry_.data() + decisions[i + 4].target);
+        }
+        const double node_gain = MoveAsDecided(v, decision);
+        if (node_gain == 0.0) continue;
+        gain += node_gain;
+        movers.push_back(v);
+        moved_bits_[v >> 6] |= uint64_t{1} << (v & 63);
       }
-      queued[v] = 0;
-      const double node_gain = MoveNode(v);
-      if (node_gain == 0.0) continue;
-      gain += node_gain;
-      const uint32_t now = node_community_[v];
-      for (uint32_t u : graph_.Neighbours(v)) {
-        if (queued[u] == 0 && node_community_[u] != now) {
-          queued[u] = 1;
-          next.push_back(u);
+      // (3) Queue the movers' neighbours outside their new communities.
+      const internal::ChunkPlan mover_plan = internal::PlanChunks(movers.size(), kChunksPerBlock);
+      pool.ForEachChunk(mover_plan.num_chunks, [&](size_t chunk, unsigned worker) {
+        for (size_t i = mover_plan.begin(chunk); i < mover_plan.end(chunk); ++i) {
+          const uint32_t v = movers[i];
+          const uint32_t now = node_community_[v];
+          for (uint32_t u : graph_.Neighbours(v)) {
+            if (node_community_[u] == now) continue;
+            std::atomic_ref<char> flag(queued[u]);
+            if (flag.load(std::memory_order_relaxed) == 0 &&
+                flag.exchange(1, std::memory_order_relaxed) == 0) {
+              requeued[worker].push_back(u);
+            }
+          }
         }
+      });
+      for (uint32_t v : movers) moved_bits_[v >> 6] = 0;
+      for (auto& list : requeued) {
+        next.insert(next.end(), list.begin(), list.end());
+        list.clear();
       }
     }
     if (next.size() > n / 16) {
