@@ -42,9 +42,11 @@ class ExternalSorter::RunReader {
 
   bool valid() const { return valid_; }
   std::string_view key() const { return key_; }
-  // The key's first 8 bytes, big-endian, zero-padded: orders most pairs of keys without a
-  // byte compare.
+  // The key's first 8 bytes, big-endian, zero-padded, then the next 8 (prefix2): between
+  // them they order most pairs of keys without a byte compare (two link keys of one node share
+  // the first 8).
   uint64_t prefix() const { return prefix_; }
+  uint64_t prefix2() const { return prefix2_; }  // bytes 8 to 15, the same way
   std::string_view value() const { return value_; }
 
   Status Next() {
@@ -62,6 +64,7 @@ class ExternalSorter::RunReader {
     key_ = std::string_view(buffer_.data() + pos_, key_size);
     value_ = std::string_view(buffer_.data() + pos_ + key_size, value_size);
     prefix_ = codec::KeyPrefix(key_, 0);
+    prefix2_ = codec::KeyPrefix(key_, 8);
     pos_ += key_size + value_size;
     valid_ = true;
     return Status::Ok();
@@ -111,6 +114,7 @@ class ExternalSorter::RunReader {
   std::string_view key_;
   std::string_view value_;
   uint64_t prefix_ = 0;
+  uint64_t prefix2_ = 0;
   bool valid_ = false;
 };
 
@@ -122,7 +126,7 @@ ExternalSorter::~ExternalSorter() { Clear(); }
 void ExternalSorter::Clear() {
   (void)WaitForSpill();
   readers_.clear();
-  heap_.clear();
+  losers_.clear();
   std::error_code ec;
   for (const auto& run : runs_) std::filesystem::remove(run, ec);
   runs_.clear();
@@ -213,7 +217,10 @@ Status ExternalSorter::Spill() {
 bool ExternalSorter::RunLess(size_t x, size_t y) const {
   const RunReader& a = *readers_[x];
   const RunReader& b = *readers_[y];
+  // An exhausted run comes after every record.
+  if (!a.valid() || !b.valid()) return a.valid() || (!b.valid() && x < y);
   if (a.prefix() != b.prefix()) return a.prefix() < b.prefix();
+  if (a.prefix2() != b.prefix2()) return a.prefix2() < b.prefix2();
   int order = a.key().compare(b.key());
   if (order != 0) return order < 0;
   return x < y;  // an earlier run holds earlier additions
@@ -231,26 +238,38 @@ Status ExternalSorter::StartReading() {
   for (Buffer* buffer : {&buffer_, &spilling_}) *buffer = Buffer();
   for (const auto& run : runs_) {
     TRAFNET_ASSIGN_OR_RETURN(auto reader, RunReader::Open(run));
-    if (reader->valid()) {
-      heap_.push_back(readers_.size());
-    }
     readers_.push_back(std::move(reader));
   }
-  std::make_heap(heap_.begin(), heap_.end(), [this](size_t a, size_t b) { return RunLess(b, a); });
+  // A tree of losers over the runs (Knuth, TAOCP vol. 3, 5.4.1): run i is leaf k + i of an
+  // implicit binary tree whose internal node j has children 2j and 2j + 1; each internal node
+  // keeps the run that lost the match there, and the overall winner is kept apart. Taking the
+  // next record replays one leaf-to-root path, log2(k) compares where a heap takes about twice
+  // that.
+  const size_t k = readers_.size();
+  losers_.assign(k, 0);
+  std::vector<size_t> winners(2 * k);
+  for (size_t i = 0; i < k; ++i) winners[k + i] = i;
+  for (size_t node = k - 1; node >= 1; --node) {
+    const size_t left = winners[2 * node], right = winners[2 * node + 1];
+    const bool left_wins = RunLess(left, right);
+    winners[node] = left_wins ? left : right;
+    losers_[node] = left_wins ? right : left;
+  }
+  winner_ = k == 1 ? 0 : winners[1];
   return Status::Ok();
 }
 
 bool ExternalSorter::Valid() const {
   if (!reading_) return false;
-  return runs_.empty() ? next_entry_ < buffer_.entries.size() : !heap_.empty();
+  return runs_.empty() ? next_entry_ < buffer_.entries.size() : readers_[winner_]->valid();
 }
 
 std::string_view ExternalSorter::key() const {
-  return runs_.empty() ? buffer_.Key(buffer_.entries[next_entry_]) : readers_[heap_.front()]->key();
+  return runs_.empty() ? buffer_.Key(buffer_.entries[next_entry_]) : readers_[winner_]->key();
 }
 
 std::string_view ExternalSorter::value() const {
-  return runs_.empty() ? buffer_.Value(buffer_.entries[next_entry_]) : readers_[heap_.front()]->value();
+  return runs_.empty() ? buffer_.Value(buffer_.entries[next_entry_]) : readers_[winner_]->value();
 }
 
 Status ExternalSorter::Next() {
@@ -258,15 +277,12 @@ Status ExternalSorter::Next() {
     ++next_entry_;
     return Status::Ok();
   }
-  auto greater = [this](size_t a, size_t b) { return RunLess(b, a); };
-  std::pop_heap(heap_.begin(), heap_.end(), greater);
-  RunReader& top = *readers_[heap_.back()];
-  TRAFNET_RETURN_IF_ERROR(top.Next());
-  if (top.valid()) {
-    std::push_heap(heap_.begin(), heap_.end(), greater);
-  } else {
-    heap_.pop_back();
+  TRAFNET_RETURN_IF_ERROR(readers_[winner_]->Next());
+  size_t winner = winner_;
+  for (size_t node = (winner + readers_.size()) / 2; node >= 1; node /= 2) {
+    if (RunLess(losers_[node], winner)) std::swap(losers_[node], winner);
   }
+  winner_ = winner;
   return Status::Ok();
 }
 

@@ -81,6 +81,7 @@ class ExternalSorter {
   // the other one.
   Status Spill();
   Status WaitForSpill();
+  // Whether reader x's record comes before reader y's (an exhausted reader after all).
   bool RunLess(size_t x, size_t y) const;
 
   std::filesystem::path dir_;
@@ -95,7 +96,8 @@ class ExternalSorter {
   bool reading_ = false;
   size_t next_entry_ = 0;  // reading from the buffer alone
   std::vector<std::unique_ptr<RunReader>> readers_;
-  std::vector<size_t> heap_;  // indexes of readers_, smallest (key, run) on top
+  std::vector<size_t> losers_;  // the tree of losers over readers_ (see StartReading)
+  size_t winner_ = 0;           // the reader with the smallest (key, run)
 };
 
 }  // namespace trafnet::storage

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "support/temp_dir.h"
 
@@ -74,6 +75,23 @@ TEST(ExternalSorterTest, SpillsRunsToDiskAndMergesThemInOrder) {
     sorter.Clear();
     EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "Clear removes the runs";
   }
+}
+
+// The merge is a tree of losers over the runs: any number of runs, a power of two or not,
+// gives the records in order, equal keys in the order they were added.
+TEST(ExternalSorterTest, MergesAnyNumberOfRuns) {
+  std::set<size_t> run_counts;
+  for (size_t n = 500; n <= 9000; n += 500) {
+    trafnet::testing::TempDir dir;
+    ExternalSorter sorter(dir.path(), "t", 1 << 16);
+    auto records = RandomRecords(n, static_cast<uint32_t>(n));
+    for (const auto& [key, value] : records) ASSERT_TRUE(sorter.Add(key, value).ok());
+    ASSERT_TRUE(sorter.StartReading().ok());
+    run_counts.insert(CountRunFiles(dir.path()));
+    EXPECT_EQ(ReadRest(sorter), Reference(records)) << n << " records";
+  }
+  EXPECT_GE(run_counts.size(), 5u) << "from one run to several, odd and even";
+  EXPECT_TRUE(run_counts.contains(0) || run_counts.contains(1) || run_counts.contains(2));
 }
 
 TEST(ExternalSorterTest, IsReusableAfterClearAndHandlesEmptyInput) {
