@@ -189,8 +189,8 @@ class LocalMover {
   // Moves v as `decision` (made in an earlier state) says when none of v's neighbours has moved
   // since and the move still gains strictly; else as MoveNode. Returns the gain in H.
   double MoveAsDecided(uint32_t v, const Decision& decision);
-  // Moves v to `target` (kAlone: an unused community). Returns v's community before.
-  uint32_t Place(uint32_t v, uint32_t target);
+  // Moves v to `target` (kAlone: an unused community); `target` may be v's own.
+  void Place(uint32_t v, uint32_t target);
 
   const WorkGraph& graph_;
   const Objective objective_;

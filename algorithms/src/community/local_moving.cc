@@ -157,7 +157,7 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
   return decision;
 }
 
-uint32_t LocalMover::Place(uint32_t v, uint32_t target) {
+void LocalMover::Place(uint32_t v, uint32_t target) {
   const uint32_t old = node_community_[v];
   const double a = graph_.node_weight[v];
   entry_[old].weight -= a;
@@ -170,7 +170,6 @@ uint32_t LocalMover::Place(uint32_t v, uint32_t target) {
   ++entry_[target].nodes;
   node_community_[v] = target;
   if (target != old && entry_[old].nodes == 0) empty_ids_.push_back(old);
-  return old;
 }
 
 double LocalMover::MoveNode(uint32_t v) {
