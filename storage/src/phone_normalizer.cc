@@ -10,9 +10,10 @@
 // The screened text is rewritten in ASCII before parsing so libphonenumber sees one spelling.
 //
 // Speed. Parse costs 10-30 µs, mostly regular expressions written for free text (viability,
-// extensions, punctuation); IsValidNumber another 5 µs. Normalize gives the same answers for
+// extensions, punctuation); IsValidNumber another 3-5 µs. Normalize gives the same answers for
 // less in two steps, and NormalizeReference keeps the plain Parse route the tests compare with
-// (bench/normalize_bench.cc times both).
+// (bench/normalize_bench.cc times both). Validity itself is judged by phone_validity.h, on the
+// same metadata with the patterns compiled once.
 //
 // 1. On screened text Parse depends only on whether the number starts with '+' and on its
 //    digits. Its free-text steps find nothing else to act on: extensions need letters, '#',
@@ -50,6 +51,7 @@
 #include <utility>
 
 #include "phone_dialing_rules.h"
+#include "phone_validity.h"
 #include "trafnet/storage/normalize.h"
 
 namespace trafnet::storage {
@@ -423,7 +425,7 @@ MemoEntry Evaluate(const PhoneNumberUtil& util, const PhoneNumber& number) {
   // the region once halves the work for calling codes shared by many regions (+1, +7, +44).
   std::string raw_region;
   util.GetRegionCodeForNumber(number, &raw_region);
-  return EntryOf(number, raw_region, util.IsValidNumberForRegion(number, raw_region));
+  return EntryOf(number, raw_region, phone_internal::IsValidNumberForRegion(number, raw_region));
 }
 
 // The fallback: Parse on canonical text (screened, so it parses as the original would).
@@ -498,7 +500,8 @@ MemoEntry SplitEntry(const CountryAndNational& split, const std::string& region,
       }
       std::string raw_region;
       util.GetRegionCodeForNumber(candidate, &raw_region);
-      if (raw_region == rules->id && util.IsValidNumberForRegion(candidate, raw_region)) {
+      if (raw_region == rules->id &&
+          phone_internal::IsValidNumberForRegion(candidate, raw_region)) {
         const MemoEntry entry = EntryOf(candidate, raw_region, true);
         if (stripped_key) memo->Insert(*stripped_key, entry);
         return entry;
