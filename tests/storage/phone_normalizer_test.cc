@@ -195,6 +195,36 @@ std::string Disagreement(const PhoneNormalizer& normalizer, std::string_view raw
 const std::vector<std::string> kDifferentialRegions = {
     "RS", "BA", "DE", "US", "IT", "GB", "ME", "RU", "CA", "GG", "AR", "BR", "MX", "CN", "ZZ", "rs"};
 
+// Screening reads ASCII from a table (filled from ICU's properties); every ASCII character is
+// checked here against what the input contract says of it.
+TEST(PhoneNormalizerTest, EveryAsciiCharacterInsideANumberIsScreenedAsDocumented) {
+  PhoneNormalizer normalizer;
+  for (int c = 0; c < 128; ++c) {
+    const std::string raw = std::string("064 123") + static_cast<char>(c) + "4567";
+    const StatusOr<NormalizedPhone> phone = normalizer.Normalize(raw);
+    const bool space = c == ' ' || (c >= '\t' && c <= '\r');
+    const bool separator = std::string_view("()[]./-").find(static_cast<char>(c)) !=
+                           std::string_view::npos;
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if ((c >= '0' && c <= '9') || space || separator) {
+      ASSERT_TRUE(phone.ok()) << c << ": " << phone.status().ToString();
+      if (!(c >= '0' && c <= '9')) {
+        EXPECT_EQ(phone->key, "+381641234567") << c;
+      }
+    } else if (c == '+') {
+      // A '+' after the first digits is no number libphonenumber reads.
+      EXPECT_FALSE(phone.ok()) << c;
+    } else if (letter) {
+      EXPECT_EQ(RejectionReason(normalizer, raw), "not a phone number: contains letters") << c;
+    } else {
+      ASSERT_FALSE(phone.ok()) << c;
+      EXPECT_TRUE(phone.status().message().starts_with("not a phone number: unexpected character"))
+          << c << ": " << phone.status().message();
+    }
+    EXPECT_EQ(Disagreement(normalizer, raw, normalizer.NormalizeReference(raw)), "") << c;
+  }
+}
+
 TEST(PhoneNormalizerTest, FastPathAgreesWithReferenceOnTrickyInputs) {
   const std::vector<std::string> inputs = {
       // Serbian mobiles and landlines in every spelling, trunk prefix inside and outside.
