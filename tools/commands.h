@@ -42,6 +42,11 @@ Action AddServeCommand(CLI::App& app);
 Action AddUsersCommand(CLI::App& app);
 Action AddPolicyCommand(CLI::App& app);
 
+// The default of the analysis commands' --threads: the processors this machine offers (1 if it
+// cannot tell), at most 256. Their results are the same for any thread count, so the default
+// only decides how fast they come.
+int DefaultThreads();
+
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);
 

@@ -1,6 +1,10 @@
 // trafnet: find human-trafficking recruitment networks in what police hold.
+#include <sched.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <thread>
 
 #include "commands.h"
 
@@ -19,6 +23,16 @@ void NoteMissingLinkSummaries(const storage::Store& store) {
       "(chunks of 1024 nodes); graph scans read every observation, which is slower. `trafnet "
       "index --db DIR` (or the next ingest) builds them.\n",
       stderr);
+}
+
+int DefaultThreads() {
+  // The processors this process may run on (taskset and cpusets narrow them), else all of them.
+  int count = 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) count = CPU_COUNT(&set);
+  if (count <= 0) count = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(count, 1, 256);
 }
 
 int Fail(const std::string& message) {

@@ -117,8 +117,11 @@ TEST_F(AnalysisCliTest, FindsTheClubsCommunitiesWithLeiden) {
   EXPECT_EQ(seen.size(), 34u) << "every member in exactly one community";
   auto again = Json(RunTrafnet("communities --quiet --json --seed 1 --db " + db()));
   EXPECT_EQ(again, json) << "same seed, same communities";
-  auto threaded = Json(RunTrafnet("communities --quiet --json --seed 1 --threads 2 --db " + db()));
-  EXPECT_EQ(threaded, json) << "same seed, same communities, whatever --threads";
+  for (const char* threads : {"1", "2", "3"}) {
+    auto threaded = Json(RunTrafnet(std::string("communities --quiet --json --seed 1 --threads ") +
+                                    threads + " --db " + db()));
+    EXPECT_EQ(threaded, json) << "same seed, same communities, whatever --threads: " << threads;
+  }
   auto louvain = Json(RunTrafnet("communities --quiet --json --algorithm louvain --db " + db()));
   EXPECT_GE(louvain["modularity"].get<double>(), 0.41);
   EXPECT_EQ(json["tolerance"], 1e-4);
@@ -134,9 +137,11 @@ TEST_F(AnalysisCliTest, ComponentsAndDisruption) {
   auto components = Json(RunTrafnet("components --quiet --json --db " + db()));
   EXPECT_EQ(components["count"], 1);
   EXPECT_EQ(components["largest"], 34);
+  EXPECT_EQ(Json(RunTrafnet("components --quiet --json --threads 1 --db " + db())), components);
   EXPECT_EQ(Json(RunTrafnet("components --quiet --json --threads 2 --db " + db())), components);
-  EXPECT_EQ(Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --threads 2 --db " + db())),
-            Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --db " + db())));
+  EXPECT_EQ(
+      Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --threads 2 --db " + db())),
+      Json(RunTrafnet("rank --quiet --json --top 0 --measure coreness --threads 1 --db " + db())));
 
   auto disrupt = Json(RunTrafnet("disrupt --quiet --json --measure betweenness --steps 3 --db " + db()));
   EXPECT_EQ(disrupt["measure"], "betweenness");
@@ -200,6 +205,21 @@ TEST_F(AnalysisCliTest, BadOptionsGetAClearMessage) {
   CommandResult not_a_graph = RunTrafnet("rank --projection " + db());
   EXPECT_EQ(not_a_graph.exit_code, 1);
   EXPECT_EQ(RunTrafnet("communities --algorithm magic --db " + db()).exit_code, 2);
+}
+
+// Without --threads the analysis commands use the processors the process may run on.
+TEST(AnalysisCliDefaultsTest, ThreadsDefaultToTheProcessorsTheProcessMayRunOn) {
+  for (const char* command : {"communities", "rank", "components", "analyze"}) {
+    const CommandResult one = trafnet::testing::RunCommand(
+        "taskset -c 0 " + std::string(TRAFNET_BINARY) + " " + command + " --help 2>&1");
+    ASSERT_EQ(one.exit_code, 0) << one.output;
+    EXPECT_THAT(one.output, HasSubstr("[1 - 256]=1")) << command;
+    const CommandResult two = trafnet::testing::RunCommand(
+        "taskset -c 0,1 " + std::string(TRAFNET_BINARY) + " " + command + " --help 2>&1");
+    if (two.exit_code == 0) {  // a machine of one processor cannot give the process two
+      EXPECT_THAT(two.output, HasSubstr("[1 - 256]=2")) << command;
+    }
+  }
 }
 
 }  // namespace
