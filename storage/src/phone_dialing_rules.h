@@ -114,6 +114,26 @@ class WireReader {
   const uint8_t* end_;
 };
 
+// What a ForEachField callback did with a field.
+enum class FieldRead { kRead, kSkip, kBad };
+
+// Calls `handle(field, wire_type, reader)` for each field of `message`, in order: it reads the
+// field's payload from `reader` (kRead), leaves it to be skipped (kSkip) or finds it malformed
+// (kBad). False when the message is malformed.
+template <typename Handle>
+bool ForEachField(std::string_view message, Handle&& handle) {
+  WireReader reader(message);
+  while (!reader.done()) {
+    uint32_t field = 0, wire_type = 0;
+    if (!reader.ReadTag(&field, &wire_type)) return false;
+    const FieldRead read = handle(field, wire_type, reader);
+    if (read == FieldRead::kBad || (read == FieldRead::kSkip && !reader.Skip(wire_type))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 inline bool IsDigitString(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

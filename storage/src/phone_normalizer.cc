@@ -426,23 +426,6 @@ class Memo {
   std::array<Shard, kShards> shards_;
 };
 
-// The PhoneNumber Parse builds from a country code and national significant number.
-PhoneNumber MakeNumber(int country_code, std::string_view national) {
-  PhoneNumber number;
-  number.set_country_code(country_code);
-  // SetItalianLeadingZerosForPhoneNumber: an all-zero number keeps its last zero as the value.
-  if (national.size() > 1 && national[0] == '0') {
-    number.set_italian_leading_zero(true);
-    int zeros = 1;
-    while (static_cast<size_t>(zeros) < national.size() - 1 && national[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(zeros);
-  }
-  uint64_t value = 0;
-  std::from_chars(national.data(), national.data() + national.size(), value);
-  number.set_national_number(value);
-  return number;
-}
-
 // `raw_region` is GetRegionCodeForNumber's answer and `valid` IsValidNumber's.
 MemoEntry EntryOf(const PhoneNumber& number, const std::string& raw_region, bool valid) {
   MemoEntry entry;
@@ -521,7 +504,7 @@ MemoEntry SplitEntry(const CountryAndNational& split, const std::string& region,
       split.national.starts_with(prefix)) {
     const std::string_view stripped = split.national.substr(prefix.size());
     if (stripped.size() < kMinNationalDigits) return ParseEntry(CanonicalText(split), region);
-    const PhoneNumber candidate = MakeNumber(split.country_code, stripped);
+    const PhoneNumber candidate = phone_internal::MakeNumber(split.country_code, stripped);
     const PhoneNumberUtil::ValidationResult length = util.IsPossibleNumberWithReason(candidate);
     if (length != PhoneNumberUtil::TOO_SHORT && length != PhoneNumberUtil::INVALID_LENGTH &&
         length != PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) {
@@ -546,7 +529,7 @@ MemoEntry SplitEntry(const CountryAndNational& split, const std::string& region,
     }
   }
   if (split.national.size() > kMaxNationalDigits) return ParseEntry(CanonicalText(split), region);
-  return Evaluate(util, MakeNumber(split.country_code, split.national));
+  return Evaluate(util, phone_internal::MakeNumber(split.country_code, split.national));
 }
 
 StatusOr<NormalizedPhone> ResultOf(const MemoEntry& entry, std::string_view trimmed) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/regex.hpp>
+#include <charconv>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -60,65 +61,63 @@ struct Region {
 };
 
 bool ReadDescription(std::string_view message, Description* description) {
-  WireReader reader(message);
-  while (!reader.done()) {
-    uint32_t field = 0, wire_type = 0;
-    if (!reader.ReadTag(&field, &wire_type)) return false;
+  return ForEachField(message, [&](uint32_t field, uint32_t wire_type, WireReader& reader) {
     std::string_view bytes;
     uint64_t value = 0;
     if (field == PhoneNumberDesc::kNationalNumberPatternFieldNumber ||
         field == PhoneNumberDesc::kExampleNumberFieldNumber) {
-      if (wire_type != 2 || !reader.ReadBytes(&bytes)) return false;
+      if (wire_type != 2 || !reader.ReadBytes(&bytes)) return FieldRead::kBad;
       (field == PhoneNumberDesc::kExampleNumberFieldNumber ? description->example
                                                            : description->pattern) = bytes;
-    } else if (field == PhoneNumberDesc::kPossibleLengthFieldNumber && wire_type == 0) {
-      if (!reader.ReadVarint(&value)) return false;
-      description->lengths.push_back(static_cast<int>(static_cast<int32_t>(value)));
-    } else if (field == PhoneNumberDesc::kPossibleLengthFieldNumber && wire_type == 2) {
-      if (!reader.ReadBytes(&bytes)) return false;  // packed
-      WireReader packed(bytes);
-      while (!packed.done()) {
-        if (!packed.ReadVarint(&value)) return false;
-        description->lengths.push_back(static_cast<int>(static_cast<int32_t>(value)));
-      }
-    } else if (!reader.Skip(wire_type)) {
-      return false;
+      return FieldRead::kRead;
     }
-  }
-  return true;
+    if (field != PhoneNumberDesc::kPossibleLengthFieldNumber) return FieldRead::kSkip;
+    if (wire_type == 0) {
+      if (!reader.ReadVarint(&value)) return FieldRead::kBad;
+      description->lengths.push_back(static_cast<int>(static_cast<int32_t>(value)));
+      return FieldRead::kRead;
+    }
+    if (wire_type != 2 || !reader.ReadBytes(&bytes)) return FieldRead::kBad;  // packed
+    WireReader packed(bytes);
+    while (!packed.done()) {
+      if (!packed.ReadVarint(&value)) return FieldRead::kBad;
+      description->lengths.push_back(static_cast<int>(static_cast<int32_t>(value)));
+    }
+    return FieldRead::kRead;
+  });
 }
 
 bool ReadRegion(std::string_view message, Region* region) {
-  WireReader reader(message);
-  while (!reader.done()) {
-    uint32_t field = 0, wire_type = 0;
-    if (!reader.ReadTag(&field, &wire_type)) return false;
-    std::string_view bytes;
-    uint64_t value = 0;
-    const auto type = std::find(kTypeFields.begin(), kTypeFields.end(), static_cast<int>(field));
-    if (field == PhoneMetadata::kIdFieldNumber) {
-      if (wire_type != 2 || !reader.ReadBytes(&bytes)) return false;
-      region->id = bytes;
-    } else if (field == PhoneMetadata::kCountryCodeFieldNumber ||
-               field == PhoneMetadata::kSameMobileAndFixedLinePatternFieldNumber) {
-      if (wire_type != 0 || !reader.ReadVarint(&value)) return false;
-      if (field == PhoneMetadata::kCountryCodeFieldNumber) {
-        region->country_code = static_cast<int>(value);
-      } else {
-        region->same_mobile_and_fixed_line = value != 0;
-      }
-    } else if (field == PhoneMetadata::kGeneralDescFieldNumber || type != kTypeFields.end()) {
-      Description* description = field == PhoneMetadata::kGeneralDescFieldNumber
-                                     ? &region->general
-                                     : &region->types[type - kTypeFields.begin()];
-      if (wire_type != 2 || !reader.ReadBytes(&bytes) || !ReadDescription(bytes, description)) {
-        return false;
-      }
-    } else if (!reader.Skip(wire_type)) {
-      return false;
-    }
-  }
-  return !region->id.empty() && region->country_code > 0;
+  const bool read =
+      ForEachField(message, [&](uint32_t field, uint32_t wire_type, WireReader& reader) {
+        std::string_view bytes;
+        uint64_t value = 0;
+        const auto type =
+            std::find(kTypeFields.begin(), kTypeFields.end(), static_cast<int>(field));
+        if (field == PhoneMetadata::kIdFieldNumber) {
+          if (wire_type != 2 || !reader.ReadBytes(&bytes)) return FieldRead::kBad;
+          region->id = bytes;
+        } else if (field == PhoneMetadata::kCountryCodeFieldNumber ||
+                   field == PhoneMetadata::kSameMobileAndFixedLinePatternFieldNumber) {
+          if (wire_type != 0 || !reader.ReadVarint(&value)) return FieldRead::kBad;
+          if (field == PhoneMetadata::kCountryCodeFieldNumber) {
+            region->country_code = static_cast<int>(value);
+          } else {
+            region->same_mobile_and_fixed_line = value != 0;
+          }
+        } else if (field == PhoneMetadata::kGeneralDescFieldNumber || type != kTypeFields.end()) {
+          Description* description = field == PhoneMetadata::kGeneralDescFieldNumber
+                                         ? &region->general
+                                         : &region->types[type - kTypeFields.begin()];
+          if (wire_type != 2 || !reader.ReadBytes(&bytes) || !ReadDescription(bytes, description)) {
+            return FieldRead::kBad;
+          }
+        } else {
+          return FieldRead::kSkip;
+        }
+        return FieldRead::kRead;
+      });
+  return read && !region->id.empty() && region->country_code > 0;
 }
 
 // Immutable after construction but for each region's one-time compilation.
@@ -209,6 +208,22 @@ bool Matches(const Description& description, const std::string& national_number)
 }
 
 }  // namespace
+
+PhoneNumber MakeNumber(int country_code, std::string_view national) {
+  PhoneNumber number;
+  number.set_country_code(country_code);
+  // SetItalianLeadingZerosForPhoneNumber: an all-zero number keeps its last zero as the value.
+  if (national.size() > 1 && national[0] == '0') {
+    number.set_italian_leading_zero(true);
+    int zeros = 1;
+    while (static_cast<size_t>(zeros) < national.size() - 1 && national[zeros] == '0') ++zeros;
+    if (zeros != 1) number.set_number_of_leading_zeros(zeros);
+  }
+  uint64_t value = 0;
+  std::from_chars(national.data(), national.data() + national.size(), value);
+  number.set_national_number(value);
+  return number;
+}
 
 bool IsValidNumberForRegion(const PhoneNumber& number, const std::string& region) {
   const Table& table = Table::Get();

@@ -22,9 +22,15 @@
 #include <phonenumbers/phonenumber.pb.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trafnet::storage::phone_internal {
+
+// The PhoneNumber Parse builds from a country code and the national significant number's
+// digits ("641234567"; leading zeros kept as Italian leading zeros). REQUIRES: `national` is
+// 1 to 19 ASCII digits.
+i18n::phonenumbers::PhoneNumber MakeNumber(int country_code, std::string_view national);
 
 // IsValidNumberForRegion(number, region). Thread-safe.
 bool IsValidNumberForRegion(const i18n::phonenumbers::PhoneNumber& number,

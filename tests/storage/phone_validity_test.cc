@@ -17,20 +17,6 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-// The PhoneNumber Parse builds for a country code and national significant number.
-PhoneNumber Number(int country_code, const std::string& national) {
-  PhoneNumber number;
-  number.set_country_code(country_code);
-  if (national.size() > 1 && national[0] == '0') {
-    number.set_italian_leading_zero(true);
-    int zeros = 1;
-    while (static_cast<size_t>(zeros) < national.size() - 1 && national[zeros] == '0') ++zeros;
-    if (zeros != 1) number.set_number_of_leading_zeros(zeros);
-  }
-  number.set_national_number(std::stoull(national));
-  return number;
-}
-
 std::string Disagreement(const PhoneNumber& number, const std::string& region) {
   const bool expected = PhoneNumberUtil::GetInstance()->IsValidNumberForRegion(number, region);
   const bool actual = IsValidNumberForRegion(number, region);
@@ -48,7 +34,7 @@ TEST(PhoneValidityTest, AgreesWithLibphonenumberOnEveryExampleNumber) {
   std::set<std::string> regions;
   for (const ExampleNumber& example : examples) {
     regions.insert(example.region);
-    const PhoneNumber number = Number(example.country_code, example.national_number);
+    const PhoneNumber number = MakeNumber(example.country_code, example.national_number);
     ASSERT_EQ(Disagreement(number, example.region), "");
     valid += IsValidNumberForRegion(number, example.region);
     // Asked for the wrong region, or for none libphonenumber knows.
@@ -84,7 +70,7 @@ TEST(PhoneValidityTest, AgreesWithLibphonenumberOnNumbersNearTheExamples) {
     variants.push_back("00" + base.substr(1));
     for (const std::string& national : variants) {
       if (national.size() > 19) continue;
-      const PhoneNumber number = Number(example.country_code, national);
+      const PhoneNumber number = MakeNumber(example.country_code, national);
       ASSERT_EQ(Disagreement(number, example.region), "");
       ++checked;
       valid += IsValidNumberForRegion(number, example.region);
@@ -97,10 +83,11 @@ TEST(PhoneValidityTest, AgreesWithLibphonenumberOnNumbersNearTheExamples) {
 }
 
 TEST(PhoneValidityTest, SerbianNumbers) {
-  EXPECT_TRUE(IsValidNumberForRegion(Number(381, "641234567"), "RS"));
-  EXPECT_FALSE(IsValidNumberForRegion(Number(381, "641234567"), "HR"));  // another code's region
-  EXPECT_FALSE(IsValidNumberForRegion(Number(381, "64123"), "RS"));      // too short
-  EXPECT_FALSE(IsValidNumberForRegion(Number(381, "641234567"), "ZZ"));
+  EXPECT_TRUE(IsValidNumberForRegion(MakeNumber(381, "641234567"), "RS"));
+  EXPECT_FALSE(
+      IsValidNumberForRegion(MakeNumber(381, "641234567"), "HR"));       // another code's region
+  EXPECT_FALSE(IsValidNumberForRegion(MakeNumber(381, "64123"), "RS"));  // too short
+  EXPECT_FALSE(IsValidNumberForRegion(MakeNumber(381, "641234567"), "ZZ"));
 }
 
 }  // namespace
