@@ -5,7 +5,11 @@
 // Reference: libphonenumber's Parse on every call. WithoutMemo: the fast path on every call.
 // WithMemo: the default normalizer once it has seen the numbers (every call a memo hit);
 // FirstPass: a fresh default normalizer over the whole mix, misses and hits as ingest meets them.
+// Validity/0 and /1: whether each distinct number is valid for its region, by libphonenumber
+// and by trafnet's own reading of libphonenumber's patterns (storage/src/phone_validity.h).
 #include <benchmark/benchmark.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <initializer_list>
@@ -14,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../storage/src/phone_validity.h"
 #include "trafnet/storage/normalize.h"
 
 namespace {
@@ -143,6 +148,30 @@ void BM_PhoneNormalizeFirstPass(benchmark::State& state) {
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_PhoneNormalizeFirstPass)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_PhoneValidity(benchmark::State& state) {
+  const bool ours = state.range(0) == 1;
+  const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
+  std::mt19937 random(42);
+  std::vector<std::pair<i18n::phonenumbers::PhoneNumber, std::string>> numbers;
+  for (int i = 0; i < kDistinctNumbers; ++i) {
+    const PhoneParts parts = RandomParts(random);
+    auto number = trafnet::storage::phone_internal::MakeNumber(std::stoi(parts.code),
+                                                               Cat({parts.area, parts.subscriber}));
+    std::string region;
+    util.GetRegionCodeForNumber(number, &region);
+    numbers.emplace_back(std::move(number), std::move(region));
+  }
+  size_t next = 0;
+  for (auto _ : state) {
+    const auto& [number, region] = numbers[next];
+    benchmark::DoNotOptimize(
+        ours ? trafnet::storage::phone_internal::IsValidNumberForRegion(number, region)
+             : util.IsValidNumberForRegion(number, region));
+    next = next + 1 == numbers.size() ? 0 : next + 1;
+  }
+}
+BENCHMARK(BM_PhoneValidity)->ArgName("trafnet")->Arg(0)->Arg(1);
 
 }  // namespace
 

@@ -14,8 +14,9 @@
 // sight, and a 1M-person world has 1.1M of them). The patterns here are the very strings
 // libphonenumber loads (read from metadata_get(), as phone_dialing_rules.h reads its rules),
 // compiled for a region the first time one of its numbers is checked; the answer is the same,
-// in about a fifth of the time (bench/normalize_bench.cc). Tests compare it with
-// IsValidNumberForRegion for every region's example numbers and for random digit strings.
+// in about a fifth of the time (bench/normalize_bench.cc, BM_PhoneValidity: 2.8 µs against
+// 0.61 µs a number). Tests compare it with IsValidNumberForRegion for every region's example
+// numbers and for digit strings near them.
 #ifndef TRAFNET_STORAGE_PHONE_VALIDITY_H_
 #define TRAFNET_STORAGE_PHONE_VALIDITY_H_
 
