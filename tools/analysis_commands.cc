@@ -33,7 +33,7 @@ struct GraphArgs {
   std::string until;
   uint32_t shared_cap = 25;
   uint32_t call_hub_cap = 100;
-  int threads = DefaultThreads();
+  int threads = 1;  // AddThreadsOption sets the default
   bool quiet = false;
   bool json = false;
 };
@@ -63,11 +63,7 @@ std::shared_ptr<GraphArgs> AddGraphOptions(CLI::App* cmd, bool from_file_allowed
                   "persons graph: a phone in touch with more distinct phones than this (a service "
                   "number) joins "
                   "nobody by its calls");
-  cmd->add_option("--threads", args->threads,
-                  "Worker threads (default: this machine's processors); the results are the same "
-                  "for any number")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  AddThreadsOption(cmd, &args->threads);
   cmd->add_flag("--quiet", args->quiet, "No progress output");
   cmd->add_flag("--json", args->json, "Print JSON");
   return args;

@@ -19,7 +19,7 @@ struct AnalyzeArgs {
   std::string out;
   std::string config;
   uint64_t seed = 1;
-  int threads = DefaultThreads();
+  int threads = 1;  // AddThreadsOption sets the default
   bool quiet = false;
   std::string justification;
 };
@@ -110,11 +110,7 @@ Action AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--config", args->config,
                   "JSON file overriding detection weights and thresholds");
   cmd->add_option("--seed", args->seed, "Seed for community detection (same seed, same report)");
-  cmd->add_option("--threads", args->threads,
-                  "Worker threads (default: this machine's processors); the results are the same "
-                  "for any number")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  AddThreadsOption(cmd, &args->threads);
   cmd->add_flag("--quiet", args->quiet, "No progress or summary output");
   cmd->add_option("--case", args->justification, "The case this analysis is for (audit trail)");
   return [args] { return RunAnalyze(*args); };

@@ -47,6 +47,10 @@ Action AddPolicyCommand(CLI::App& app);
 // only decides how fast they come.
 int DefaultThreads();
 
+// The analysis commands' --threads option (1 to 256, DefaultThreads() unless given), into
+// `threads`.
+void AddThreadsOption(CLI::App* cmd, int* threads);
+
 // Prints "trafnet: <message>" on stderr and returns kExitError.
 int Fail(const std::string& message);
 

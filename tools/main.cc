@@ -35,6 +35,15 @@ int DefaultThreads() {
   return std::clamp(count, 1, 256);
 }
 
+void AddThreadsOption(CLI::App* cmd, int* threads) {
+  *threads = DefaultThreads();
+  cmd->add_option("--threads", *threads,
+                  "Worker threads (default: this machine's processors); the results are the same "
+                  "for any number")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "trafnet: %s\n", message.c_str());
   return kExitError;

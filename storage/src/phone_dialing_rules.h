@@ -134,6 +134,22 @@ bool ForEachField(std::string_view message, Handle&& handle) {
   return true;
 }
 
+// Calls `read(message)` for each PhoneMetadata message of libphonenumber's serialized
+// collection (metadata_get()), in order. False when the bytes are malformed or `read` fails.
+template <typename Read>
+bool ForEachMetadata(Read&& read) {
+  const std::string_view bytes(static_cast<const char*>(i18n::phonenumbers::metadata_get()),
+                               static_cast<size_t>(i18n::phonenumbers::metadata_size()));
+  return ForEachField(bytes, [&](uint32_t field, uint32_t wire_type, WireReader& reader) {
+    if (field != i18n::phonenumbers::PhoneMetadataCollection::kMetadataFieldNumber) {
+      return FieldRead::kSkip;
+    }
+    std::string_view message;
+    if (wire_type != 2 || !reader.ReadBytes(&message) || !read(message)) return FieldRead::kBad;
+    return FieldRead::kRead;
+  });
+}
+
 inline bool IsDigitString(std::string_view text) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -223,9 +239,7 @@ class DialingRulesTable {
   DialingRulesTable() {
     const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
     std::map<int, DialingRules> non_geographic;
-    const std::string_view bytes(static_cast<const char*>(i18n::phonenumbers::metadata_get()),
-                                 static_cast<size_t>(i18n::phonenumbers::metadata_size()));
-    if (!ReadCollection(bytes, &non_geographic)) {
+    if (!ReadCollection(&non_geographic)) {
       by_region_.clear();
       non_geographic.clear();
     }
@@ -243,28 +257,19 @@ class DialingRulesTable {
     }
   }
 
-  bool ReadCollection(std::string_view bytes, std::map<int, DialingRules>* non_geographic) {
-    WireReader reader(bytes);
-    while (!reader.done()) {
-      uint32_t field = 0, wire_type = 0;
-      if (!reader.ReadTag(&field, &wire_type)) return false;
-      if (field != i18n::phonenumbers::PhoneMetadataCollection::kMetadataFieldNumber) {
-        if (!reader.Skip(wire_type)) return false;
-        continue;
-      }
-      std::string_view message;
+  bool ReadCollection(std::map<int, DialingRules>* non_geographic) {
+    const bool read = ForEachMetadata([&](std::string_view message) {
       DialingRules rules;
-      if (wire_type != 2 || !reader.ReadBytes(&message) || !ReadDialingRules(message, &rules)) {
-        return false;
-      }
+      if (!ReadDialingRules(message, &rules)) return false;
       if (rules.id == "001") {
         (*non_geographic)[rules.country_code] = std::move(rules);
       } else {
         std::string id = rules.id;
         by_region_[std::move(id)] = std::move(rules);
       }
-    }
-    return !by_region_.empty();
+      return true;
+    });
+    return read && !by_region_.empty();
   }
 
   std::unordered_map<std::string, DialingRules> by_region_;

@@ -149,29 +149,17 @@ class Table {
   }
 
   bool Read() {
-    const std::string_view bytes(static_cast<const char*>(i18n::phonenumbers::metadata_get()),
-                                 static_cast<size_t>(i18n::phonenumbers::metadata_size()));
-    WireReader reader(bytes);
-    while (!reader.done()) {
-      uint32_t field = 0, wire_type = 0;
-      std::string_view message;
-      if (!reader.ReadTag(&field, &wire_type)) return false;
-      if (field != i18n::phonenumbers::PhoneMetadataCollection::kMetadataFieldNumber) {
-        if (!reader.Skip(wire_type)) return false;
-        continue;
-      }
+    return ForEachMetadata([&](std::string_view message) {
       auto region = std::make_unique<Region>();
-      if (wire_type != 2 || !reader.ReadBytes(&message) || !ReadRegion(message, region.get())) {
-        return false;
-      }
+      if (!ReadRegion(message, region.get())) return false;
       if (region->id == "001") {
         non_geographic_[region->country_code] = region.get();
       } else {
         by_id_[region->id] = region.get();
       }
       regions_.push_back(std::move(region));
-    }
-    return true;
+      return true;
+    });
   }
 
   void Clear() {

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "phone_dialing_rules.h"
+
 namespace trafnet::storage::phone_internal {
 namespace {
 
@@ -88,6 +90,21 @@ TEST(PhoneValidityTest, SerbianNumbers) {
       IsValidNumberForRegion(MakeNumber(381, "641234567"), "HR"));       // another code's region
   EXPECT_FALSE(IsValidNumberForRegion(MakeNumber(381, "64123"), "RS"));  // too short
   EXPECT_FALSE(IsValidNumberForRegion(MakeNumber(381, "641234567"), "ZZ"));
+}
+
+// The dialling rules come from the same metadata bytes, through the same field loop.
+TEST(PhoneValidityTest, DialingRulesAreReadFromTheSameMetadata) {
+  const DialingRulesTable& table = DialingRulesTable::Get();
+  const DialingRules* rs = table.ForRegion("RS");
+  ASSERT_NE(rs, nullptr);
+  EXPECT_EQ(rs->country_code, 381);
+  EXPECT_EQ(rs->international_prefix, "00");
+  EXPECT_EQ(rs->national_prefix_rule, NationalPrefixRule::kLiteral);
+  EXPECT_EQ(rs->national_prefix, "0");
+  EXPECT_EQ(table.ForCountryCode(381), rs);
+  ASSERT_NE(table.ForCountryCode(800), nullptr);  // non-geographic (+800 freephone)
+  EXPECT_EQ(table.ForCountryCode(800)->id, "001");
+  EXPECT_FALSE(table.IsKnownCountryCode(999));
 }
 
 }  // namespace
