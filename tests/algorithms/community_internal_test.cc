@@ -218,5 +218,47 @@ TEST(CommunityInternalTest, SplitDisconnectedGivesEachConnectedPartItsOwnCommuni
   }
 }
 
+// Only the communities flagged as suspect are searched; the result is the full split's as long
+// as every community left out is connected, and a disconnected one left out stays whole.
+TEST(CommunityInternalTest, SplitDisconnectedSearchesOnlyTheSuspects) {
+  std::mt19937_64 rng(59);
+  int kept_whole = 0;
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
+    const uint32_t n = graph.num_nodes;
+    const uint32_t bound = 1 + static_cast<uint32_t>(rng() % 4);
+    const std::vector<uint32_t> community = RandomLabels(rng, n, bound);
+    std::vector<uint32_t> full = community;
+    const uint32_t count = SplitDisconnected(graph, full);
+    // A community is disconnected when the full split gives its members more than one part.
+    std::vector<std::set<uint32_t>> parts_of(bound);
+    for (uint32_t v = 0; v < n; ++v) parts_of[community[v]].insert(full[v]);
+    std::vector<char> suspect(bound, 0);
+    for (uint32_t c = 0; c < bound; ++c) suspect[c] = parts_of[c].size() > 1 || rng() % 2 == 0;
+    for (unsigned threads : {1u, 3u}) {
+      std::vector<uint32_t> restricted = community;
+      EXPECT_EQ(SplitDisconnected(graph, restricted, threads, &suspect), count);
+      EXPECT_EQ(restricted, full);
+    }
+    // Left out, a disconnected community keeps all its members together.
+    for (uint32_t c = 0; c < bound; ++c) {
+      if (parts_of[c].size() < 2) continue;
+      std::vector<char> all_but_c(bound, 1);
+      all_but_c[c] = 0;
+      std::vector<uint32_t> restricted = community;
+      EXPECT_EQ(SplitDisconnected(graph, restricted, 1, &all_but_c),
+                count - parts_of[c].size() + 1);
+      std::set<uint32_t> labels_of_c;
+      for (uint32_t v = 0; v < n; ++v) {
+        if (community[v] == c) labels_of_c.insert(restricted[v]);
+      }
+      EXPECT_EQ(labels_of_c.size(), 1u);
+      ++kept_whole;
+    }
+  }
+  EXPECT_GT(kept_whole, 20);  // the random graphs do have disconnected communities
+}
+
 }  // namespace
 }  // namespace trafnet::algorithms::community_internal

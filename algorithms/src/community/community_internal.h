@@ -134,9 +134,11 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
 // Splits every community that is not connected in `graph` into its connected parts, numbered
 // 0..k-1 in order of their smallest node; returns k. Never lowers modularity or CPM quality:
 // no edge joins the parts. O(n + m + the largest label), on up to `threads` workers; the
-// result does not depend on the thread count.
+// result does not depend on the thread count. With `suspect` (a flag per community), only the
+// flagged communities are searched and the others taken as connected, which the caller must
+// know: the arcs of the others are not read.
 uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community,
-                           unsigned threads = 1);
+                           unsigned threads = 1, const std::vector<char>* suspect = nullptr);
 
 // Passes over a community's nodes read each neighbour's entry of a per-node array; the
 // entries of arcs that leave the community are scattered all over it and miss the cache. A
@@ -162,6 +164,10 @@ class LocalMover {
   // each round in blocks whose nodes are evaluated side by side and then moved one by one
   // (see the .cc). Returns the gain in H, 0 when no node moved (every move gains strictly).
   double FastMoveNodes();
+  // A flag per community id (as the ids stood in `community` after the last pass): whether a
+  // node left it. A connected community that no node left is still connected: a node only
+  // joins a community it has an arc into (or a free one, alone), and that node is still there.
+  const std::vector<char>& Left() const { return left_; }
   // Louvain's local moving: sweeps over all nodes in one random order until a sweep moves
   // nothing or gains less than objective.min_sweep_gain. Returns whether any node moved.
   bool SweepMoveNodes(Rng& rng);
@@ -209,8 +215,14 @@ class LocalMover {
   };
   internal::HugeVector<Entry> entry_;
   std::vector<uint32_t> empty_ids_;
-  // Up to this degree a node's neighbouring communities are collected by linear search.
+  std::vector<char> left_;  // per community id: a node moved out of it
+  // Up to this degree a node's neighbouring communities are collected in a small hash table
+  // on the stack, of kTable slots (at least twice kSmallDegree) marked free by kFreeSlot.
   static constexpr uint64_t kSmallDegree = 32;
+  static constexpr uint32_t kTableBits = 6;
+  static constexpr uint32_t kTable = 1u << kTableBits;
+  static constexpr uint32_t kFreeSlot = UINT32_MAX;  // community ids are below num_nodes
+  static_assert(kTable >= 2 * kSmallDegree);
   // FastMoveNodes's blocks, and the chunks a block is cut into for the workers.
   static constexpr size_t kBlock = 4096;
   static constexpr size_t kChunksPerBlock = 16;

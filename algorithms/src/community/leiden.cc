@@ -202,16 +202,27 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   WorkGraph level;
   bool settled = false;
   bool one_node_each = false;  // every community is one node of the last level
+  std::vector<char> suspect;   // settled: per community, whether it may have come apart
   while (true) {
     LocalMover mover(*graph, objective, partition, threads);
     const double gain = mover.FastMoveNodes();
+    const bool settles = graph == &base && gain < settle_gain;
+    std::vector<char> left_by_node;  // when it settles: whether v's community lost a node
+    if (settles) {
+      left_by_node.resize(n);
+      for (uint32_t v = 0; v < n; ++v) left_by_node[v] = mover.Left()[partition[v]];
+    }
     const uint32_t count = Compact(partition, graph->num_nodes);
     if (count == graph->num_nodes) {
       one_node_each = true;
       break;
     }
-    if (graph == &base && gain < settle_gain) {
+    if (settles) {
+      // The iteration started at level 0 from connected communities (the last iteration's
+      // result), so only those that a node left can have come apart.
       settled = true;
+      suspect.assign(count, 0);
+      for (uint32_t v = 0; v < n; ++v) suspect[partition[v]] |= left_by_node[v];
       break;
     }
     // Compact numbers communities in order of first node, so they are consecutive runs of
@@ -237,8 +248,11 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   // Moving nodes out of a community can disconnect it when no refinement follows. When every
   // community is a single node of the last level, it is connected already: a node of level 0
   // is one vertex, and a node of a higher level a refined sub-community, which refinement
-  // grows only along edges from nodes that are themselves connected.
-  if (!one_node_each) community_internal::SplitDisconnected(base, membership, threads);
+  // grows only along edges from nodes that are themselves connected. When the iteration
+  // settled, only the communities a node left are searched (LocalMover::Left).
+  if (!one_node_each) {
+    community_internal::SplitDisconnected(base, membership, threads, settled ? &suspect : nullptr);
+  }
   return settled;
 }
 

@@ -53,6 +53,7 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
       threads_(std::max(1u, threads)),
       node_community_(graph.num_nodes),
       entry_(graph.num_nodes),
+      left_(graph.num_nodes, 0),
       scratch_(1),
       moved_bits_(graph.num_nodes / 64 + 1, 0) {
   for (uint32_t v = 0; v < graph.num_nodes; ++v) {
@@ -71,9 +72,9 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
   const uint32_t old = node_community_[v];
   const double a = graph_.node_weight[v];
   // The weight from v to each neighbouring community, in order of first appearance among v's
-  // arcs. A low-degree node's few communities are found by a linear search of a small local
-  // list, which stays in L1; the dense per-community array is only touched for high degrees,
-  // where the search would cost more than its cache misses.
+  // arcs. A low-degree node's few communities are found in a small table on the stack, which
+  // stays in L1; the dense per-community array is only touched for high degrees, where the
+  // table would overflow.
   const uint64_t begin = graph_.offsets[v];
   const uint64_t degree = graph_.offsets[v + 1] - begin;
   std::array<uint32_t, kSmallDegree> found;
@@ -85,18 +86,28 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
     for (uint64_t i = 0; i < degree; ++i) around[i] = node_community_[graph_.targets[begin + i]];
-    // Without branches on the data (which would mispredict about once per arc): the whole
-    // list is scanned, and c is always written past its end, kept only if it was not found.
+    // Then each community is found in a small open-addressing table (kTable slots, at most
+    // half full), which keeps them in order of first appearance and sums each one's weights in
+    // arc order, as a linear search of the list would, in O(degree) rather than
+    // O(degree x communities): from singletons every arc finds a community of its own.
+    std::array<uint32_t, kTable> key;
+    std::array<uint8_t, kTable> position;
+    key.fill(kFreeSlot);
     size_t count = 0;
     for (uint64_t i = 0; i < degree; ++i) {
       const uint32_t c = around[i];
       const double w = graph_.weights.empty() ? 1.0 : graph_.weights[begin + i];
-      size_t at = count;
-      for (size_t j = 0; j < count; ++j) at = found[j] == c ? j : at;
-      found[count] = c;
-      found_weight[count] = 0.0;
-      found_weight[at] += w;
-      count += at == count;
+      uint32_t slot = (c * 0x9E3779B1u) >> (32 - kTableBits);
+      while (key[slot] != c && key[slot] != kFreeSlot) slot = (slot + 1) & (kTable - 1);
+      if (key[slot] == c) {
+        found_weight[position[slot]] += w;
+      } else {
+        key[slot] = c;
+        position[slot] = static_cast<uint8_t>(count);
+        found[count] = c;
+        found_weight[count] = w;
+        ++count;
+      }
     }
     communities = {found.data(), count};
     weights = {found_weight.data(), count};
@@ -169,6 +180,7 @@ void LocalMover::Place(uint32_t v, uint32_t target) {
   entry_[target].weight += a;
   ++entry_[target].nodes;
   node_community_[v] = target;
+  if (target != old) left_[old] = 1;
   if (target != old && entry_[old].nodes == 0) empty_ids_.push_back(old);
 }
 

@@ -93,6 +93,14 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
     const size_t chunk_end = plan.end(chunk);
     for (size_t i = plan.begin(chunk); i < chunk_end; ++i) {
       const uint32_t v = old_of[i];
+      // Nodes are read in their new order, i.e. all over the old arrays: fetch a node's offsets
+      // and arcs well ahead, then, once its arcs are in, its neighbours' new ids.
+      if (i + 16 < chunk_end) __builtin_prefetch(graph.offsets.data() + old_of[i + 16]);
+      if (i + 8 < chunk_end) {
+        const uint64_t ahead = graph.offsets[old_of[i + 8]];
+        __builtin_prefetch(graph.targets.data() + ahead);
+        __builtin_prefetch(graph.targets.data() + ahead + 16);
+      }
       if (i + 2 < chunk_end) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
       const uint64_t begin = graph.offsets[v];
       const uint64_t end = graph.offsets[v + 1];
@@ -146,11 +154,26 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
       local.seen_by.assign(count, UINT32_MAX);
     }
     Chunk& out = chunks[chunk];
+    // At most one arc per arc of the members: reserved, the chunk's arrays are never copied
+    // as they grow (and the pages of what is not used are never touched).
+    uint64_t bound = 0;
+    for (uint32_t i = first[plan.begin(chunk)]; i < first[plan.end(chunk)]; ++i)
+      bound += graph.offsets[members[i] + 1] - graph.offsets[members[i]];
+    out.targets.reserve(bound);
+    out.weights.reserve(bound);
     for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
       const auto c = static_cast<uint32_t>(cc);
       double node_weight = 0.0;
       for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
         const uint32_t v = members[i];
+        // As in RenumberByCommunity: offsets, then arcs, then the neighbours' entries.
+        if (i + 16 < members.size()) __builtin_prefetch(graph.offsets.data() + members[i + 16]);
+        if (i + 8 < members.size()) {
+          const uint64_t ahead = graph.offsets[members[i + 8]];
+          __builtin_prefetch(graph.targets.data() + ahead);
+          __builtin_prefetch(graph.targets.data() + ahead + 16);
+          if (!graph.weights.empty()) __builtin_prefetch(graph.weights.data() + ahead);
+        }
         if (i + 2 < members.size())
           PrefetchNeighbourEntries(graph, members[i + 2], community.data());
         node_weight += graph.node_weight[v];
@@ -208,7 +231,7 @@ uint32_t Compact(std::vector<uint32_t>& labels, uint32_t bound) {
 }
 
 uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& community,
-                           unsigned threads) {
+                           unsigned threads, const std::vector<char>* suspect) {
   // A breadth-first search from each node not yet reached, along arcs inside its community,
   // finds one connected part. Communities are searched apart, in chunks on up to `threads`
   // workers; a part is first labelled by the node it was found from, its smallest (each
@@ -224,6 +247,12 @@ uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& commun
   internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
     std::vector<uint32_t>& frontier = frontiers[worker];
     for (size_t c = plan.begin(chunk); c < plan.end(chunk); ++c) {
+      if (suspect != nullptr && !(*suspect)[c]) {
+        // Known to be connected: one part, found from its smallest node, without a search.
+        for (uint32_t i = groups.first[c]; i < groups.first[c + 1]; ++i)
+          part[groups.members[i]] = groups.members[groups.first[c]];
+        continue;
+      }
       for (uint32_t i = groups.first[c]; i < groups.first[c + 1]; ++i) {
         const uint32_t start = groups.members[i];
         if (part[start] != kUnseen) continue;
