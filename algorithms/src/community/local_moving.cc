@@ -25,14 +25,15 @@
 // totals in O(1) and made if it still gains strictly; otherwise the node is evaluated again in
 // full (MoveNode), which happens for a few percent of the moves on a graph numbered at random.
 // (3) The neighbours of the nodes that moved are queued, on the workers, when they sit outside
-// their mover's new community. Every move gains strictly in the state it is made in, so the
-// quality only rises; a node that stayed on a stale evaluation is queued again if a neighbour
-// moves, as in the sequential form. The blocks depend on the round alone, the moves are made
-// in node order and the queue is sorted, so the partition is the same for any thread count.
-// On the planted-partition graph (1M nodes, 10M edges) the first local moving took 2.16 s with
-// 2 threads where the sequential form took 3.57 s (one run each, the same slow day); with one
-// thread the whole Leiden run took 5.4-6.4 s against 6.0 s before (the re-checks cost about
-// what the skipped updates of nodes that stay save).
+// their mover's new community; this runs in the fork-join that evaluates the next block, since
+// both only read the state the moves left (one fork-join a block instead of two). Every move
+// gains strictly in the state it is made in, so the quality only rises; a node that stayed on
+// a stale evaluation is queued again if a neighbour moves, as in the sequential form. The blocks
+// depend on the round alone, the moves are made in node order and the queue is sorted, so the
+// partition is the same for any thread count. On the planted-partition graph (1M nodes, 10M edges)
+// the first local moving took 2.16 s with 2 threads where the sequential form took 3.57 s (one run
+// each, the same slow day); with one thread the whole Leiden run took 5.4-6.4 s against 6.0 s
+// before (the re-checks cost about what the skipped updates of nodes that stay save).
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -232,14 +233,41 @@ double LocalMover::FastMoveNodes() {
   std::vector<std::vector<uint32_t>> requeued(threads_);
   internal::WorkerPool pool(n > kBlock ? threads_ : 1);  // a smaller graph is one block a round
   double gain = 0.0;
+  // The movers of each block have their neighbours queued while the next block is being
+  // evaluated, in the same fork-join: both only read the state the moves left.
+  auto queue_neighbours = [&](const std::vector<uint32_t>& moved, size_t begin, size_t end,
+                              unsigned worker) {
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t v = moved[i];
+      const uint32_t now = node_community_[v];
+      for (uint32_t u : graph_.Neighbours(v)) {
+        if (node_community_[u] == now) continue;
+        std::atomic_ref<char> flag(queued[u]);
+        if (flag.load(std::memory_order_relaxed) == 0 &&
+            flag.exchange(1, std::memory_order_relaxed) == 0) {
+          requeued[worker].push_back(u);
+        }
+      }
+    }
+  };
   while (!round.empty()) {
-    for (size_t block = 0; block < round.size(); block += kBlock) {
-      const size_t size = std::min(kBlock, round.size() - block);
+    movers.clear();
+    for (size_t block = 0;; block += kBlock) {
+      // One pass past the round's last block, with no nodes, queues that block's movers.
+      const size_t size = block < round.size() ? std::min(kBlock, round.size() - block) : 0;
       const uint32_t* nodes = round.data() + block;
-      for (size_t i = 0; i < size; ++i) queued[nodes[i]] = 0;
-      // (1) Evaluate, in chunks of the block fixed by its size alone.
+      // (1) Evaluate, in chunks of the block fixed by its size alone, and (3) queue the
+      // neighbours of the last block's movers outside their new communities. The block's own
+      // nodes are still flagged as queued, so the last block's moves do not queue them again.
       const internal::ChunkPlan plan = internal::PlanChunks(size, kChunksPerBlock);
-      pool.ForEachChunk(plan.num_chunks, [&](size_t chunk, unsigned worker) {
+      const internal::ChunkPlan mover_plan = internal::PlanChunks(movers.size(), kChunksPerBlock);
+      pool.ForEachChunk(plan.num_chunks + mover_plan.num_chunks, [&](size_t chunk,
+                                                                     unsigned worker) {
+        if (chunk >= plan.num_chunks) {
+          chunk -= plan.num_chunks;
+          queue_neighbours(movers, mover_plan.begin(chunk), mover_plan.end(chunk), worker);
+          return;
+        }
         Scratch& scratch = scratch_[worker];
         const size_t end = plan.end(chunk);
         for (size_t i = plan.begin(chunk); i < end; ++i) {
@@ -258,6 +286,13 @@ double LocalMover::FastMoveNodes() {
           decisions[i] = Evaluate(nodes[i], scratch);
         }
       });
+      for (uint32_t v : movers) moved_bits_[v >> 6] = 0;
+      for (auto& list : requeued) {
+        next.insert(next.end(), list.begin(), list.end());
+        list.clear();
+      }
+      if (size == 0) break;  // the round's last movers are queued
+      for (size_t i = 0; i < size; ++i) queued[nodes[i]] = 0;
       // (2) Move, in node order.
       movers.clear();
       for (size_t i = 0; i < size; ++i) {
@@ -272,27 +307,6 @@ double LocalMover::FastMoveNodes() {
         gain += node_gain;
         movers.push_back(v);
         moved_bits_[v >> 6] |= uint64_t{1} << (v & 63);
-      }
-      // (3) Queue the movers' neighbours outside their new communities.
-      const internal::ChunkPlan mover_plan = internal::PlanChunks(movers.size(), kChunksPerBlock);
-      pool.ForEachChunk(mover_plan.num_chunks, [&](size_t chunk, unsigned worker) {
-        for (size_t i = mover_plan.begin(chunk); i < mover_plan.end(chunk); ++i) {
-          const uint32_t v = movers[i];
-          const uint32_t now = node_community_[v];
-          for (uint32_t u : graph_.Neighbours(v)) {
-            if (node_community_[u] == now) continue;
-            std::atomic_ref<char> flag(queued[u]);
-            if (flag.load(std::memory_order_relaxed) == 0 &&
-                flag.exchange(1, std::memory_order_relaxed) == 0) {
-              requeued[worker].push_back(u);
-            }
-          }
-        }
-      });
-      for (uint32_t v : movers) moved_bits_[v >> 6] = 0;
-      for (auto& list : requeued) {
-        next.insert(next.end(), list.begin(), list.end());
-        list.clear();
       }
     }
     if (next.size() > n / 16) {
