@@ -78,6 +78,52 @@ double PlainQuality(const WorkGraph& graph, const std::vector<uint32_t>& communi
 // Fast local moving evaluates a block's nodes on several workers and moves them in node order:
 // the partition and the gain are the same for any thread count, and the gain is what the
 // quality rose by.
+// The level-0 working graph: every arc but self-loops, node weights the strengths (self-loops
+// included), the total their sum; the same arrays built on 1 and 3 threads.
+TEST(CommunityInternalTest, BuildWorkGraphDropsSelfLoopsAndIsTheSameForAnyThreadCount) {
+  std::mt19937_64 rng(61);
+  int self_loops = 0;
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    const CsrGraph input = testing::RandomGraph(rng, testing::VariedSpec(rng, i));
+    Objective objective;
+    double total = 0.0;
+    const WorkGraph one =
+        BuildWorkGraph(input, QualityFunction::kModularity, 1.0, objective, total, 1);
+    Objective objective3;
+    double total3 = 0.0;
+    const WorkGraph three =
+        BuildWorkGraph(input, QualityFunction::kModularity, 1.0, objective3, total3, 3);
+    EXPECT_EQ(three.offsets, one.offsets);
+    EXPECT_EQ(three.targets, one.targets);
+    EXPECT_EQ(three.weights, one.weights);
+    EXPECT_EQ(three.node_weight, one.node_weight);
+    EXPECT_EQ(total3, total);
+    EXPECT_EQ(objective3.lambda, objective.lambda);
+    double strengths = 0.0;
+    for (double a : one.node_weight) strengths += a;
+    EXPECT_DOUBLE_EQ(strengths, total);
+    if (input.directed()) continue;  // read as undirected first; its arcs are checked elsewhere
+    std::map<std::pair<uint32_t, uint32_t>, double> expected;
+    for (Vertex v = 0; v < input.num_vertices(); ++v) {
+      double strength = 0.0;
+      for (size_t k = 0; k < input.neighbours(v).size(); ++k) {
+        const Vertex u = input.neighbours(v)[k];
+        const double w = input.weighted() ? input.weights(v)[k] : 1.0;
+        strength += w;
+        if (u == v) {
+          ++self_loops;
+        } else {
+          expected[{v, u}] += w;
+        }
+      }
+      EXPECT_DOUBLE_EQ(one.node_weight[v], strength);
+    }
+    EXPECT_EQ(Arcs(one), expected);
+  }
+  EXPECT_GT(self_loops, 0);  // the random graphs do have self-loops to drop
+}
+
 TEST(CommunityInternalTest, FastLocalMovingIsTheSameForAnyThreadCountAndGainsWhatItSays) {
   std::mt19937_64 rng(52);
   for (bool weighted : {false, true}) {

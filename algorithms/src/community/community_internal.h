@@ -102,9 +102,10 @@ Status ValidateCommon(const char* what, double resolution, int threads);
 
 // The level-0 working graph of `graph` (directed graphs read as undirected), with node weights
 // for `quality`, and the objective for `resolution`. Sets `total_weight` to 2m (arc weights
-// summed, self-loops included). REQUIRES: ValidateWeights(graph) passed.
+// summed, self-loops included). O(n + m), on up to `threads` workers; the result does not
+// depend on the thread count. REQUIRES: ValidateWeights(graph) passed.
 WorkGraph BuildWorkGraph(const CsrGraph& graph, QualityFunction quality, double resolution,
-                         Objective& objective, double& total_weight);
+                         Objective& objective, double& total_weight, unsigned threads = 1);
 
 // The graph whose nodes are the communities of `community` (ids 0..count-1): node weights
 // summed, edges between communities merged, edges inside dropped. O(n + m), on up to

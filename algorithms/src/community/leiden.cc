@@ -314,8 +314,9 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
 
   Objective objective;
   double total_weight = 0.0;
+  const auto threads = static_cast<unsigned>(options.threads);
   WorkGraph base = community_internal::BuildWorkGraph(graph, options.quality, options.resolution,
-                                                      objective, total_weight);
+                                                      objective, total_weight, threads);
   const uint32_t n = base.num_nodes;
   std::vector<uint32_t> vertex_of(n);  // base node -> input vertex (base gets renumbered)
   std::iota(vertex_of.begin(), vertex_of.end(), 0);
@@ -323,7 +324,6 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
   std::iota(candidate.begin(), candidate.end(), 0);
   std::vector<uint32_t> membership = candidate;  // the best so far, per input vertex
   Rng rng(options.seed);
-  const auto threads = static_cast<unsigned>(options.threads);
   double best = SingletonQuality(base, objective);
   // The tolerance is a gain in quality per unit of edge weight (in modularity itself), and the
   // first iteration, from singletons, never settles.

@@ -22,7 +22,7 @@ constexpr size_t kChunks = 256;
 }  // namespace
 
 WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double resolution,
-                         Objective& objective, double& total_weight) {
+                         Objective& objective, double& total_weight, unsigned threads) {
   CsrGraph undirected_storage;
   const CsrGraph& graph = AsUndirected(input, undirected_storage);
   const Vertex n = graph.num_vertices();
@@ -30,22 +30,43 @@ WorkGraph BuildWorkGraph(const CsrGraph& input, QualityFunction quality, double 
   work.num_nodes = n;
   work.offsets.assign(static_cast<size_t>(n) + 1, 0);
   work.node_weight.assign(n, 1.0);
-  work.targets.reserve(graph.num_arcs());
-  if (graph.weighted()) work.weights.reserve(graph.num_arcs());
+  // Two passes over chunks of nodes: each node's arcs other than self-loops counted and its
+  // strength summed (self-loops included), then, at the offsets those counts give, the arcs
+  // copied. Strengths and the total are summed in the same order whatever the thread count.
+  std::vector<double> strength(n, 0.0);
+  const internal::ChunkPlan plan = internal::PlanChunks(n, kChunks);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
+    for (auto v = static_cast<Vertex>(plan.begin(chunk)); v < plan.end(chunk); ++v) {
+      std::span<const Vertex> targets = graph.neighbours(v);
+      double sum = 0.0;
+      uint64_t kept = 0;
+      for (size_t i = 0; i < targets.size(); ++i) {
+        sum += graph.weighted() ? graph.weights(v)[i] : 1.0;
+        kept += targets[i] != v;
+      }
+      strength[v] = sum;
+      work.offsets[v + 1] = kept;
+    }
+  });
+  std::partial_sum(work.offsets.begin(), work.offsets.end(), work.offsets.begin());
+  work.targets.resize(work.offsets[n]);
+  if (graph.weighted()) work.weights.resize(work.offsets[n]);
+  internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
+    for (auto v = static_cast<Vertex>(plan.begin(chunk)); v < plan.end(chunk); ++v) {
+      std::span<const Vertex> targets = graph.neighbours(v);
+      uint64_t out = work.offsets[v];
+      for (size_t i = 0; i < targets.size(); ++i) {
+        if (targets[i] == v) continue;
+        work.targets[out] = targets[i];
+        if (graph.weighted()) work.weights[out] = graph.weights(v)[i];
+        ++out;
+      }
+    }
+  });
   total_weight = 0.0;
   for (Vertex v = 0; v < n; ++v) {
-    std::span<const Vertex> targets = graph.neighbours(v);
-    double strength = 0.0;
-    for (size_t i = 0; i < targets.size(); ++i) {
-      const double w = graph.weighted() ? graph.weights(v)[i] : 1.0;
-      strength += w;
-      if (targets[i] == v) continue;
-      work.targets.push_back(targets[i]);
-      if (graph.weighted()) work.weights.push_back(w);
-    }
-    work.offsets[v + 1] = work.targets.size();
-    total_weight += strength;
-    if (quality == QualityFunction::kModularity) work.node_weight[v] = strength;
+    total_weight += strength[v];
+    if (quality == QualityFunction::kModularity) work.node_weight[v] = strength[v];
   }
   if (quality == QualityFunction::kModularity) {
     objective.lambda = total_weight > 0.0 ? resolution / total_weight : 0.0;
