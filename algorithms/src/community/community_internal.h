@@ -248,8 +248,8 @@ class LocalMover {
   std::vector<char> left_;  // per community id: a node moved out of it
   // Up to this degree a node's neighbouring communities are collected in a small hash table
   // on the stack, of kTable slots (at least twice kSmallDegree) marked free by kFreeSlot.
-  static constexpr uint64_t kSmallDegree = 32;
-  static constexpr uint32_t kTableBits = 6;
+  static constexpr uint64_t kSmallDegree = 64;
+  static constexpr uint32_t kTableBits = 7;
   static constexpr uint32_t kTable = 1u << kTableBits;
   static constexpr uint32_t kFreeSlot = UINT32_MAX;  // community ids are below num_nodes
   static_assert(kTable >= 2 * kSmallDegree);

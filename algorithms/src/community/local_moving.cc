@@ -91,15 +91,20 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
     // half full), which keeps them in order of first appearance and sums each one's weights in
     // arc order, as a linear search of the list would, in O(degree) rather than
     // O(degree x communities): from singletons every arc finds a community of its own.
+    // The table has at least twice as many slots as v has arcs: only those are cleared.
+    const uint32_t bits = degree <= kSmallDegree / 4   ? kTableBits - 2
+                          : degree <= kSmallDegree / 2 ? kTableBits - 1
+                                                       : kTableBits;
+    const uint32_t slots = 1u << bits;
     std::array<uint32_t, kTable> key;
     std::array<uint8_t, kTable> position;
-    key.fill(kFreeSlot);
+    std::fill_n(key.begin(), slots, kFreeSlot);
     size_t count = 0;
     for (uint64_t i = 0; i < degree; ++i) {
       const uint32_t c = around[i];
       const double w = graph_.weights.empty() ? 1.0 : graph_.weights[begin + i];
-      uint32_t slot = (c * 0x9E3779B1u) >> (32 - kTableBits);
-      while (key[slot] != c && key[slot] != kFreeSlot) slot = (slot + 1) & (kTable - 1);
+      uint32_t slot = (c * 0x9E3779B1u) >> (32 - bits);
+      while (key[slot] != c && key[slot] != kFreeSlot) slot = (slot + 1) & (slots - 1);
       if (key[slot] == c) {
         found_weight[position[slot]] += w;
       } else {
