@@ -182,6 +182,20 @@ void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v, const T* per_n
   for (uint64_t k = begin; k < end; ++k) __builtin_prefetch(per_node + graph.targets[k]);
 }
 
+// Passes that read nodes in an order unrelated to their ids (a community's members, a new
+// numbering) find each node's offsets and arcs all over the arrays. Such a pass asks for the
+// node `order[i + 16]`'s offsets and the node `order[i + 8]`'s first arcs (and weights) before
+// visiting order[i], so that by the time PrefetchNeighbourEntries reads those arcs they are in.
+inline void PrefetchNodeArcs(const WorkGraph& graph, const uint32_t* order, size_t i, size_t end) {
+  if (i + 16 < end) __builtin_prefetch(graph.offsets.data() + order[i + 16]);
+  if (i + 8 < end) {
+    const uint64_t ahead = graph.offsets[order[i + 8]];
+    __builtin_prefetch(graph.targets.data() + ahead);
+    __builtin_prefetch(graph.targets.data() + ahead + 16);
+    if (!graph.weights.empty()) __builtin_prefetch(graph.weights.data() + ahead);
+  }
+}
+
 // Moves single nodes between communities of a WorkGraph to raise H. `community` holds ids
 // < num_nodes; empty ids are reused when a node does best alone.
 class LocalMover {

@@ -87,11 +87,11 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
     for (uint64_t i = 0; i < degree; ++i) around[i] = node_community_[graph_.targets[begin + i]];
-    // Then each community is found in a small open-addressing table (kTable slots, at most
-    // half full), which keeps them in order of first appearance and sums each one's weights in
-    // arc order, as a linear search of the list would, in O(degree) rather than
-    // O(degree x communities): from singletons every arc finds a community of its own.
-    // The table has at least twice as many slots as v has arcs: only those are cleared.
+    // Then each community is found in a small open-addressing table, at most half full (32, 64
+    // or 128 slots as the degree needs; only those are cleared), which keeps them in order of
+    // first appearance and sums each one's weights in arc order, as a linear search of the
+    // list would, in O(degree) rather than O(degree x communities): from singletons every arc
+    // finds a community of its own.
     const uint32_t bits = degree <= kSmallDegree / 4   ? kTableBits - 2
                           : degree <= kSmallDegree / 2 ? kTableBits - 1
                                                        : kTableBits;
@@ -240,10 +240,9 @@ double LocalMover::FastMoveNodes() {
   double gain = 0.0;
   // The movers of each block have their neighbours queued while the next block is being
   // evaluated, in the same fork-join: both only read the state the moves left.
-  auto queue_neighbours = [&](const std::vector<uint32_t>& moved, size_t begin, size_t end,
-                              unsigned worker) {
+  auto queue_neighbours = [&](size_t begin, size_t end, unsigned worker) {
     for (size_t i = begin; i < end; ++i) {
-      const uint32_t v = moved[i];
+      const uint32_t v = movers[i];
       const uint32_t now = node_community_[v];
       for (uint32_t u : graph_.Neighbours(v)) {
         if (node_community_[u] == now) continue;
@@ -270,7 +269,7 @@ double LocalMover::FastMoveNodes() {
                                                                      unsigned worker) {
         if (chunk >= plan.num_chunks) {
           chunk -= plan.num_chunks;
-          queue_neighbours(movers, mover_plan.begin(chunk), mover_plan.end(chunk), worker);
+          queue_neighbours(mover_plan.begin(chunk), mover_plan.end(chunk), worker);
           return;
         }
         Scratch& scratch = scratch_[worker];

@@ -114,14 +114,8 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
     const size_t chunk_end = plan.end(chunk);
     for (size_t i = plan.begin(chunk); i < chunk_end; ++i) {
       const uint32_t v = old_of[i];
-      // Nodes are read in their new order, i.e. all over the old arrays: fetch a node's offsets
-      // and arcs well ahead, then, once its arcs are in, its neighbours' new ids.
-      if (i + 16 < chunk_end) __builtin_prefetch(graph.offsets.data() + old_of[i + 16]);
-      if (i + 8 < chunk_end) {
-        const uint64_t ahead = graph.offsets[old_of[i + 8]];
-        __builtin_prefetch(graph.targets.data() + ahead);
-        __builtin_prefetch(graph.targets.data() + ahead + 16);
-      }
+      // Nodes are read in their new order, i.e. all over the old arrays.
+      PrefetchNodeArcs(graph, old_of.data(), i, chunk_end);
       if (i + 2 < chunk_end) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
       const uint64_t begin = graph.offsets[v];
       const uint64_t end = graph.offsets[v + 1];
@@ -187,14 +181,7 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
       double node_weight = 0.0;
       for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
         const uint32_t v = members[i];
-        // As in RenumberByCommunity: offsets, then arcs, then the neighbours' entries.
-        if (i + 16 < members.size()) __builtin_prefetch(graph.offsets.data() + members[i + 16]);
-        if (i + 8 < members.size()) {
-          const uint64_t ahead = graph.offsets[members[i + 8]];
-          __builtin_prefetch(graph.targets.data() + ahead);
-          __builtin_prefetch(graph.targets.data() + ahead + 16);
-          if (!graph.weights.empty()) __builtin_prefetch(graph.weights.data() + ahead);
-        }
+        PrefetchNodeArcs(graph, members.data(), i, members.size());
         if (i + 2 < members.size())
           PrefetchNeighbourEntries(graph, members[i + 2], community.data());
         node_weight += graph.node_weight[v];
