@@ -201,6 +201,7 @@ class Ingester {
       };
       normalize("from", prepared.from_phone);
       normalize("to", prepared.to_phone);
+      if (file.kind == "link") CheckLinkRowAhead(read, prepared);
     };
     RowPipeline pipeline(*reader, prepare);
     const bool has_links = file.kind == "link" || file.kind == "mixed";
@@ -296,17 +297,10 @@ class Ingester {
   std::optional<RowProblem> HandleRow(const Row& row, const PreparedRow& prepared, std::string_view kind,
                                       bool jsonl) {
     jsonl_ = jsonl;
-    for (size_t i = 0; i < row.values.size(); ++i) {
-      if (!storage::IsValidUtf8(row.values[i])) return RowProblem{std::string(row.names[i]), "invalid UTF-8"};
-      if (row.values[i].find('\0') != std::string_view::npos) {
-        return RowProblem{std::string(row.names[i]), "NUL byte in value"};
-      }
+    if (!prepared.checked) {
+      if (auto problem = CheckValuesAndSource(row)) return problem;
     }
     source_ = Trim(Column(row, kSourceColumn));
-    if (source_.size() > kMaxSourceBytes) {
-      return RowProblem{"source", fmt::format("source longer than {} bytes", kMaxSourceBytes)};
-    }
-    if (HasControlCharacters(source_)) return RowProblem{"source", "control character in source"};
     if (kind == "person") return HandlePerson(row);
     if (kind == "address") return HandleAddress(row, jsonl);
     if (kind == "phone") return HandlePhone(row, jsonl);
@@ -314,6 +308,49 @@ class Ingester {
     if (IsGenericNodeKind(kind)) return HandleGeneric(row, kind);
     if (kind.empty()) return RowProblem{"kind", "missing kind"};
     return RowProblem{"kind", "unknown kind '" + std::string(kind) + "'"};
+  }
+
+  // The checks every row passes first, in this order: each value is UTF-8 without NUL bytes,
+  // and the source is short and has no control characters. Reads no state but the file's
+  // columns, so the reader thread can run it too (CheckLinkRowAhead).
+  std::optional<RowProblem> CheckValuesAndSource(const Row& row) const {
+    for (size_t i = 0; i < row.values.size(); ++i) {
+      if (!storage::IsValidUtf8(row.values[i]))
+        return RowProblem{std::string(row.names[i]), "invalid UTF-8"};
+      if (row.values[i].find('\0') != std::string_view::npos) {
+        return RowProblem{std::string(row.names[i]), "NUL byte in value"};
+      }
+    }
+    std::string_view source = Trim(Column(row, kSourceColumn));
+    if (source.size() > kMaxSourceBytes) {
+      return RowProblem{"source", fmt::format("source longer than {} bytes", kMaxSourceBytes)};
+    }
+    if (HasControlCharacters(source)) return RowProblem{"source", "control character in source"};
+    return std::nullopt;
+  }
+
+  // On the reader thread, for a row of a link file: whether every check of the row that needs
+  // no lookup passes (CheckValuesAndSource, ParseEnd of both ends, CheckLinkFields), so that
+  // the main thread, which is the ingest's bottleneck, can skip them. A row that fails any is
+  // checked again in full on the main thread, which reports its first problem in the usual
+  // order (a reference to a missing node before a bad date).
+  void CheckLinkRowAhead(const Row& read, PreparedRow& prepared) {
+    const Row* row = &read;
+    if (!file_jsonl_) {
+      // As HandleReadRow sees the row: without the formula guard of exported cells.
+      ahead_row_.names = read.names;
+      ahead_row_.values.resize(read.values.size());
+      for (size_t i = 0; i < read.values.size(); ++i)
+        ahead_row_.values[i] = UnguardFormula(read.values[i]);
+      row = &ahead_row_;
+    }
+    ParsedRef from, to;
+    uint64_t count = 1;
+    prepared.checked = !CheckValuesAndSource(*row) &&
+                       !ParseEnd(*row, kFromColumn, prepared.from_phone, from) &&
+                       !ParseEnd(*row, kToColumn, prepared.to_phone, to) &&
+                       !CheckLinkFields(*row, from.kind, to.kind, count);
+    prepared.count = count;
   }
 
   std::optional<RowProblem> CheckId(std::string_view id) {
@@ -497,23 +534,52 @@ class Ingester {
     }
   }
 
+  // What a link end says without looking anything up: a reference of a known kind, and for a
+  // phone a number that normalises (`normalized`, the reader thread's reading of it; a phone end
+  // without one fails). Sets `ref`, its key trimmed.
+  std::optional<RowProblem> ParseEnd(
+      const Row& row, LinkColumn column,
+      const std::optional<StatusOr<storage::NormalizedPhone>>& normalized, ParsedRef& ref) const {
+    const std::string_view field = kLinkColumnNames[column];
+    std::string_view text = Trim(Column(row, column));
+    if (text.empty()) return RowProblem{std::string(field), "empty reference"};
+    auto parsed = ParseRef(text);
+    if (!parsed) {
+      return RowProblem{std::string(field), "'" + std::string(text) + "' is not a reference like person:P1, phone:0641234567 or address:A1"};
+    }
+    ref = ParsedRef{parsed->kind, Trim(parsed->key)};
+    if (ref.kind == storage::kPhoneKind) {
+      if (!normalized) return RowProblem{std::string(field), "phone number not normalised"};
+      if (!normalized->ok()) return RowProblem{std::string(field), normalized->status().message()};
+      return std::nullopt;
+    }
+    if (ref.kind != storage::kPersonKind && ref.kind != storage::kAddressKind &&
+        !IsGenericNodeKind(ref.kind)) {
+      return RowProblem{std::string(field), "unknown kind '" + std::string(ref.kind) +
+                                                "' in reference " + std::string(text)};
+    }
+    return std::nullopt;
+  }
+
   // `normalized` is the reader thread's reading of a phone end (see PhoneReference), if any.
   std::optional<RowProblem> ResolveEnd(
       const Row& row, LinkColumn column,
       const std::optional<StatusOr<storage::NormalizedPhone>>& normalized, End& end) {
     const std::string_view field = kLinkColumnNames[column];
-    std::string_view text = Trim(Column(row, column));
-    if (text.empty()) return RowProblem{std::string(field), "empty reference"};
-    auto ref = ParseRef(text);
-    if (!ref) {
-      return RowProblem{std::string(field), "'" + std::string(text) + "' is not a reference like person:P1, phone:0641234567 or address:A1"};
+    std::optional<StatusOr<storage::NormalizedPhone>> own;
+    const auto* phone = &normalized;
+    if (!normalized) {
+      // Not read ahead (a row of a mixed JSON Lines file): normalised here if it is a phone.
+      if (auto number = PhoneReference(Trim(Column(row, column))))
+        own = NormalizePhone(*number, {});
+      phone = &own;
     }
-    end.kind = ref->kind;
-    end.raw = Trim(ref->key);
-    if (ref->kind == storage::kPhoneKind) {
-      auto phone = normalized ? *normalized : NormalizePhone(end.raw, {});
-      if (!phone.ok()) return RowProblem{std::string(field), phone.status().message()};
-      end.phone = std::move(phone).value();
+    ParsedRef ref;
+    if (auto problem = ParseEnd(row, column, *phone, ref)) return problem;
+    end.kind = ref.kind;
+    end.raw = ref.key;
+    if (ref.kind == storage::kPhoneKind) {
+      end.phone = (*phone)->value();
       auto settled = phone_ends_.find(end.phone->key);
       if (settled != phone_ends_.end() && (settled->second.sources & row_source_bit_) != 0) {
         end.settled = true;
@@ -521,19 +587,51 @@ class Ingester {
       }
       return std::nullopt;
     }
-    if (ref->kind != storage::kPersonKind && ref->kind != storage::kAddressKind &&
-        !IsGenericNodeKind(ref->kind)) {
-      return RowProblem{std::string(field), "unknown kind '" + std::string(ref->kind) + "' in reference " + std::string(text)};
-    }
-    auto found = change_set_->FindNode(ref->kind, end.raw);
+    auto found = change_set_->FindNode(ref.kind, end.raw);
     if (!found.ok()) {
       fatal_ = found.status();
       return RowProblem{std::string(field), found.status().ToString()};
     }
     if (!*found) {
-      return RowProblem{std::string(field), "unknown reference " + std::string(text) + ": no such " + std::string(ref->kind)};
+      return RowProblem{std::string(field), "unknown reference " +
+                                                std::string(Trim(Column(row, column))) +
+                                                ": no such " + std::string(ref.kind)};
     }
     end.id = **found;
+    return std::nullopt;
+  }
+
+  // A link row's own fields, once its ends' kinds are known: the type (and the kinds it joins),
+  // the dates and the count, which it sets (1 when empty). Reads no state but the file's columns.
+  std::optional<RowProblem> CheckLinkFields(const Row& row, std::string_view from_kind,
+                                            std::string_view to_kind, uint64_t& count) const {
+    std::string_view type = Trim(Column(row, kTypeColumn));
+    if (type.empty()) return RowProblem{"type", "empty link type"};
+    if (!storage::IsValidLinkType(type)) {
+      return RowProblem{"type",
+                        "'" + std::string(type) + "' is not an upper-case word like CALLED"};
+    }
+    if (auto wrong = CheckLinkEnds(type, from_kind, to_kind)) return RowProblem{"type", *wrong};
+    std::string_view start = Trim(Column(row, kStartColumn));
+    std::string_view end = Trim(Column(row, kEndColumn));
+    if (!start.empty() && !IsIsoDateOrDateTime(start)) {
+      return RowProblem{"start", "'" + std::string(start) + "' is not an ISO date or datetime"};
+    }
+    if (!end.empty() && !IsIsoDateOrDateTime(end)) {
+      return RowProblem{"end", "'" + std::string(end) + "' is not an ISO date or datetime"};
+    }
+    if (!start.empty() && !end.empty() && end.substr(0, 10) < start.substr(0, 10)) {
+      return RowProblem{"end",
+                        "end " + std::string(end) + " is before start " + std::string(start)};
+    }
+    count = 1;
+    std::string_view count_text = Trim(Column(row, kCountColumn));
+    if (!count_text.empty()) {
+      auto parsed = ParseCount(count_text);
+      if (!parsed)
+        return RowProblem{"count", "'" + std::string(count_text) + "' is not a positive integer"};
+      count = *parsed;
+    }
     return std::nullopt;
   }
 
@@ -543,32 +641,16 @@ class Ingester {
     End from, to;
     if (auto problem = ResolveEnd(row, kFromColumn, prepared.from_phone, from)) return problem;
     if (auto problem = ResolveEnd(row, kToColumn, prepared.to_phone, to)) return problem;
-    std::string_view type = Trim(Column(row, kTypeColumn));
-    if (type.empty()) return RowProblem{"type", "empty link type"};
-    if (!storage::IsValidLinkType(type)) {
-      return RowProblem{"type", "'" + std::string(type) + "' is not an upper-case word like CALLED"};
+    uint64_t count = prepared.count;
+    if (!prepared.checked) {
+      if (auto problem = CheckLinkFields(row, from.kind, to.kind, count)) return problem;
     }
-    if (auto wrong = CheckLinkEnds(type, from.kind, to.kind)) return RowProblem{"type", *wrong};
+    std::string_view type = Trim(Column(row, kTypeColumn));
     storage::Observation& obs = obs_;
     obs.start.assign(Trim(Column(row, kStartColumn)));
     obs.end.assign(Trim(Column(row, kEndColumn)));
-    obs.count = 1;
+    obs.count = count;
     obs.extra.clear();
-    if (!obs.start.empty() && !IsIsoDateOrDateTime(obs.start)) {
-      return RowProblem{"start", "'" + obs.start + "' is not an ISO date or datetime"};
-    }
-    if (!obs.end.empty() && !IsIsoDateOrDateTime(obs.end)) {
-      return RowProblem{"end", "'" + obs.end + "' is not an ISO date or datetime"};
-    }
-    if (!obs.start.empty() && !obs.end.empty() && std::string_view(obs.end).substr(0, 10) < std::string_view(obs.start).substr(0, 10)) {
-      return RowProblem{"end", "end " + obs.end + " is before start " + obs.start};
-    }
-    std::string_view count = Trim(Column(row, kCountColumn));
-    if (!count.empty()) {
-      auto parsed = ParseCount(count);
-      if (!parsed) return RowProblem{"count", "'" + std::string(count) + "' is not a positive integer"};
-      obs.count = *parsed;
-    }
     obs.source.assign(source_);
     AddExtras(row, "link", obs.extra);
 
@@ -636,6 +718,8 @@ class Ingester {
   bool file_jsonl_ = false;
   // The observation of the link row being handled (kept to reuse its strings' memory).
   storage::Observation obs_;
+  // The reader thread's copy of the row it checks ahead (CheckLinkRowAhead), unguarded.
+  Row ahead_row_;
   std::string_view source_;
   std::ofstream* rejects_ = nullptr;
   Status fatal_;

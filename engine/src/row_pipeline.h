@@ -21,10 +21,13 @@
 namespace trafnet::engine {
 
 // What the reader thread worked out about a row ahead of its handling: the phone numbers its link
-// ends refer to, normalised (unset when an end is not a phone reference).
+// ends refer to, normalised (unset when an end is not a phone reference), and for a row of a
+// link file whether it passed every check that needs no lookup, with its count.
 struct PreparedRow {
   std::optional<StatusOr<storage::NormalizedPhone>> from_phone;
   std::optional<StatusOr<storage::NormalizedPhone>> to_phone;
+  bool checked = false;
+  uint64_t count = 1;
 };
 
 // A batch of records copied out of the reader, so the reader can go on while they are used.

@@ -243,9 +243,17 @@ TEST_F(IngestTest, RejectsBadLinks) {
       {"person:P1,person:P2,knows,,,,MUP", "type: 'knows' is not an upper-case word"},
       {"person:P1,person:P2,USES,,,,MUP", "type: USES links person → phone"},
       {"person:P1,person:P2,KNOWS,2024-1-1,,,MUP", "start: '2024-1-1' is not an ISO date"},
-      {"person:P1,person:P2,KNOWS,2024-02-01,2024-01-01,,MUP", "end: end 2024-01-01 is before start"},
+      {"person:P1,person:P2,KNOWS,2024-02-01,2024-01-01,,MUP",
+       "end: end 2024-01-01 is before start"},
       {"person:P1,person:P2,KNOWS,,,0,MUP", "count: '0' is not a positive integer"},
       {"person:P1,person:P2,KNOWS,,,many,MUP", "count: 'many' is not a positive integer"},
+      // The first problem is reported, in the order the row is read, whether it takes a lookup
+      // (on the main thread) or not (checked ahead on the reader's): the reference, then the date.
+      {"person:P9,person:P1,KNOWS,2024-1-1,,,MUP", "from: unknown reference person:P9"},
+      {"person:P1,person:P9,KNOWS,,,0,MUP", "to: unknown reference person:P9"},
+      {"person:P1,person:P2,KNOWS,2024-1-1,,0,MUP", "start: '2024-1-1' is not an ISO date"},
+      // An exported cell's formula guard is taken off before the checks, as in every column.
+      {"person:P1,person:P2,KNOWS,,,'-1,MUP", "count: '-1' is not a positive integer"},
   };
   for (const auto& [row, expected] : cases) {
     WriteFile(dir_ / "bad/links.csv", std::string(kLinksHeader) + row + "\n");
