@@ -569,7 +569,8 @@ class Ingester {
     std::optional<StatusOr<storage::NormalizedPhone>> own;
     const auto* phone = &normalized;
     if (!normalized) {
-      // Not read ahead (a row of a mixed JSON Lines file): normalised here if it is a phone.
+      // Not normalised ahead (the reader normalises every phone end of link and mixed files,
+      // so only a caller that skipped it gets here): normalised now if it is a phone.
       if (auto number = PhoneReference(Trim(Column(row, column))))
         own = NormalizePhone(*number, {});
       phone = &own;
