@@ -181,6 +181,72 @@ TEST(CommunityInternalTest, AggregateMergesArcsBetweenCommunitiesWhateverTheThre
   }
 }
 
+// Unmerged, every arc leaving a community is kept as it is, in members' order: the same sums
+// per pair of communities, added in the same order, as the merged graph holds.
+TEST(CommunityInternalTest, AggregateWithoutMergingKeepsEveryArcLeavingACommunity) {
+  std::mt19937_64 rng(53);
+  for (int i = 0; i < 200; ++i) {
+    SCOPED_TRACE(::testing::Message() << "graph " << i);
+    const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
+    const uint32_t count = 1 + static_cast<uint32_t>(rng() % graph.num_nodes);
+    std::vector<uint32_t> community = RandomLabels(rng, graph.num_nodes, count);
+    std::map<std::pair<uint32_t, uint32_t>, double> expected;
+    std::vector<double> expected_weight(count, 0.0);
+    uint64_t leaving = 0;
+    for (uint32_t v = 0; v < graph.num_nodes; ++v) {
+      expected_weight[community[v]] += graph.node_weight[v];
+      graph.ForEachArc(v, [&](uint32_t u, double w) {
+        if (community[u] == community[v]) return;
+        expected[{community[v], community[u]}] += w;
+        ++leaving;
+      });
+    }
+    const WorkGraph one = Aggregate(graph, community, count, 1, /*merge_arcs=*/false);
+    ASSERT_EQ(one.num_nodes, count);
+    EXPECT_EQ(one.node_weight, expected_weight);
+    EXPECT_EQ(one.targets.size(), leaving);
+    // Weights only when the graph has them (an unweighted graph's arcs each weigh 1).
+    EXPECT_EQ(one.weights.size(), graph.weights.empty() ? 0 : leaving);
+    EXPECT_EQ(Arcs(one), expected);
+    const WorkGraph three = Aggregate(graph, community, count, 3, /*merge_arcs=*/false);
+    EXPECT_EQ(three.offsets, one.offsets);
+    EXPECT_EQ(three.targets, one.targets);
+    EXPECT_EQ(three.weights, one.weights);
+  }
+}
+
+// With integer weights, local moving on the unmerged aggregate moves exactly as on the merged
+// one: each neighbouring community's weight is the same sum, found in the same order.
+TEST(CommunityInternalTest, LocalMovingMovesAlikeOnMergedAndUnmergedAggregates) {
+  std::mt19937_64 rng(54);
+  for (bool weighted : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "weighted " << weighted);
+    const CsrGraph input = SparsePlanted(rng, 200, 40, 6, 2, weighted);
+    Objective objective;
+    double total_weight = 0.0;
+    const WorkGraph graph =
+        BuildWorkGraph(input, QualityFunction::kModularity, 1.0, objective, total_weight);
+    // Small groups of about three nodes, as refinement leaves them.
+    std::vector<uint32_t> group = RandomLabels(rng, graph.num_nodes, graph.num_nodes / 3);
+    const uint32_t count = Compact(group, graph.num_nodes);
+    const WorkGraph merged = Aggregate(graph, group, count, 2, /*merge_arcs=*/true);
+    const WorkGraph unmerged = Aggregate(graph, group, count, 2, /*merge_arcs=*/false);
+    ASSERT_GT(unmerged.targets.size(), merged.targets.size());  // some arcs share a neighbour
+    for (uint32_t start_bound : {0u, 300u}) {
+      std::vector<uint32_t> start(count);
+      for (uint32_t v = 0; v < count; ++v) start[v] = v;
+      if (start_bound > 0) start = RandomLabels(rng, count, start_bound);
+      std::vector<uint32_t> on_merged = start;
+      std::vector<uint32_t> on_unmerged = start;
+      const double merged_gain = LocalMover(merged, objective, on_merged, 2).FastMoveNodes();
+      const double unmerged_gain = LocalMover(unmerged, objective, on_unmerged, 2).FastMoveNodes();
+      EXPECT_GT(merged_gain, 0.0);
+      EXPECT_EQ(on_unmerged, on_merged) << "start " << start_bound;
+      EXPECT_EQ(unmerged_gain, merged_gain) << "start " << start_bound;
+    }
+  }
+}
+
 TEST(CommunityInternalTest, RenumberByCommunityKeepsTheGraphAndMakesCommunitiesContiguous) {
   std::mt19937_64 rng(52);
   for (int i = 0; i < 200; ++i) {

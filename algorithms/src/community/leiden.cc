@@ -238,7 +238,13 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
     std::vector<uint32_t> next_partition(refined_count);
     for (uint32_t i = 0; i < graph->num_nodes; ++i) next_partition[refined[i]] = partition[i];
     for (uint32_t& node : node_of) node = refined[node];
-    WorkGraph next = Aggregate(*graph, refined, refined_count, threads);
+    // Refinement of the first level leaves sub-communities of a few nodes (3.4 on average on
+    // the planted-partition graph), whose arcs seldom lead to the same sub-community: merging
+    // them would remove about a tenth of the arcs at the price of a cache miss for most of
+    // them, and unmerged unit-weight arcs need no weights either (4 bytes an arc instead of
+    // 12 at the next level). The partition is the same either way (Aggregate).
+    const bool merge_arcs = !(graph == &base && uint64_t{refined_count} * 4 >= graph->num_nodes);
+    WorkGraph next = Aggregate(*graph, refined, refined_count, threads, merge_arcs);
     level = std::move(next);
     graph = &level;
     partition = std::move(next_partition);

@@ -4,7 +4,8 @@
 // Aggregation groups the nodes by community with a counting sort, then for each community
 // sums the weights of its members' arcs per neighbouring community in a dense scratch array,
 // so it runs in O(n + m) time and O(n) extra memory, and the arc order (hence every later
-// random choice) depends only on the input.
+// random choice) depends only on the input. Leiden's first aggregation, of sub-communities of
+// a few nodes each, leaves the arcs unmerged instead (see Aggregate in the header).
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -138,7 +139,7 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
 }
 
 WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& community, uint32_t count,
-                    unsigned threads) {
+                    unsigned threads, bool merge_arcs) {
   const Groups groups = GroupMembers(community, count);
   const std::vector<uint32_t>& first = groups.first;
   const std::vector<uint32_t>& members = groups.members;
@@ -175,7 +176,31 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
     for (uint32_t i = first[plan.begin(chunk)]; i < first[plan.end(chunk)]; ++i)
       bound += graph.offsets[members[i] + 1] - graph.offsets[members[i]];
     out.targets.reserve(bound);
-    out.weights.reserve(bound);
+    if (merge_arcs || !graph.weights.empty()) out.weights.reserve(bound);
+    if (!merge_arcs) {
+      // Each arc leaving the community is copied as it is: no scratch, no per-neighbour sums.
+      for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
+        const auto c = static_cast<uint32_t>(cc);
+        double node_weight = 0.0;
+        const uint64_t before = out.targets.size();
+        for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
+          const uint32_t v = members[i];
+          PrefetchNodeArcs(graph, members.data(), i, members.size());
+          if (i + 2 < members.size())
+            PrefetchNeighbourEntries(graph, members[i + 2], community.data());
+          node_weight += graph.node_weight[v];
+          for (uint64_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k) {
+            const uint32_t d = community[graph.targets[k]];
+            if (d == c) continue;
+            out.targets.push_back(d);
+            if (!graph.weights.empty()) out.weights.push_back(graph.weights[k]);
+          }
+        }
+        aggregate.node_weight[c] = node_weight;
+        aggregate.offsets[c + 1] = out.targets.size() - before;
+      }
+      return;
+    }
     for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
       const auto c = static_cast<uint32_t>(cc);
       double node_weight = 0.0;
@@ -214,14 +239,16 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
   });
   std::partial_sum(aggregate.offsets.begin(), aggregate.offsets.end(), aggregate.offsets.begin());
   aggregate.targets.resize(aggregate.offsets[count]);
-  aggregate.weights.resize(aggregate.offsets[count]);
+  if (merge_arcs || !graph.weights.empty()) aggregate.weights.resize(aggregate.offsets[count]);
   internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned) {
     Chunk& in = chunks[chunk];
     const uint64_t at = aggregate.offsets[plan.begin(chunk)];
     std::copy(in.targets.begin(), in.targets.end(),
               aggregate.targets.begin() + static_cast<ptrdiff_t>(at));
-    std::copy(in.weights.begin(), in.weights.end(),
-              aggregate.weights.begin() + static_cast<ptrdiff_t>(at));
+    if (!in.weights.empty()) {
+      std::copy(in.weights.begin(), in.weights.end(),
+                aggregate.weights.begin() + static_cast<ptrdiff_t>(at));
+    }
     in = Chunk();
   });
   return aggregate;
