@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -283,10 +284,18 @@ class LocalMover {
   std::vector<uint64_t> moved_bits_;
 };
 
+// A partition's modularity at resolution 1 and its quality, when the kernel knows them.
+struct KnownQuality {
+  double modularity = 0.0;
+  double quality = 0.0;
+};
+
 // Fills a result from a raw membership: canonical numbering (size desc, then smallest vertex),
-// sizes, modularity at resolution 1, and `quality` of the given kind at `resolution`.
+// sizes, modularity at resolution 1, and `quality` of the given kind at `resolution` (taken
+// from `known` when given, else computed from `graph`).
 StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32_t> membership,
-                                       QualityFunction quality, double resolution, int iterations);
+                                       QualityFunction quality, double resolution, int iterations,
+                                       std::optional<KnownQuality> known = std::nullopt);
 
 }  // namespace trafnet::algorithms::community_internal
 

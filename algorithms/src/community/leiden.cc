@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -262,11 +263,21 @@ bool LeidenIteration(WorkGraph& base, const Objective& objective, double randomn
   return settled;
 }
 
-// H up to a constant (self-loops are left out of the working graph), for comparing partitions.
+// The two sums H is made of: the weight of the arcs inside communities (each edge from both
+// ends; self-loops are left out of the working graph) and the sum of squared community totals.
+struct QualitySums {
+  double inside = 0.0;
+  double penalty = 0.0;
+  // H up to a constant, for comparing partitions.
+  double H(const Objective& objective) const {
+    return inside / 2.0 - objective.lambda / 2.0 * penalty;
+  }
+};
+
 // The internal weight is summed in chunks of nodes on up to `threads` workers, and the chunks'
 // sums added in chunk order, so the value does not depend on the thread count.
-double Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
-               const Objective& objective, unsigned threads) {
+QualitySums Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
+                    unsigned threads) {
   std::vector<double> total(graph.num_nodes, 0.0);
   for (uint32_t v = 0; v < graph.num_nodes; ++v) total[membership[v]] += graph.node_weight[v];
   const internal::ChunkPlan plan = internal::PlanChunks(graph.num_nodes, kChunks);
@@ -283,19 +294,18 @@ double Quality(const WorkGraph& graph, const std::vector<uint32_t>& membership,
     }
     chunk_inside[chunk] = inside;
   });
-  double inside = 0.0;
-  for (double sum : chunk_inside) inside += sum;
-  double penalty = 0.0;
-  for (double t : total) penalty += t * t;
-  return inside / 2.0 - objective.lambda / 2.0 * penalty;
+  QualitySums sums;
+  for (double sum : chunk_inside) sums.inside += sum;
+  for (double t : total) sums.penalty += t * t;
+  return sums;
 }
 
 // Quality() of the partition into singletons, without reading the arcs: the working graph has
 // no self-loops, so no edge lies inside a community.
-double SingletonQuality(const WorkGraph& graph, const Objective& objective) {
-  double penalty = 0.0;
-  for (double a : graph.node_weight) penalty += a * a;
-  return 0.0 - objective.lambda / 2.0 * penalty;
+QualitySums SingletonQuality(const WorkGraph& graph) {
+  QualitySums sums;
+  for (double a : graph.node_weight) sums.penalty += a * a;
+  return sums;
 }
 
 }  // namespace
@@ -330,7 +340,8 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
   std::iota(candidate.begin(), candidate.end(), 0);
   std::vector<uint32_t> membership = candidate;  // the best so far, per input vertex
   Rng rng(options.seed);
-  double best = SingletonQuality(base, objective);
+  QualitySums best_sums = SingletonQuality(base);
+  double best = best_sums.H(objective);
   // The tolerance is a gain in quality per unit of edge weight (in modularity itself), and the
   // first iteration, from singletons, never settles.
   const double settle_gain = options.tolerance * total_weight / 2.0;
@@ -340,15 +351,37 @@ StatusOr<CommunityResult> Leiden(const CsrGraph& graph, const LeidenOptions& opt
         LeidenIteration(base, objective, options.randomness, iterations == 0 ? 0.0 : settle_gain,
                         threads, rng, candidate, vertex_of);
     ++iterations;
-    const double quality = Quality(base, candidate, objective, threads);
+    const QualitySums sums = Quality(base, candidate, threads);
+    const double quality = sums.H(objective);
     // A relative margin keeps rounding noise from counting as progress forever.
     if (!(quality > best + 1e-12 * std::max(1.0, std::abs(best)))) break;
     best = quality;
+    best_sums = sums;
     for (uint32_t v = 0; v < n; ++v) membership[vertex_of[v]] = candidate[v];
     if (settled) break;
   }
+  // For modularity the sums of the best partition give the result's modularity and quality
+  // without another pass over the input's arcs (0.09 s on the planted-partition graph): the
+  // community totals are strengths, and the self-loops the working graph left out are all
+  // inside, weighing 2m minus its arcs.
+  std::optional<community_internal::KnownQuality> known;
+  if (options.quality == QualityFunction::kModularity) {
+    double arcs_weight = 0.0;
+    if (base.weights.empty()) {
+      arcs_weight = static_cast<double>(base.targets.size());
+    } else {
+      for (double w : base.weights) arcs_weight += w;
+    }
+    known.emplace();
+    if (total_weight > 0.0) {
+      const double inside = (best_sums.inside + (total_weight - arcs_weight)) / total_weight;
+      const double spread = best_sums.penalty / (total_weight * total_weight);
+      known->modularity = inside - spread;
+      known->quality = inside - options.resolution * spread;
+    }
+  }
   return community_internal::FinishResult(graph, std::move(membership), options.quality,
-                                          options.resolution, iterations);
+                                          options.resolution, iterations, known);
 }
 
 }  // namespace trafnet::algorithms

@@ -315,7 +315,8 @@ uint32_t SplitDisconnected(const WorkGraph& graph, std::vector<uint32_t>& commun
 }
 
 StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32_t> membership,
-                                       QualityFunction quality, double resolution, int iterations) {
+                                       QualityFunction quality, double resolution, int iterations,
+                                       std::optional<KnownQuality> known) {
   const uint32_t n = graph.num_vertices();
   const uint32_t count = Compact(membership, n);
   // After Compact, community ids are in order of smallest vertex.
@@ -335,6 +336,11 @@ StatusOr<CommunityResult> FinishResult(const CsrGraph& graph, std::vector<uint32
   for (uint32_t c = 0; c < count; ++c) result.sizes[rank_of[c]] = sizes[c];
   for (uint32_t& c : membership) c = rank_of[c];
   result.membership = std::move(membership);
+  if (known.has_value()) {
+    result.modularity = known->modularity;
+    result.quality = known->quality;
+    return result;
+  }
   TRAFNET_ASSIGN_OR_RETURN(result.modularity, Modularity(graph, result.membership, 1.0));
   if (quality == QualityFunction::kModularity && resolution == 1.0) {
     result.quality = result.modularity;
