@@ -116,8 +116,7 @@ void RenumberByCommunity(WorkGraph& graph, std::vector<uint32_t>& community, uin
     for (size_t i = plan.begin(chunk); i < chunk_end; ++i) {
       const uint32_t v = old_of[i];
       // Nodes are read in their new order, i.e. all over the old arrays.
-      PrefetchNodeArcs(graph, old_of.data(), i, chunk_end);
-      if (i + 2 < chunk_end) PrefetchNeighbourEntries(graph, old_of[i + 2], new_of.data());
+      PrefetchFarAhead(graph, old_of.data(), i, chunk_end, new_of.data());
       const uint64_t begin = graph.offsets[v];
       const uint64_t end = graph.offsets[v + 1];
       const uint64_t out = renumbered.offsets[i];
