@@ -249,6 +249,9 @@ class LocalMover {
   struct Decision {
     static constexpr uint32_t kAlone = UINT32_MAX;  // an unused community of its own
     uint32_t target = 0;  // its own community (stay), another one, or kAlone
+    // Whether a neighbour's id lies in the range Evaluate was given (the block being moved):
+    // when none does, no neighbour can move between the evaluation and v's own move.
+    bool neighbour_in_range = true;
     double weight_to_target = 0.0;
     double weight_to_old = 0.0;
     double gain = 0.0;  // in H, over staying
@@ -260,8 +263,9 @@ class LocalMover {
     std::vector<uint32_t> touched;       // high degrees: the neighbouring communities
     std::vector<double> touched_weight;  // high degrees: the weight to each
   };
-  // v's best community (staying on ties), reading the shared state only.
-  Decision Evaluate(uint32_t v, Scratch& scratch) const;
+  // v's best community (staying on ties), reading the shared state only; also whether any
+  // neighbour's id is in [lo, hi] (always, for an empty range).
+  Decision Evaluate(uint32_t v, Scratch& scratch, uint32_t lo = 1, uint32_t hi = 0) const;
   // Moves v to its best community (staying on ties). Returns the gain in H (0: it stayed).
   double MoveNode(uint32_t v);
   // Moves v as `decision` (made in an earlier state) says when none of v's neighbours has moved

@@ -69,7 +69,8 @@ LocalMover::LocalMover(const WorkGraph& graph, const Objective& objective,
   }
 }
 
-LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
+LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch, uint32_t lo,
+                                          uint32_t hi) const {
   const uint32_t old = node_community_[v];
   const double a = graph_.node_weight[v];
   // The weight from v to each neighbouring community, in order of first appearance among v's
@@ -82,11 +83,18 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
   std::array<double, kSmallDegree> found_weight;
   std::span<const uint32_t> communities;  // v's neighbouring communities
   std::span<const double> weights;        // v's weight to each of them
+  // Unsigned: an empty range (hi < lo) holds every id.
+  const uint32_t span = hi - lo;
+  bool in_range = false;
   if (degree <= kSmallDegree) {
     // First all the (independent, cache-missing) loads of the neighbours' communities, then
     // the search, whose branches on those values would otherwise serialise the misses.
     std::array<uint32_t, kSmallDegree> around;
-    for (uint64_t i = 0; i < degree; ++i) around[i] = node_community_[graph_.targets[begin + i]];
+    for (uint64_t i = 0; i < degree; ++i) {
+      const uint32_t u = graph_.targets[begin + i];
+      around[i] = node_community_[u];
+      in_range |= u - lo <= span;
+    }
     // Then each community is found in a small open-addressing table, at most half full (32, 64
     // or 128 slots as the degree needs; only those are cleared), which keeps them in order of
     // first appearance and sums each one's weights in arc order, as a linear search of the
@@ -125,6 +133,7 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
     scratch.touched.clear();
     scratch.touched_weight.clear();
     graph_.ForEachArc(v, [&](uint32_t u, double w) {
+      in_range |= u - lo <= span;
       const uint32_t c = node_community_[u];
       if (!scratch.is_touched[c]) {
         scratch.is_touched[c] = 1;
@@ -145,6 +154,7 @@ LocalMover::Decision LocalMover::Evaluate(uint32_t v, Scratch& scratch) const {
   const uint32_t old_nodes = entry_[old].nodes - 1;
 
   Decision decision;
+  decision.neighbour_in_range = in_range;
   for (size_t j = 0; j < communities.size(); ++j) {
     if (communities[j] == old) decision.weight_to_old = weights[j];
   }
@@ -198,8 +208,13 @@ double LocalMover::MoveNode(uint32_t v) {
 }
 
 double LocalMover::MoveAsDecided(uint32_t v, const Decision& decision) {
+  // Only a neighbour in the block's range can have moved since the evaluation (on a graph
+  // numbered at random, most movers have none there, and skip the look at their arcs).
   bool neighbour_moved = false;
-  for (uint32_t u : graph_.Neighbours(v)) neighbour_moved |= (moved_bits_[u >> 6] >> (u & 63)) & 1;
+  if (decision.neighbour_in_range) {
+    for (uint32_t u : graph_.Neighbours(v))
+      neighbour_moved |= (moved_bits_[u >> 6] >> (u & 63)) & 1;
+  }
   if (neighbour_moved) return MoveNode(v);
   // v's weights are those of the evaluation; only the totals may have changed since.
   const uint32_t old = node_community_[v];
@@ -264,6 +279,10 @@ double LocalMover::FastMoveNodes() {
       // neighbours of the last block's movers outside their new communities. The block's own
       // nodes are still flagged as queued, so the last block's moves do not queue them again.
       const internal::ChunkPlan plan = internal::PlanChunks(size, kChunksPerBlock);
+      // The block's nodes, in increasing order, span ids [lo, hi]; only neighbours in there
+      // can move before a node of the block does.
+      const uint32_t lo = size > 0 ? nodes[0] : 1;
+      const uint32_t hi = size > 0 ? nodes[size - 1] : 0;
       const internal::ChunkPlan mover_plan = internal::PlanChunks(movers.size(), kChunksPerBlock);
       pool.ForEachChunk(plan.num_chunks + mover_plan.num_chunks, [&](size_t chunk,
                                                                      unsigned worker) {
@@ -287,7 +306,7 @@ double LocalMover::FastMoveNodes() {
               __builtin_prefetch(entry_.data() + node_community_[graph_.targets[k]]);
             }
           }
-          decisions[i] = Evaluate(nodes[i], scratch);
+          decisions[i] = Evaluate(nodes[i], scratch, lo, hi);
         }
       });
       for (uint32_t v : movers) moved_bits_[v >> 6] = 0;
