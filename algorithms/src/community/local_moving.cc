@@ -24,6 +24,8 @@
 // the two communities' totals may have changed, so the move is re-checked against the current
 // totals in O(1) and made if it still gains strictly; otherwise the node is evaluated again in
 // full (MoveNode), which happens for a few percent of the moves on a graph numbered at random.
+// Only the block's nodes move in between, so a node whose evaluation found no neighbour in the
+// block's id range skips that look at its neighbours.
 // (3) The neighbours of the nodes that moved are queued, on the workers, when they sit outside
 // their mover's new community; this runs in the fork-join that evaluates the next block, since
 // both only read the state the moves left (one fork-join a block instead of two). Every move
