@@ -152,66 +152,60 @@ TEST(CommunityInternalTest, FastLocalMovingIsTheSameForAnyThreadCountAndGainsWha
   }
 }
 
-TEST(CommunityInternalTest, AggregateMergesArcsBetweenCommunitiesWhateverTheThreadCount) {
+// Aggregation done plainly: per pair of communities the sum of the arcs from one to the other
+// (added in arc order, arcs inside a community dropped), per community its nodes' weight, and
+// how many arcs leave a community.
+struct ReferenceAggregate {
+  std::map<std::pair<uint32_t, uint32_t>, double> arcs;
+  std::vector<double> node_weight;
+  uint64_t leaving = 0;
+};
+ReferenceAggregate AggregateReference(const WorkGraph& graph,
+                                      const std::vector<uint32_t>& community, uint32_t count) {
+  ReferenceAggregate expected;
+  expected.node_weight.assign(count, 0.0);
+  for (uint32_t v = 0; v < graph.num_nodes; ++v) {
+    expected.node_weight[community[v]] += graph.node_weight[v];
+    graph.ForEachArc(v, [&](uint32_t u, double w) {
+      if (community[u] == community[v]) return;
+      expected.arcs[{community[v], community[u]}] += w;
+      ++expected.leaving;
+    });
+  }
+  return expected;
+}
+
+// Merged, the arcs between two communities become one arc weighing their sum; unmerged, every
+// arc leaving a community is kept as it is, in members' order, so the sums per pair of
+// communities, added in the same order, are those the merged graph holds. Either way the
+// arrays are the same for any thread count.
+TEST(CommunityInternalTest, AggregateMergesOrKeepsArcsBetweenCommunitiesWhateverTheThreadCount) {
   std::mt19937_64 rng(51);
   for (int i = 0; i < 200; ++i) {
     SCOPED_TRACE(::testing::Message() << "graph " << i);
     const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
     const uint32_t count = 1 + static_cast<uint32_t>(rng() % graph.num_nodes);
     std::vector<uint32_t> community = RandomLabels(rng, graph.num_nodes, count);
-    // Reference: sums over the original arcs, those inside a community dropped.
-    std::map<std::pair<uint32_t, uint32_t>, double> expected;
-    std::vector<double> expected_weight(count, 0.0);
-    for (uint32_t v = 0; v < graph.num_nodes; ++v) {
-      expected_weight[community[v]] += graph.node_weight[v];
-      graph.ForEachArc(v, [&](uint32_t u, double w) {
-        if (community[u] != community[v]) expected[{community[v], community[u]}] += w;
-      });
+    const ReferenceAggregate expected = AggregateReference(graph, community, count);
+    for (bool merge_arcs : {true, false}) {
+      SCOPED_TRACE(::testing::Message() << (merge_arcs ? "merged" : "unmerged"));
+      const WorkGraph one = Aggregate(graph, community, count, 1, merge_arcs);
+      ASSERT_EQ(one.num_nodes, count);
+      EXPECT_EQ(one.node_weight, expected.node_weight);
+      const std::map<std::pair<uint32_t, uint32_t>, double> got = Arcs(one);
+      EXPECT_EQ(got, expected.arcs);
+      if (merge_arcs) {
+        EXPECT_EQ(got.size(), one.targets.size()) << "an arc is listed twice";
+      } else {
+        EXPECT_EQ(one.targets.size(), expected.leaving);
+        // Weights only when the graph has them (an unweighted graph's arcs each weigh 1).
+        EXPECT_EQ(one.weights.size(), graph.weights.empty() ? 0 : expected.leaving);
+      }
+      const WorkGraph three = Aggregate(graph, community, count, 3, merge_arcs);
+      EXPECT_EQ(three.offsets, one.offsets);
+      EXPECT_EQ(three.targets, one.targets);
+      EXPECT_EQ(three.weights, one.weights);
     }
-    const WorkGraph one = Aggregate(graph, community, count, 1);
-    ASSERT_EQ(one.num_nodes, count);
-    EXPECT_EQ(one.node_weight, expected_weight);
-    std::map<std::pair<uint32_t, uint32_t>, double> got = Arcs(one);
-    EXPECT_EQ(got.size(), one.targets.size()) << "an arc is listed twice";
-    EXPECT_EQ(got, expected);
-    const WorkGraph three = Aggregate(graph, community, count, 3);
-    EXPECT_EQ(three.offsets, one.offsets);
-    EXPECT_EQ(three.targets, one.targets);
-    EXPECT_EQ(three.weights, one.weights);
-  }
-}
-
-// Unmerged, every arc leaving a community is kept as it is, in members' order: the same sums
-// per pair of communities, added in the same order, as the merged graph holds.
-TEST(CommunityInternalTest, AggregateWithoutMergingKeepsEveryArcLeavingACommunity) {
-  std::mt19937_64 rng(53);
-  for (int i = 0; i < 200; ++i) {
-    SCOPED_TRACE(::testing::Message() << "graph " << i);
-    const WorkGraph graph = Work(testing::RandomGraph(rng, testing::VariedSpec(rng, i)));
-    const uint32_t count = 1 + static_cast<uint32_t>(rng() % graph.num_nodes);
-    std::vector<uint32_t> community = RandomLabels(rng, graph.num_nodes, count);
-    std::map<std::pair<uint32_t, uint32_t>, double> expected;
-    std::vector<double> expected_weight(count, 0.0);
-    uint64_t leaving = 0;
-    for (uint32_t v = 0; v < graph.num_nodes; ++v) {
-      expected_weight[community[v]] += graph.node_weight[v];
-      graph.ForEachArc(v, [&](uint32_t u, double w) {
-        if (community[u] == community[v]) return;
-        expected[{community[v], community[u]}] += w;
-        ++leaving;
-      });
-    }
-    const WorkGraph one = Aggregate(graph, community, count, 1, /*merge_arcs=*/false);
-    ASSERT_EQ(one.num_nodes, count);
-    EXPECT_EQ(one.node_weight, expected_weight);
-    EXPECT_EQ(one.targets.size(), leaving);
-    // Weights only when the graph has them (an unweighted graph's arcs each weigh 1).
-    EXPECT_EQ(one.weights.size(), graph.weights.empty() ? 0 : leaving);
-    EXPECT_EQ(Arcs(one), expected);
-    const WorkGraph three = Aggregate(graph, community, count, 3, /*merge_arcs=*/false);
-    EXPECT_EQ(three.offsets, one.offsets);
-    EXPECT_EQ(three.targets, one.targets);
-    EXPECT_EQ(three.weights, one.weights);
   }
 }
 

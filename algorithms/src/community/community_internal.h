@@ -193,12 +193,16 @@ void PrefetchNeighbourEntries(const WorkGraph& graph, uint32_t v, const T* per_n
 
 // Passes that read nodes in an order unrelated to their ids (a community's members, a new
 // numbering) find each node's offsets and arcs all over the arrays. Such a pass asks for the
-// node `order[i + 16]`'s offsets and the node `order[i + 8]`'s first arcs (and weights) before
-// visiting order[i], so that by the time PrefetchNeighbourEntries reads those arcs they are in.
-inline void PrefetchNodeArcs(const WorkGraph& graph, const uint32_t* order, size_t i, size_t end) {
-  if (i + 16 < end) __builtin_prefetch(graph.offsets.data() + order[i + 16]);
-  if (i + 8 < end) {
-    const uint64_t ahead = graph.offsets[order[i + 8]];
+// node `order[i + kOffsetsAhead]`'s offsets and the node `order[i + kArcsAhead]`'s first arcs
+// (and weights) before visiting order[i], so that by the time PrefetchNeighbourEntries reads
+// those arcs they are in. Always inlined: left to itself, GCC called PrefetchFarAhead below out
+// of line, and renumbering ran as slowly as without its longer distances.
+template <size_t kOffsetsAhead = 16, size_t kArcsAhead = 8>
+[[gnu::always_inline]] inline void PrefetchNodeArcs(const WorkGraph& graph, const uint32_t* order,
+                                                    size_t i, size_t end) {
+  if (i + kOffsetsAhead < end) __builtin_prefetch(graph.offsets.data() + order[i + kOffsetsAhead]);
+  if (i + kArcsAhead < end) {
+    const uint64_t ahead = graph.offsets[order[i + kArcsAhead]];
     __builtin_prefetch(graph.targets.data() + ahead);
     __builtin_prefetch(graph.targets.data() + ahead + 16);
     if (!graph.weights.empty()) __builtin_prefetch(graph.weights.data() + ahead);
@@ -209,18 +213,11 @@ inline void PrefetchNodeArcs(const WorkGraph& graph, const uint32_t* order, size
 // visits are too short for those distances: the node order[i + 24]'s offsets, order[i + 12]'s
 // arcs and order[i + 6]'s neighbours' entries of `per_node`. Renumbering the planted-partition
 // graph took 0.20-0.27 s on two threads with PrefetchNodeArcs and entries 2 ahead, 0.10-0.14 s
-// with this. (Aggregation, which sums or copies each arc, was no faster with it.) Always
-// inlined: left to itself, GCC called it out of line, and the pass was as slow as before.
+// with this. (Aggregation, which sums or copies each arc, was no faster with it.)
 template <typename T>
 [[gnu::always_inline]] inline void PrefetchFarAhead(const WorkGraph& graph, const uint32_t* order,
                                                     size_t i, size_t end, const T* per_node) {
-  if (i + 24 < end) __builtin_prefetch(graph.offsets.data() + order[i + 24]);
-  if (i + 12 < end) {
-    const uint64_t ahead = graph.offsets[order[i + 12]];
-    __builtin_prefetch(graph.targets.data() + ahead);
-    __builtin_prefetch(graph.targets.data() + ahead + 16);
-    if (!graph.weights.empty()) __builtin_prefetch(graph.weights.data() + ahead);
-  }
+  PrefetchNodeArcs<24, 12>(graph, order, i, end);
   if (i + 6 < end) PrefetchNeighbourEntries(graph, order[i + 6], per_node);
 }
 

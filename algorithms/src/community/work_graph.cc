@@ -176,39 +176,26 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
       bound += graph.offsets[members[i] + 1] - graph.offsets[members[i]];
     out.targets.reserve(bound);
     if (merge_arcs || !graph.weights.empty()) out.weights.reserve(bound);
-    if (!merge_arcs) {
-      // Each arc leaving the community is copied as it is: no scratch, no per-neighbour sums.
-      for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
-        const auto c = static_cast<uint32_t>(cc);
-        double node_weight = 0.0;
-        const uint64_t before = out.targets.size();
-        for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
-          const uint32_t v = members[i];
-          PrefetchNodeArcs(graph, members.data(), i, members.size());
-          if (i + 2 < members.size())
-            PrefetchNeighbourEntries(graph, members[i + 2], community.data());
-          node_weight += graph.node_weight[v];
-          for (uint64_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k) {
-            const uint32_t d = community[graph.targets[k]];
-            if (d == c) continue;
-            out.targets.push_back(d);
-            if (!graph.weights.empty()) out.weights.push_back(graph.weights[k]);
-          }
-        }
-        aggregate.node_weight[c] = node_weight;
-        aggregate.offsets[c + 1] = out.targets.size() - before;
-      }
-      return;
-    }
     for (size_t cc = plan.begin(chunk); cc < plan.end(chunk); ++cc) {
       const auto c = static_cast<uint32_t>(cc);
       double node_weight = 0.0;
+      const uint64_t before = out.targets.size();
       for (uint32_t i = first[c]; i < first[c + 1]; ++i) {
         const uint32_t v = members[i];
         PrefetchNodeArcs(graph, members.data(), i, members.size());
         if (i + 2 < members.size())
           PrefetchNeighbourEntries(graph, members[i + 2], community.data());
         node_weight += graph.node_weight[v];
+        if (!merge_arcs) {
+          // Each arc leaving the community is copied as it is: no scratch, no sums.
+          for (uint64_t k = graph.offsets[v]; k < graph.offsets[v + 1]; ++k) {
+            const uint32_t d = community[graph.targets[k]];
+            if (d == c) continue;
+            out.targets.push_back(d);
+            if (!graph.weights.empty()) out.weights.push_back(graph.weights[k]);
+          }
+          continue;
+        }
         // The neighbours' communities first: independent loads, which the processor can
         // overlap, where the bookkeeping below would chain each miss to the one before.
         const uint64_t begin = graph.offsets[v];
@@ -228,6 +215,10 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
         }
       }
       aggregate.node_weight[c] = node_weight;
+      if (!merge_arcs) {
+        aggregate.offsets[c + 1] = out.targets.size() - before;
+        continue;
+      }
       for (uint32_t d : local.touched) {
         out.targets.push_back(d);
         out.weights.push_back(local.weight_to[d]);
