@@ -30,12 +30,18 @@ uint16_t GetBigEndian16(std::string_view in) {
                                static_cast<unsigned char>(in[1]));
 }
 
-void PutVarint(std::string& out, uint64_t value) {
+char* EncodeVarint(char* out, uint64_t value) {
   while (value >= 0x80) {
-    out.push_back(static_cast<char>(value | 0x80));
+    *out++ = static_cast<char>(value | 0x80);
     value >>= 7;
   }
-  out.push_back(static_cast<char>(value));
+  *out++ = static_cast<char>(value);
+  return out;
+}
+
+void PutVarint(std::string& out, uint64_t value) {
+  char bytes[kMaxVarintBytes];
+  out.append(bytes, EncodeVarint(bytes, value));
 }
 
 void PutString(std::string& out, std::string_view value) {

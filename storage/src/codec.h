@@ -36,6 +36,9 @@ inline uint64_t KeyPrefix(std::string_view key, size_t from) {
 uint64_t GetBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
 uint16_t GetBigEndian16(std::string_view in);  // REQUIRES: in.size() >= 2
 void PutVarint(std::string& out, uint64_t value);
+// The same varint written at `out`, which has room for kMaxVarintBytes; returns its end.
+inline constexpr size_t kMaxVarintBytes = 10;
+char* EncodeVarint(char* out, uint64_t value);
 void PutString(std::string& out, std::string_view value);
 
 // Reads values written by PutVarint/PutString from the front of a buffer.

@@ -16,16 +16,6 @@ namespace {
 
 constexpr size_t kFileBufferBytes = 1 << 20;
 
-// Appends `value` as a varint at `out`; returns the end.
-char* PutVarint(char* out, uint64_t value) {
-  while (value >= 0x80) {
-    *out++ = static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  *out++ = static_cast<char>(value);
-  return out;
-}
-
 }  // namespace
 
 // Reads one run file front to back, through a buffer of its own: a record's key and value are
@@ -194,15 +184,15 @@ Status ExternalSorter::WriteRun(Buffer& buffer, const std::filesystem::path& pat
     used = 0;
   };
   for (const Entry& e : buffer.entries) {
-    const size_t record = size_t{e.key_size} + e.value_size;
-    if (used + record + 20 > out.size()) {
+    const size_t room = size_t{e.key_size} + e.value_size + 2 * codec::kMaxVarintBytes;
+    if (used + room > out.size()) {
       flush();
-      if (record + 20 > out.size()) out.resize(record + 20);
+      if (room > out.size()) out.resize(room);
     }
-    char* at = PutVarint(out.data() + used, e.key_size);
-    at = PutVarint(at, e.value_size);
-    std::memcpy(at, buffer.arena.data() + e.offset, record);
-    used = static_cast<size_t>(at - out.data()) + record;
+    char* at = codec::EncodeVarint(out.data() + used, e.key_size);
+    at = codec::EncodeVarint(at, e.value_size);
+    at = std::copy_n(buffer.arena.data() + e.offset, size_t{e.key_size} + e.value_size, at);
+    used = static_cast<size_t>(at - out.data());
   }
   flush();
   bool failed = std::ferror(file) != 0;

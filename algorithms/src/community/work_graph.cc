@@ -164,7 +164,7 @@ WorkGraph Aggregate(const WorkGraph& graph, const std::vector<uint32_t>& communi
   std::vector<Scratch> scratch(std::max(1u, threads));
   internal::ForEachChunk(plan.num_chunks, threads, [&](size_t chunk, unsigned worker) {
     Scratch& local = scratch[worker];
-    if (local.seen_by.empty()) {
+    if (merge_arcs && local.seen_by.empty()) {  // unmerged arcs need no per-neighbour sums
       local.weight_to.assign(count, 0.0);
       local.seen_by.assign(count, UINT32_MAX);
     }
